@@ -1,0 +1,91 @@
+//! The traits an execution backend implements: running statements, history, locking, inspection.
+
+use crate::dialect::{Capabilities, DialectId};
+use crate::error::BackendError;
+use crate::revision::{LogEntry, Revision};
+use crate::schema::Database;
+use async_trait::async_trait;
+use std::time::Duration;
+
+/// Who is running migrations: recorded in the lock and in history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunnerId {
+    /// Unique id of this run (host, process and a per-run nonce).
+    pub id: String,
+    /// Host name.
+    pub host: String,
+    /// Process id.
+    pub pid: u32,
+    /// `user@host pid N`, for people.
+    pub display: String,
+}
+
+/// Where migra keeps its history: a state table (one row per version) and an append-only log.
+///
+/// Writes go through the backend's current connection, so inside a transaction they commit or roll
+/// back with the migration's own statements.
+#[async_trait]
+pub trait HistoryStore: Send {
+    /// Creates the history tables if missing. Errors if they exist with a shape migra cannot use.
+    async fn ensure_history(&mut self) -> Result<(), BackendError>;
+    /// Reads every state row, in version order. An absent history table reads as empty and is
+    /// not created (so read-only commands and dry runs change nothing).
+    async fn read_history(&mut self) -> Result<Vec<Revision>, BackendError>;
+    /// Inserts or replaces the state row of `rev.version`.
+    ///
+    /// With `expect_not_applied`, the write happens only if the row is absent or not `applied`,
+    /// and [`BackendError::LockLost`] is returned otherwise: another runner applied it.
+    async fn write_revision(&mut self, rev: &Revision, expect_not_applied: bool) -> Result<(), BackendError>;
+    /// Appends a log row.
+    async fn append_log(&mut self, entry: &LogEntry) -> Result<(), BackendError>;
+    /// Reads the log, oldest first.
+    async fn read_log(&mut self) -> Result<Vec<LogEntry>, BackendError>;
+}
+
+/// A connection to one database that the executor drives. Implementations live in
+/// `migra-dialects`; the executor only sees `&mut dyn Backend`.
+#[async_trait]
+pub trait Backend: HistoryStore {
+    /// The dialect.
+    fn dialect(&self) -> DialectId;
+    /// What the database can do.
+    fn capabilities(&self) -> Capabilities;
+    /// The target as shown to people (password removed).
+    fn target(&self) -> String;
+
+    /// Takes the migration lock for `runner`, waiting up to `wait`.
+    ///
+    /// Errors: [`BackendError::LockHeld`] naming the holder when `wait` runs out. A lock whose
+    /// holder is gone (expired lease, or a dead process on this host) is taken over.
+    async fn lock(&mut self, runner: &RunnerId, wait: Duration) -> Result<(), BackendError>;
+    /// Extends this runner's lease if it is due; [`BackendError::LockLost`] if another runner holds it.
+    async fn refresh_lock(&mut self, runner: &RunnerId) -> Result<(), BackendError>;
+    /// Releases the lock if this runner holds it. Safe to call when not held.
+    async fn unlock(&mut self, runner: &RunnerId) -> Result<(), BackendError>;
+
+    /// Starts a transaction.
+    async fn begin(&mut self) -> Result<(), BackendError>;
+    /// Commits the current transaction.
+    async fn commit(&mut self) -> Result<(), BackendError>;
+    /// Rolls back the current transaction.
+    async fn rollback(&mut self) -> Result<(), BackendError>;
+    /// Runs one statement; returns the rows it affected.
+    async fn execute(&mut self, sql: &str) -> Result<u64, BackendError>;
+    /// Runs a multi-statement script in one call; returns the rows affected in total.
+    async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError>;
+}
+
+/// Reads a live database into the neutral model.
+///
+/// Contract: objects the model does not describe are listed in
+/// [`Database::unmodelled`] by kind and name, never dropped silently. A namespace that does not
+/// exist yields an empty [`Database`], not an error. Errors: connection and permission failures.
+#[async_trait]
+pub trait Inspector: Send {
+    /// Inspects the given namespaces (all user namespaces when empty), excluding migra's own
+    /// history tables.
+    async fn inspect(&mut self, namespaces: &[String]) -> Result<Database, BackendError>;
+}
+
+/// Default lock lease: a runner that does not extend its lock within this time loses it.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(300);

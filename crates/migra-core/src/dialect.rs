@@ -1,0 +1,114 @@
+//! Dialects: identity, capabilities as plain data, and lexical rules.
+
+use crate::split::SplitOptions;
+use serde::Serialize;
+
+/// The databases migra knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum DialectId {
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL and MariaDB.
+    Mysql,
+    /// SQLite.
+    Sqlite,
+    /// MongoDB (collections, indexes and validators instead of SQL).
+    Mongodb,
+}
+
+impl DialectId {
+    /// Lower-case name used in URLs, JSON and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            DialectId::Postgres => "postgres",
+            DialectId::Mysql => "mysql",
+            DialectId::Sqlite => "sqlite",
+            DialectId::Mongodb => "mongodb",
+        }
+    }
+
+    /// The dialect a URL scheme names (`postgres`, `postgresql`, `mysql`, `mariadb`, `sqlite`,
+    /// `mongodb`, `mongodb+srv`), or `None`.
+    pub fn from_scheme(scheme: &str) -> Option<Self> {
+        match scheme.to_ascii_lowercase().as_str() {
+            "postgres" | "postgresql" => Some(Self::Postgres),
+            "mysql" | "mariadb" => Some(Self::Mysql),
+            "sqlite" => Some(Self::Sqlite),
+            "mongodb" | "mongodb+srv" => Some(Self::Mongodb),
+            _ => None,
+        }
+    }
+}
+
+/// How a dialect locks out concurrent runners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LockKind {
+    /// A row in a lock table, written with compare-and-set, with an owner and an expiry.
+    LockRow,
+    /// PostgreSQL session advisory lock on a dedicated connection.
+    AdvisoryLock,
+    /// A lock document with an expiry (MongoDB).
+    LockDocument,
+}
+
+/// What a dialect can do, as data (docs print a matrix from it; generic code asks it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Capabilities {
+    /// DDL can run inside a transaction and roll back.
+    pub transactional_ddl: bool,
+    /// Indexes can be built without blocking writes.
+    pub concurrent_index: bool,
+    /// A column's type can be changed in place (without rebuilding the table).
+    pub alter_column_type: bool,
+    /// How runners are locked out.
+    pub lock: LockKind,
+}
+
+/// A database dialect: the entry point handing out its per-concern parts.
+pub trait Dialect: Send + Sync {
+    /// Which dialect this is.
+    fn id(&self) -> DialectId;
+    /// Its capabilities.
+    fn capabilities(&self) -> Capabilities;
+    /// Lexical rules for splitting scripts into statements.
+    fn split_options(&self) -> SplitOptions;
+    /// Quotes an identifier, escaping the quote character; the only way migra writes identifiers.
+    fn quote_ident(&self, ident: &str) -> String;
+}
+
+/// Quotes `ident` with `q` on both sides, doubling any `q` inside.
+pub fn quote_with(ident: &str, q: char) -> String {
+    let mut s = String::with_capacity(ident.len() + 2);
+    s.push(q);
+    for c in ident.chars() {
+        if c == q {
+            s.push(q);
+        }
+        s.push(c);
+    }
+    s.push(q);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_doubles_the_quote() {
+        assert_eq!(quote_with("a\"b", '"'), "\"a\"\"b\"");
+        assert_eq!(quote_with("t`x", '`'), "`t``x`");
+    }
+
+    #[test]
+    fn schemes() {
+        assert_eq!(DialectId::from_scheme("postgresql"), Some(DialectId::Postgres));
+        assert_eq!(DialectId::from_scheme("MariaDB"), Some(DialectId::Mysql));
+        assert_eq!(DialectId::from_scheme("oracle"), None);
+    }
+}

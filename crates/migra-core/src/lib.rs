@@ -1,0 +1,33 @@
+//! # migra-core
+//!
+//! The dialect-neutral heart of migra: the schema model, typed changes and plans, migrations as
+//! read from a directory (every supported layout, a statement splitter, checksums), history
+//! records, and the traits (`Dialect`, `Backend`, `HistoryStore`, `Inspector`) that the executor,
+//! the dialect plugins and the differ meet at. No I/O and no database drivers live here.
+
+pub mod backend;
+pub mod change;
+pub mod checksum;
+pub mod dialect;
+pub mod error;
+pub mod migration;
+pub mod plan;
+pub mod revision;
+pub mod schema;
+pub mod source;
+pub mod split;
+pub mod version;
+
+pub use backend::{Backend, HistoryStore, Inspector, RunnerId};
+pub use change::{Change, ColumnAspect, TableChange};
+pub use checksum::{Checksum, CHECKSUM_ALGORITHM};
+pub use dialect::{Capabilities, Dialect, DialectId, LockKind};
+pub use error::{BackendError, SourceError, SourceErrorKind};
+pub use migration::{Layout, Migration, Script, ScriptMode};
+pub use plan::{Hazard, HazardKind, Plan, Step};
+pub use revision::{LogAction, LogEntry, Revision, RevisionStatus};
+pub use source::{load, LoadOptions, SourceErrors, SourceFile};
+pub use split::{SplitOptions, Statement};
+pub use version::Version;
+
+pub use async_trait::async_trait;

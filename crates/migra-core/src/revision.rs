@@ -1,0 +1,121 @@
+//! What the history store records: one state row per version plus an append-only log.
+
+use serde::{Deserialize, Serialize};
+
+/// The state of one version in the history table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RevisionStatus {
+    /// Every statement of the up part ran and committed.
+    Applied,
+    /// The up part failed; `applied_statements` of `total_statements` stayed applied
+    /// (always 0 when the migration ran in a transaction).
+    Failed,
+    /// The down part ran; the version is pending again.
+    RolledBack,
+}
+
+impl RevisionStatus {
+    /// The text stored in the history table.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevisionStatus::Applied => "applied",
+            RevisionStatus::Failed => "failed",
+            RevisionStatus::RolledBack => "rolled_back",
+        }
+    }
+
+    /// Parses the stored text; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "applied" => Some(Self::Applied),
+            "failed" => Some(Self::Failed),
+            "rolled_back" => Some(Self::RolledBack),
+            _ => None,
+        }
+    }
+}
+
+/// One row of the history state table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    /// Version as written in the file name.
+    pub version: String,
+    /// Sort key of the version (see [`crate::Version::sort_key`]).
+    pub sort_key: String,
+    /// Migration name.
+    pub name: String,
+    /// Checksum of the file as applied.
+    pub checksum: String,
+    /// Algorithm of `checksum`.
+    pub checksum_algorithm: String,
+    /// Current state.
+    pub status: RevisionStatus,
+    /// Statements of the up part that are in effect.
+    pub applied_statements: u32,
+    /// Statements in the up part.
+    pub total_statements: u32,
+    /// When the last run started (RFC 3339, UTC).
+    pub started_at: String,
+    /// When the last run ended (RFC 3339, UTC).
+    pub finished_at: Option<String>,
+    /// Duration of the last run in milliseconds.
+    pub duration_ms: u64,
+    /// Error of the last failed run.
+    pub error: Option<String>,
+    /// Statement that failed, as written.
+    pub failing_statement: Option<String>,
+    /// Who ran it (`user@host pid N`).
+    pub applied_by: String,
+}
+
+/// What a log entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LogAction {
+    /// An up part committed.
+    Apply,
+    /// A down part committed.
+    Rollback,
+    /// An up or down part failed.
+    Failure,
+    /// A person changed history by hand (`migra repair`).
+    Repair,
+}
+
+impl LogAction {
+    /// The text stored in the log table.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogAction::Apply => "apply",
+            LogAction::Rollback => "rollback",
+            LogAction::Failure => "failure",
+            LogAction::Repair => "repair",
+        }
+    }
+}
+
+/// One row of the append-only history log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    /// Version concerned.
+    pub version: String,
+    /// Migration name.
+    pub name: String,
+    /// What happened.
+    pub action: LogAction,
+    /// Checksum of the file at that moment.
+    pub checksum: String,
+    /// When it ended (RFC 3339, UTC).
+    pub at: String,
+    /// How long it took in milliseconds.
+    pub duration_ms: u64,
+    /// Who did it.
+    pub by: String,
+    /// Error, for failures.
+    pub error: Option<String>,
+    /// Statement that failed, for failures.
+    pub failing_statement: Option<String>,
+}
