@@ -6,7 +6,6 @@ use serde::Serialize;
 /// The databases migra knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-#[non_exhaustive]
 pub enum DialectId {
     /// PostgreSQL.
     Postgres,
@@ -57,7 +56,6 @@ pub enum LockKind {
 
 /// What a dialect can do, as data (docs print a matrix from it; generic code asks it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
 pub struct Capabilities {
     /// DDL can run inside a transaction and roll back.
     pub transactional_ddl: bool,

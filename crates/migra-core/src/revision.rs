@@ -14,6 +14,9 @@ pub enum RevisionStatus {
     Failed,
     /// The down part ran; the version is pending again.
     RolledBack,
+    /// A migration running outside a transaction has `applied_statements` of `total_statements`
+    /// in effect: it is running now, or its runner was killed.
+    Partial,
 }
 
 impl RevisionStatus {
@@ -23,6 +26,7 @@ impl RevisionStatus {
             RevisionStatus::Applied => "applied",
             RevisionStatus::Failed => "failed",
             RevisionStatus::RolledBack => "rolled_back",
+            RevisionStatus::Partial => "partial",
         }
     }
 
@@ -32,6 +36,7 @@ impl RevisionStatus {
             "applied" => Some(Self::Applied),
             "failed" => Some(Self::Failed),
             "rolled_back" => Some(Self::RolledBack),
+            "partial" => Some(Self::Partial),
             _ => None,
         }
     }

@@ -1,1 +1,31 @@
-//! placeholder
+//! # migra-dialects
+//!
+//! One module per database. Each has a pure part (the [`migra_core::Dialect`]: capabilities,
+//! quoting, lexical rules) that always compiles, and a driver part behind a feature:
+//!
+//! | dialect | backend (feature) | state |
+//! |---|---|---|
+//! | SQLite | `sqlite` (sqlx) | backend, history, lock row |
+//! | PostgreSQL | — | dialect data only; backend not written yet |
+//! | MySQL/MariaDB | — | dialect data only; backend not written yet |
+//! | MongoDB | — | dialect data only; backend not written yet |
+
+pub mod mongodb;
+pub mod mysql;
+pub mod postgres;
+pub mod sqlite;
+mod url;
+
+pub use url::redact_url;
+
+use migra_core::{Dialect, DialectId};
+
+/// The dialect for `id`.
+pub fn dialect(id: DialectId) -> &'static dyn Dialect {
+    match id {
+        DialectId::Postgres => &postgres::PostgresDialect,
+        DialectId::Mysql => &mysql::MysqlDialect,
+        DialectId::Sqlite => &sqlite::SqliteDialect,
+        DialectId::Mongodb => &mongodb::MongoDialect,
+    }
+}

@@ -1,1 +1,33 @@
-//! placeholder
+//! # migra-exec
+//!
+//! The executor: `plan`, `apply`, `rollback` and `status` for a directory of migrations against
+//! any [`migra_core::Backend`], with a lock against concurrent runners, drift detection, dry runs,
+//! and history written in the migration's own transaction where the database allows it.
+//!
+//! It never names a driver: backends come from `migra-dialects`.
+
+mod error;
+mod executor;
+mod fsource;
+mod result;
+mod runner;
+mod status;
+mod step;
+
+pub use error::ExecError;
+pub use executor::{Executor, RollbackTarget, RunOptions};
+pub use fsource::read_dir;
+pub use result::{Direction, Event, ExecutionResult, StepError, StepRecord};
+pub use runner::{current_runner, now_rfc3339};
+pub use status::{compare, AppliedItem, Drift, PendingItem, PlanReport, StatusReport};
+
+use migra_core::{LoadOptions, Migration, SourceErrors};
+use std::path::Path;
+
+/// Reads and parses the migration directory at `dir`.
+///
+/// Errors: every problem found, each naming its file and line.
+pub fn load_dir(dir: &Path, opts: &LoadOptions) -> Result<Vec<Migration>, SourceErrors> {
+    let files = read_dir(dir).map_err(|e| SourceErrors(vec![e]))?;
+    migra_core::load(&files, opts)
+}

@@ -1,0 +1,21 @@
+//! MongoDB. Only the dialect data exists today; the backend is not written yet.
+
+use migra_core::{dialect::quote_with, Capabilities, Dialect, DialectId, LockKind, SplitOptions};
+
+/// MongoDB's dialect (collections, indexes, validators).
+pub struct MongoDialect;
+
+impl Dialect for MongoDialect {
+    fn id(&self) -> DialectId {
+        DialectId::Mongodb
+    }
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { transactional_ddl: false, concurrent_index: true, alter_column_type: false, lock: LockKind::LockDocument }
+    }
+    fn split_options(&self) -> SplitOptions {
+        SplitOptions::POSTGRES
+    }
+    fn quote_ident(&self, ident: &str) -> String {
+        quote_with(ident, '"')
+    }
+}

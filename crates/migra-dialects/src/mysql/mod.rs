@@ -1,0 +1,23 @@
+//! MySQL and MariaDB. Only the dialect data exists today; the backend is not written yet.
+
+use migra_core::{dialect::quote_with, Capabilities, Dialect, DialectId, LockKind, SplitOptions};
+
+/// MySQL's and MariaDB's dialect.
+pub struct MysqlDialect;
+
+impl Dialect for MysqlDialect {
+    fn id(&self) -> DialectId {
+        DialectId::Mysql
+    }
+    fn capabilities(&self) -> Capabilities {
+        // DDL commits implicitly: no transactional DDL. The lock is a committed row so that it
+        // also holds on multi-primary clusters (Galera), where GET_LOCK is per node.
+        Capabilities { transactional_ddl: false, concurrent_index: false, alter_column_type: true, lock: LockKind::LockRow }
+    }
+    fn split_options(&self) -> SplitOptions {
+        SplitOptions::MYSQL
+    }
+    fn quote_ident(&self, ident: &str) -> String {
+        quote_with(ident, '`')
+    }
+}

@@ -1,0 +1,149 @@
+//! The SQLite backend: one sqlx connection (owned, or borrowed from the application's pool).
+
+use super::history::Tables;
+use super::lock::LockState;
+use migra_core::{async_trait, Backend, BackendError, Capabilities, Dialect, DialectId, RunnerId};
+use sqlx::pool::PoolConnection;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use sqlx::{AssertSqlSafe, ConnectOptions, Sqlite, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// How to open a SQLite database.
+#[derive(Debug, Clone)]
+pub struct SqliteOptions {
+    /// History table name; the log and lock tables are `<table>_log` and `<table>_lock`.
+    pub table: String,
+    /// Open without writing anything: the file is not created, journals are not touched, and a
+    /// missing file reads as an empty database. Used by `plan`, `status` and dry runs.
+    pub read_only: bool,
+    /// How long a statement waits on another connection's write lock before failing.
+    pub busy_timeout: Duration,
+    /// Lease of the migration lock (see [`migra_core::backend::DEFAULT_LEASE`]).
+    pub lease: Duration,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        Self {
+            table: "migra_history".into(),
+            read_only: false,
+            busy_timeout: Duration::from_secs(5),
+            lease: migra_core::backend::DEFAULT_LEASE,
+        }
+    }
+}
+
+enum Conn {
+    Owned(SqliteConnection),
+    Pooled(PoolConnection<Sqlite>),
+}
+
+/// A SQLite database driven by the executor.
+pub struct SqliteBackend {
+    conn: Conn,
+    target: String,
+    pub(super) tables: Tables,
+    pub(super) lock: LockState,
+}
+
+impl SqliteBackend {
+    /// Opens `url` (`sqlite://path`, `sqlite:path`, `sqlite::memory:`); the file is created if
+    /// missing unless `opts.read_only`.
+    ///
+    /// Errors: [`BackendError::InvalidUrl`] for a malformed URL or history table name,
+    /// [`BackendError::Connect`] when the file cannot be opened.
+    pub async fn connect(url: &str, opts: &SqliteOptions) -> Result<Self, BackendError> {
+        let tables = Tables::new(&opts.table).map_err(|reason| BackendError::InvalidUrl { url: url.into(), reason })?;
+        let parsed = SqliteConnectOptions::from_str(url)
+            .map_err(|e| BackendError::InvalidUrl { url: crate::redact_url(url), reason: e.to_string() })?;
+        let path = parsed.get_filename().to_path_buf();
+        let memory = path.as_os_str().is_empty() || path.to_string_lossy() == ":memory:" || url.contains("mode=memory");
+        let connect_opts = if opts.read_only && !memory && !path.exists() {
+            // Nothing to read, and a dry run must not create the file.
+            SqliteConnectOptions::from_str("sqlite::memory:").map_err(|e| BackendError::Driver(Box::new(e)))?
+        } else if opts.read_only && !memory {
+            parsed.read_only(true)
+        } else {
+            parsed.create_if_missing(true)
+        };
+        let connect_opts = connect_opts.busy_timeout(opts.busy_timeout).disable_statement_logging();
+        let target = if memory { "sqlite::memory:".to_string() } else { format!("sqlite://{}", path.display()) };
+        let conn = connect_opts
+            .connect()
+            .await
+            .map_err(|e| BackendError::Connect { target: target.clone(), message: e.to_string() })?;
+        Ok(Self { conn: Conn::Owned(conn), target, tables, lock: LockState::new(opts.lease) })
+    }
+
+    /// Uses one connection of the application's pool for the whole run.
+    ///
+    /// Errors: [`BackendError::Connect`] when no connection can be acquired.
+    pub async fn from_pool(pool: &SqlitePool, opts: &SqliteOptions) -> Result<Self, BackendError> {
+        let tables = Tables::new(&opts.table).map_err(|reason| BackendError::InvalidUrl { url: "pool".into(), reason })?;
+        let conn = pool
+            .acquire()
+            .await
+            .map_err(|e| BackendError::Connect { target: "sqlite pool".into(), message: e.to_string() })?;
+        Ok(Self { conn: Conn::Pooled(conn), target: "sqlite pool".into(), tables, lock: LockState::new(opts.lease) })
+    }
+
+    pub(super) fn conn(&mut self) -> &mut SqliteConnection {
+        match &mut self.conn {
+            Conn::Owned(c) => c,
+            Conn::Pooled(c) => c,
+        }
+    }
+
+    pub(super) async fn raw(&mut self, sql: &str) -> Result<u64, BackendError> {
+        let r = sqlx::raw_sql(AssertSqlSafe(sql)).execute(self.conn()).await.map_err(map_err)?;
+        Ok(r.rows_affected())
+    }
+}
+
+/// Maps a sqlx error to a backend error, keeping the database's message and code.
+pub(super) fn map_err(e: sqlx::Error) -> BackendError {
+    match e {
+        sqlx::Error::Database(db) => BackendError::Statement { message: db.message().to_string(), code: db.code().map(|c| c.to_string()) },
+        other => BackendError::Driver(Box::new(other)),
+    }
+}
+
+#[async_trait]
+impl Backend for SqliteBackend {
+    fn dialect(&self) -> DialectId {
+        DialectId::Sqlite
+    }
+    fn capabilities(&self) -> Capabilities {
+        super::SqliteDialect.capabilities()
+    }
+    fn target(&self) -> String {
+        self.target.clone()
+    }
+    async fn lock(&mut self, runner: &RunnerId, wait: Duration) -> Result<(), BackendError> {
+        super::lock::acquire(self, runner, wait).await
+    }
+    async fn refresh_lock(&mut self, runner: &RunnerId) -> Result<(), BackendError> {
+        super::lock::refresh(self, runner).await
+    }
+    async fn unlock(&mut self, runner: &RunnerId) -> Result<(), BackendError> {
+        super::lock::release(self, runner).await
+    }
+    async fn begin(&mut self) -> Result<(), BackendError> {
+        // IMMEDIATE takes the write lock now, so a concurrent writer waits here instead of
+        // failing later with SQLITE_BUSY when a read lock cannot be upgraded.
+        self.raw("BEGIN IMMEDIATE").await.map(drop)
+    }
+    async fn commit(&mut self) -> Result<(), BackendError> {
+        self.raw("COMMIT").await.map(drop)
+    }
+    async fn rollback(&mut self) -> Result<(), BackendError> {
+        self.raw("ROLLBACK").await.map(drop)
+    }
+    async fn execute(&mut self, sql: &str) -> Result<u64, BackendError> {
+        self.raw(sql).await
+    }
+    async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
+        self.raw(sql).await
+    }
+}

@@ -1,0 +1,31 @@
+//! SQLite: the dialect (always), and the sqlx backend, history and lock (feature `sqlite`).
+
+#[cfg(feature = "sqlite")]
+mod backend;
+#[cfg(feature = "sqlite")]
+mod history;
+#[cfg(feature = "sqlite")]
+mod lock;
+
+#[cfg(feature = "sqlite")]
+pub use backend::{SqliteBackend, SqliteOptions};
+
+use migra_core::{dialect::quote_with, Capabilities, Dialect, DialectId, LockKind, SplitOptions};
+
+/// SQLite's dialect.
+pub struct SqliteDialect;
+
+impl Dialect for SqliteDialect {
+    fn id(&self) -> DialectId {
+        DialectId::Sqlite
+    }
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { transactional_ddl: true, concurrent_index: false, alter_column_type: false, lock: LockKind::LockRow }
+    }
+    fn split_options(&self) -> SplitOptions {
+        SplitOptions::SQLITE
+    }
+    fn quote_ident(&self, ident: &str) -> String {
+        quote_with(ident, '"')
+    }
+}

@@ -1,0 +1,80 @@
+//! The executor's errors. Partial progress travels with a failed migration.
+
+use crate::result::ExecutionResult;
+use crate::status::Drift;
+use migra_core::{BackendError, SourceErrors};
+
+/// Why an executor call did not complete.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExecError {
+    /// The migration directory could not be read.
+    #[error("{0}")]
+    Source(#[from] SourceErrors),
+    /// The database failed outside any migration (connection, history, lock).
+    #[error("{0}")]
+    Backend(#[from] BackendError),
+    /// History and directory disagree; nothing was run.
+    #[error("refusing to run: {} drift problem(s) between history and the migration directory:\n{}", .drift.len(), Drift::describe_all(.drift))]
+    Drift {
+        /// What disagrees.
+        drift: Vec<Drift>,
+    },
+    /// A migration cannot be rolled back; nothing was run.
+    #[error("refusing to roll back {version} ({name}): it is not reversible because {reason}")]
+    Irreversible {
+        /// Version.
+        version: String,
+        /// Name.
+        name: String,
+        /// Why.
+        reason: String,
+    },
+    /// A migration stopped part-way outside a transaction; it must be repaired first.
+    #[error("migration {version} ({name}) is half applied: {applied} of {total} statements ran before it {how}; \
+             fix the database by hand (or finish the remaining statements) before running migrations again")]
+    HalfApplied {
+        /// Version.
+        version: String,
+        /// Name.
+        name: String,
+        /// Statements in effect.
+        applied: u32,
+        /// Statements in its up part.
+        total: u32,
+        /// `failed` or `was interrupted`.
+        how: String,
+    },
+    /// `--to` names a version that is not in the directory (or not applied, for rollback).
+    #[error("unknown version {version}: {reason}")]
+    UnknownVersion {
+        /// What was asked for.
+        version: String,
+        /// Why it does not fit.
+        reason: String,
+    },
+    /// A migration failed; earlier ones stay applied and `report` says what ran.
+    #[error("migration {version} ({name}) failed{}: {message}", .line.as_ref().map(|l| format!(" at {l}")).unwrap_or_default())]
+    MigrationFailed {
+        /// Version.
+        version: String,
+        /// Name.
+        name: String,
+        /// The database's message.
+        message: String,
+        /// `file:line` of the failing statement.
+        line: Option<String>,
+        /// What ran before the failure.
+        report: Box<ExecutionResult>,
+    },
+}
+
+impl ExecError {
+    /// The partial report carried by a failed migration, if any.
+    pub fn report(&self) -> Option<&ExecutionResult> {
+        match self {
+            ExecError::MigrationFailed { report, .. } => Some(report),
+            _ => None,
+        }
+    }
+}

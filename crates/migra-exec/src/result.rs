@@ -1,0 +1,108 @@
+//! What `apply` and `rollback` report (the seed's `ExecutionResult`, plus what ran).
+
+use serde::Serialize;
+
+/// Direction of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Up parts.
+    Up,
+    /// Down parts.
+    Down,
+}
+
+/// The outcome of an `apply` or `rollback`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExecutionResult {
+    /// True when every selected migration ran.
+    pub success: bool,
+    /// Wall time of the whole run.
+    pub duration_seconds: f64,
+    /// Rows the statements reported as affected.
+    pub rows_affected: u64,
+    /// Migrations completed.
+    pub steps_completed: usize,
+    /// What failed.
+    pub errors: Vec<StepError>,
+    /// True when a failure made migra run a down part (never, today: transactional migrations
+    /// are rolled back by the database, not by a down part).
+    pub rollback_triggered: bool,
+    /// Up or down.
+    pub direction: Direction,
+    /// True for `--dry-run`: nothing was changed.
+    pub dry_run: bool,
+    /// Migrations completed (or, in a dry run, that would run), in order.
+    pub migrations: Vec<StepRecord>,
+}
+
+impl ExecutionResult {
+    pub(crate) fn new(direction: Direction, dry_run: bool) -> Self {
+        Self {
+            success: true,
+            duration_seconds: 0.0,
+            rows_affected: 0,
+            steps_completed: 0,
+            errors: Vec::new(),
+            rollback_triggered: false,
+            direction,
+            dry_run,
+            migrations: Vec::new(),
+        }
+    }
+}
+
+/// One migration that ran (or would run).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepRecord {
+    /// Version.
+    pub version: String,
+    /// Name.
+    pub name: String,
+    /// Milliseconds it took (0 in a dry run).
+    pub duration_ms: u64,
+    /// Rows affected.
+    pub rows_affected: u64,
+    /// Ran in one transaction.
+    pub transaction: bool,
+    /// The statements, in order (only in a dry run).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub statements: Vec<String>,
+}
+
+/// A failure in a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepError {
+    /// Version.
+    pub version: String,
+    /// Name.
+    pub name: String,
+    /// The database's message.
+    pub message: String,
+    /// The failing statement.
+    pub statement: Option<String>,
+    /// `file:line` of the failing statement.
+    pub location: Option<String>,
+}
+
+/// Progress events, for people watching.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Event<'a> {
+    /// A migration starts.
+    Started {
+        /// Version.
+        version: &'a str,
+        /// Name.
+        name: &'a str,
+        /// Up or down.
+        direction: Direction,
+    },
+    /// A migration committed.
+    Finished {
+        /// Version.
+        version: &'a str,
+        /// Milliseconds.
+        duration_ms: u64,
+    },
+}

@@ -1,0 +1,228 @@
+//! Runs one migration part with its bookkeeping: in one transaction where the database allows it,
+//! otherwise statement by statement with progress written after each one.
+
+use crate::error::ExecError;
+use crate::result::{Direction, ExecutionResult, StepError, StepRecord};
+use crate::runner::now_rfc3339;
+use migra_core::{Backend, BackendError, LogAction, LogEntry, Migration, Revision, RevisionStatus, RunnerId, Script};
+use std::time::Instant;
+
+/// Runs `m` in `direction`, recording it in history and in `result`.
+pub(crate) async fn run(
+    backend: &mut dyn Backend,
+    runner: &RunnerId,
+    m: &Migration,
+    direction: Direction,
+    result: &mut ExecutionResult,
+) -> Result<(), ExecError> {
+    let script = match direction {
+        Direction::Up => &m.up,
+        Direction::Down => m.down.as_ref().ok_or_else(|| ExecError::Irreversible {
+            version: m.version.to_string(),
+            name: m.name.clone(),
+            reason: m.irreversible_reason.clone().unwrap_or_default(),
+        })?,
+    };
+    let mut ctx = Ctx { runner, m, direction, script, started_at: now_rfc3339(), t0: Instant::now(), rows: 0 };
+    let outcome = if m.transaction && backend.capabilities().transactional_ddl {
+        ctx.in_transaction(backend).await
+    } else {
+        ctx.statement_by_statement(backend).await
+    };
+    match outcome {
+        Ok(()) => {
+            result.rows_affected += ctx.rows;
+            result.steps_completed += 1;
+            result.migrations.push(StepRecord {
+                version: m.version.to_string(),
+                name: m.name.clone(),
+                duration_ms: ctx.elapsed_ms(),
+                rows_affected: ctx.rows,
+                transaction: m.transaction,
+                statements: Vec::new(),
+            });
+            Ok(())
+        }
+        Err(Failure::Backend(e)) => Err(ExecError::Backend(e)),
+        Err(Failure::Statement { index, error }) => {
+            let unit = &script.units()[index];
+            let location = format!("{}:{}", script.path, unit.line);
+            result.success = false;
+            result.rows_affected += ctx.rows;
+            result.errors.push(StepError {
+                version: m.version.to_string(),
+                name: m.name.clone(),
+                message: error.to_string(),
+                statement: Some(unit.sql.clone()),
+                location: Some(location.clone()),
+            });
+            Err(ExecError::MigrationFailed {
+                version: m.version.to_string(),
+                name: m.name.clone(),
+                message: error.to_string(),
+                line: Some(location),
+                report: Box::new(result.clone()),
+            })
+        }
+    }
+}
+
+enum Failure {
+    /// A statement of the migration failed (recorded in history).
+    Statement { index: usize, error: BackendError },
+    /// Bookkeeping, transaction control or the lock failed.
+    Backend(BackendError),
+}
+
+impl From<BackendError> for Failure {
+    fn from(e: BackendError) -> Self {
+        Failure::Backend(e)
+    }
+}
+
+struct Ctx<'a> {
+    runner: &'a RunnerId,
+    m: &'a Migration,
+    direction: Direction,
+    script: &'a Script,
+    started_at: String,
+    t0: Instant,
+    rows: u64,
+}
+
+impl Ctx<'_> {
+    fn elapsed_ms(&self) -> u64 {
+        self.t0.elapsed().as_millis() as u64
+    }
+
+    fn revision(&self, status: RevisionStatus, applied: u32, error: Option<(&BackendError, &str)>) -> Revision {
+        Revision {
+            version: self.m.version.to_string(),
+            sort_key: self.m.version.sort_key().to_string(),
+            name: self.m.name.clone(),
+            checksum: self.m.checksum.hex.clone(),
+            checksum_algorithm: self.m.checksum.algorithm.clone(),
+            status,
+            applied_statements: applied,
+            total_statements: self.m.up.statements.len() as u32,
+            started_at: self.started_at.clone(),
+            finished_at: Some(now_rfc3339()),
+            duration_ms: self.elapsed_ms(),
+            error: error.map(|(e, _)| e.to_string()),
+            failing_statement: error.map(|(_, s)| s.to_string()),
+            applied_by: self.runner.display.clone(),
+        }
+    }
+
+    fn log(&self, action: LogAction, error: Option<(&BackendError, &str)>) -> LogEntry {
+        LogEntry {
+            version: self.m.version.to_string(),
+            name: self.m.name.clone(),
+            action,
+            checksum: self.m.checksum.hex.clone(),
+            at: now_rfc3339(),
+            duration_ms: self.elapsed_ms(),
+            by: self.runner.display.clone(),
+            error: error.map(|(e, _)| e.to_string()),
+            failing_statement: error.map(|(_, s)| s.to_string()),
+        }
+    }
+
+    fn done_state(&self) -> (RevisionStatus, u32, LogAction) {
+        match self.direction {
+            Direction::Up => (RevisionStatus::Applied, self.m.up.statements.len() as u32, LogAction::Apply),
+            Direction::Down => (RevisionStatus::RolledBack, 0, LogAction::Rollback),
+        }
+    }
+
+    /// Statements and bookkeeping commit together: either all of it is in effect or none.
+    async fn in_transaction(&mut self, backend: &mut dyn Backend) -> Result<(), Failure> {
+        backend.begin().await?;
+        let r = self.tx_body(backend).await;
+        match r {
+            Ok(()) => Ok(()),
+            Err(f) => {
+                // Roll back first: nothing of the failed migration may stay.
+                let _ = backend.rollback().await;
+                if let Failure::Statement { index, error } = &f {
+                    let sql = self.script.units()[*index].sql.clone();
+                    // A failed down leaves the migration applied: only the log changes.
+                    let state = (self.direction == Direction::Up).then_some((RevisionStatus::Failed, 0));
+                    self.record_failure(backend, error, &sql, state).await;
+                }
+                Err(f)
+            }
+        }
+    }
+
+    async fn tx_body(&mut self, backend: &mut dyn Backend) -> Result<(), Failure> {
+        backend.refresh_lock(self.runner).await?;
+        for (index, unit) in self.script.units().iter().enumerate() {
+            let run = match self.script.mode {
+                migra_core::ScriptMode::Statements => backend.execute(&unit.sql).await,
+                migra_core::ScriptMode::Whole => backend.execute_script(&unit.sql).await,
+            };
+            self.rows += run.map_err(|error| Failure::Statement { index, error })?;
+        }
+        let (status, applied, action) = self.done_state();
+        backend.write_revision(&self.revision(status, applied, None), self.direction == Direction::Up).await?;
+        backend.append_log(&self.log(action, None)).await?;
+        backend.commit().await?;
+        Ok(())
+    }
+
+    /// Records a failure in its own transaction (the migration's own was rolled back, if any).
+    /// `state` is the revision to write; `None` leaves the state row as it is and only logs.
+    async fn record_failure(&self, backend: &mut dyn Backend, error: &BackendError, sql: &str, state: Option<(RevisionStatus, u32)>) {
+        let log = self.log(LogAction::Failure, Some((error, sql)));
+        let tx = backend.capabilities().transactional_ddl;
+        if tx && backend.begin().await.is_err() {
+            return;
+        }
+        let write = match state {
+            Some((status, applied)) => backend.write_revision(&self.revision(status, applied, Some((error, sql))), false).await,
+            None => Ok(()),
+        };
+        let ok = write.is_ok() && backend.append_log(&log).await.is_ok();
+        if tx {
+            let _ = if ok { backend.commit().await } else { backend.rollback().await };
+        }
+    }
+
+    /// Without a transaction: progress after every statement, so a stop is visible and precise.
+    async fn statement_by_statement(&mut self, backend: &mut dyn Backend) -> Result<(), Failure> {
+        let units = self.script.units();
+        let whole = self.script.mode == migra_core::ScriptMode::Whole;
+        if self.direction == Direction::Up {
+            backend.write_revision(&self.revision(RevisionStatus::Partial, 0, None), true).await?;
+        }
+        for (index, unit) in units.iter().enumerate() {
+            backend.refresh_lock(self.runner).await?;
+            let run = if whole { backend.execute_script(&unit.sql).await } else { backend.execute(&unit.sql).await };
+            match run {
+                Ok(n) => self.rows += n,
+                Err(error) => {
+                    let total = self.m.up.statements.len() as u32;
+                    let state = match self.direction {
+                        // How much of a whole script ran is unknown: "partial", never "failed".
+                        Direction::Up if whole => (RevisionStatus::Partial, 0),
+                        Direction::Up => (RevisionStatus::Failed, index as u32),
+                        // Part of the down ran: neither applied nor rolled back.
+                        Direction::Down if index == 0 && !whole => (RevisionStatus::Applied, total),
+                        Direction::Down => (RevisionStatus::Partial, total),
+                    };
+                    self.record_failure(backend, &error, &unit.sql, Some(state)).await;
+                    return Err(Failure::Statement { index, error });
+                }
+            }
+            if self.direction == Direction::Up && !whole {
+                let done = index as u32 + 1;
+                backend.write_revision(&self.revision(RevisionStatus::Partial, done, None), false).await?;
+            }
+        }
+        let (status, applied, action) = self.done_state();
+        backend.write_revision(&self.revision(status, applied, None), false).await?;
+        backend.append_log(&self.log(action, None)).await?;
+        Ok(())
+    }
+}
