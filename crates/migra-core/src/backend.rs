@@ -35,7 +35,11 @@ pub trait HistoryStore: Send {
     ///
     /// With `expect_not_applied`, the write happens only if the row is absent or not `applied`,
     /// and [`BackendError::LockLost`] is returned otherwise: another runner applied it.
-    async fn write_revision(&mut self, rev: &Revision, expect_not_applied: bool) -> Result<(), BackendError>;
+    async fn write_revision(
+        &mut self,
+        rev: &Revision,
+        expect_not_applied: bool,
+    ) -> Result<(), BackendError>;
     /// Appends a log row.
     async fn append_log(&mut self, entry: &LogEntry) -> Result<(), BackendError>;
     /// Reads the log, oldest first.

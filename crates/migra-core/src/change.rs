@@ -1,6 +1,8 @@
 //! Typed schema changes, as the differ produces them and the validator and planners consume them.
 
-use crate::schema::{Check, Column, EnumType, ForeignKey, Index, PrimaryKey, Sequence, Table, View};
+use crate::schema::{
+    Check, Column, EnumType, ForeignKey, Index, PrimaryKey, Sequence, Table, View,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 

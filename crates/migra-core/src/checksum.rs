@@ -34,7 +34,10 @@ impl Checksum {
             hex.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
             hex.push(char::from_digit(u32::from(b & 0xf), 16).unwrap_or('0'));
         }
-        Self { algorithm: CHECKSUM_ALGORITHM.to_string(), hex }
+        Self {
+            algorithm: CHECKSUM_ALGORITHM.to_string(),
+            hex,
+        }
     }
 }
 
@@ -42,8 +45,14 @@ impl Checksum {
 pub fn normalize(text: &str) -> String {
     let unified = text.replace("\r\n", "\n").replace('\r', "\n");
     let lines: Vec<&str> = unified.lines().map(str::trim_end).collect();
-    let start = lines.iter().position(|l| !l.is_empty()).unwrap_or(lines.len());
-    let end = lines.iter().rposition(|l| !l.is_empty()).map_or(start, |e| e + 1);
+    let start = lines
+        .iter()
+        .position(|l| !l.is_empty())
+        .unwrap_or(lines.len());
+    let end = lines
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(start, |e| e + 1);
     lines[start..end].join("\n")
 }
 
@@ -68,7 +77,10 @@ mod tests {
 
     #[test]
     fn parts_are_framed() {
-        assert_ne!(Checksum::of_parts(&["ab", "c"]), Checksum::of_parts(&["a", "bc"]));
+        assert_ne!(
+            Checksum::of_parts(&["ab", "c"]),
+            Checksum::of_parts(&["a", "bc"])
+        );
     }
 
     #[test]

@@ -105,7 +105,10 @@ mod tests {
 
     #[test]
     fn schemes() {
-        assert_eq!(DialectId::from_scheme("postgresql"), Some(DialectId::Postgres));
+        assert_eq!(
+            DialectId::from_scheme("postgresql"),
+            Some(DialectId::Postgres)
+        );
         assert_eq!(DialectId::from_scheme("MariaDB"), Some(DialectId::Mysql));
         assert_eq!(DialectId::from_scheme("oracle"), None);
     }

@@ -17,7 +17,11 @@ pub struct SourceError {
 impl SourceError {
     /// Builds an error for `file` at an optional `line`.
     pub fn new(file: impl Into<String>, line: Option<u32>, kind: SourceErrorKind) -> Self {
-        Self { file: file.into(), line, kind }
+        Self {
+            file: file.into(),
+            line,
+            kind,
+        }
     }
 }
 

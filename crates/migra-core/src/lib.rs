@@ -20,13 +20,13 @@ pub mod version;
 
 pub use backend::{Backend, HistoryStore, Inspector, RunnerId};
 pub use change::{Change, ColumnAspect, TableChange};
-pub use checksum::{Checksum, CHECKSUM_ALGORITHM};
+pub use checksum::{CHECKSUM_ALGORITHM, Checksum};
 pub use dialect::{Capabilities, Dialect, DialectId, LockKind};
 pub use error::{BackendError, SourceError, SourceErrorKind};
 pub use migration::{Layout, Migration, Script, ScriptMode};
 pub use plan::{Hazard, HazardKind, Plan, Step};
 pub use revision::{LogAction, LogEntry, Revision, RevisionStatus};
-pub use source::{load, LoadOptions, SourceErrors, SourceFile};
+pub use source::{LoadOptions, SourceErrors, SourceFile, load};
 pub use split::{SplitOptions, Statement};
 pub use version::Version;
 

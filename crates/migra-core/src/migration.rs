@@ -26,8 +26,14 @@ pub enum Layout {
 
 impl Layout {
     /// Every layout, in the order detection reports them.
-    pub const ALL: [Layout; 6] =
-        [Layout::Native, Layout::Paired, Layout::Sqlx, Layout::Diesel, Layout::Dbmate, Layout::Flyway];
+    pub const ALL: [Layout; 6] = [
+        Layout::Native,
+        Layout::Paired,
+        Layout::Sqlx,
+        Layout::Diesel,
+        Layout::Dbmate,
+        Layout::Flyway,
+    ];
 
     /// The name used on the command line (`--format NAME`) and in messages.
     pub fn name(self) -> &'static str {
@@ -87,7 +93,10 @@ impl Script {
         match self.mode {
             ScriptMode::Statements => self.statements.clone(),
             ScriptMode::Whole => {
-                vec![Statement { sql: self.text.trim().to_string(), line: self.first_line }]
+                vec![Statement {
+                    sql: self.text.trim().to_string(),
+                    line: self.first_line,
+                }]
             }
         }
     }
@@ -122,7 +131,12 @@ impl Migration {
     }
 
     /// Computes the checksum for the given parts and options.
-    pub fn compute_checksum(up: &str, down: Option<&str>, transaction: bool, whole: bool) -> Checksum {
+    pub fn compute_checksum(
+        up: &str,
+        down: Option<&str>,
+        transaction: bool,
+        whole: bool,
+    ) -> Checksum {
         let opts = format!("transaction={transaction};whole={whole}");
         Checksum::of_parts(&[up, down.unwrap_or(""), &opts])
     }

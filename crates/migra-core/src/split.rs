@@ -78,8 +78,20 @@ pub struct SplitError {
 ///
 /// Statements holding only comments are dropped. Errors on an unterminated quote, comment or
 /// dollar-quoted body, naming the line where it starts.
-pub fn split(text: &str, first_line: u32, opts: &SplitOptions) -> Result<Vec<Statement>, SplitError> {
-    Splitter { b: text.as_bytes(), text, i: 0, line: first_line, opts: *opts, delim: ";".into() }.run()
+pub fn split(
+    text: &str,
+    first_line: u32,
+    opts: &SplitOptions,
+) -> Result<Vec<Statement>, SplitError> {
+    Splitter {
+        b: text.as_bytes(),
+        text,
+        i: 0,
+        line: first_line,
+        opts: *opts,
+        delim: ";".into(),
+    }
+    .run()
 }
 
 struct Splitter<'a> {
@@ -102,9 +114,26 @@ struct Body {
 }
 
 const OBJECT_WORDS: &[&str] = &[
-    "TABLE", "INDEX", "UNIQUE", "VIEW", "SEQUENCE", "SCHEMA", "DATABASE", "TYPE", "DOMAIN",
-    "EXTENSION", "ROLE", "USER", "MATERIALIZED", "POLICY", "RULE", "TRIGGER", "PROCEDURE",
-    "FUNCTION", "EVENT", "VIRTUAL",
+    "TABLE",
+    "INDEX",
+    "UNIQUE",
+    "VIEW",
+    "SEQUENCE",
+    "SCHEMA",
+    "DATABASE",
+    "TYPE",
+    "DOMAIN",
+    "EXTENSION",
+    "ROLE",
+    "USER",
+    "MATERIALIZED",
+    "POLICY",
+    "RULE",
+    "TRIGGER",
+    "PROCEDURE",
+    "FUNCTION",
+    "EVENT",
+    "VIRTUAL",
 ];
 const BODY_WORDS: &[&str] = &["TRIGGER", "PROCEDURE", "FUNCTION", "EVENT"];
 
@@ -162,14 +191,20 @@ impl Splitter<'_> {
     }
 
     fn at_line_start(&self) -> bool {
-        self.text[..self.i].rsplit('\n').next().is_none_or(|l| l.trim().is_empty())
+        self.text[..self.i]
+            .rsplit('\n')
+            .next()
+            .is_none_or(|l| l.trim().is_empty())
     }
 
     fn finish(&self, out: &mut Vec<Statement>, start: &mut Option<(usize, u32)>, end: usize) {
         if let Some((s, line)) = start.take() {
             let sql = self.text[s..end].trim_end();
             if !sql.is_empty() {
-                out.push(Statement { sql: sql.to_string(), line });
+                out.push(Statement {
+                    sql: sql.to_string(),
+                    line,
+                });
             }
         }
     }
@@ -202,7 +237,8 @@ impl Splitter<'_> {
         let mut depth = 0u32;
         while self.i < self.b.len() {
             let c = self.b[self.i];
-            if c == b'/' && self.peek(1) == Some(b'*') && (depth == 0 || self.opts.nested_comments) {
+            if c == b'/' && self.peek(1) == Some(b'*') && (depth == 0 || self.opts.nested_comments)
+            {
                 depth += 1;
                 self.i += 2;
             } else if c == b'*' && self.peek(1) == Some(b'/') {
@@ -226,14 +262,18 @@ impl Splitter<'_> {
         let c = self.b[self.i];
         match c {
             b'\'' => {
-                let e_string = self.opts.dollar_quotes && self.i > 0 && matches!(self.b[self.i - 1], b'E' | b'e')
+                let e_string = self.opts.dollar_quotes
+                    && self.i > 0
+                    && matches!(self.b[self.i - 1], b'E' | b'e')
                     && (self.i < 2 || !is_ident(self.b[self.i - 2]));
                 self.quoted(b'\'', self.opts.backslash_escapes || e_string, "string")
             }
             b'"' => self.quoted(b'"', self.opts.backslash_escapes, "quoted identifier"),
             b'`' => self.quoted(b'`', false, "backtick identifier"),
             b'[' if self.opts.bracket_identifiers => self.quoted(b']', false, "bracket identifier"),
-            b'$' if self.opts.dollar_quotes && (self.i == 0 || !is_ident(self.b[self.i - 1])) => self.dollar(),
+            b'$' if self.opts.dollar_quotes && (self.i == 0 || !is_ident(self.b[self.i - 1])) => {
+                self.dollar()
+            }
             _ if is_ident(c) => {
                 let s = self.i;
                 while self.i < self.b.len()
@@ -296,7 +336,10 @@ impl Splitter<'_> {
         match self.text[body_start..].find(delim) {
             Some(off) => {
                 let end = body_start + off + delim.len();
-                self.line += self.text[self.i..end].bytes().filter(|&b| b == b'\n').count() as u32;
+                self.line += self.text[self.i..end]
+                    .bytes()
+                    .filter(|&b| b == b'\n')
+                    .count() as u32;
                 self.i = end;
                 Ok(())
             }
@@ -327,7 +370,10 @@ impl Splitter<'_> {
                     Some("IF" | "LOOP" | "WHILE" | "REPEAT") => {}
                     _ => body.depth = body.depth.saturating_sub(1),
                 }
-                if matches!(next.as_deref(), Some("IF" | "LOOP" | "WHILE" | "REPEAT" | "CASE")) {
+                if matches!(
+                    next.as_deref(),
+                    Some("IF" | "LOOP" | "WHILE" | "REPEAT" | "CASE")
+                ) {
                     self.skip_ws_and_word();
                 }
             }
@@ -338,7 +384,11 @@ impl Splitter<'_> {
     fn peek_word(&self) -> Option<String> {
         let rest = &self.text[self.i..];
         let t = rest.trim_start_matches([' ', '\t', '\r', '\n']);
-        let w: String = t.bytes().take_while(|&b| is_ident(b)).map(|b| b as char).collect();
+        let w: String = t
+            .bytes()
+            .take_while(|&b| is_ident(b))
+            .map(|b| b as char)
+            .collect();
         (!w.is_empty()).then(|| w.to_ascii_uppercase())
     }
 
@@ -360,7 +410,12 @@ fn is_ident(b: u8) -> bool {
 }
 
 fn unterminated(line: u32, what: &str) -> SplitError {
-    SplitError { line, kind: SourceErrorKind::Unterminated { what: what.to_string() } }
+    SplitError {
+        line,
+        kind: SourceErrorKind::Unterminated {
+            what: what.to_string(),
+        },
+    }
 }
 
 #[cfg(test)]

@@ -1,30 +1,60 @@
 use super::*;
 
 fn sqls(text: &str, opts: &SplitOptions) -> Vec<String> {
-    split(text, 1, opts).expect("splits").into_iter().map(|s| s.sql).collect()
+    split(text, 1, opts)
+        .expect("splits")
+        .into_iter()
+        .map(|s| s.sql)
+        .collect()
 }
 
 #[test]
 fn plain_statements_with_lines() {
-    let got = split("CREATE TABLE a (id int);\n\n-- note\nCREATE INDEX i ON a (id);\n", 10, &SplitOptions::SQLITE)
-        .expect("splits");
+    let got = split(
+        "CREATE TABLE a (id int);\n\n-- note\nCREATE INDEX i ON a (id);\n",
+        10,
+        &SplitOptions::SQLITE,
+    )
+    .expect("splits");
     assert_eq!(got.len(), 2);
-    assert_eq!(got[0], Statement { sql: "CREATE TABLE a (id int)".into(), line: 10 });
-    assert_eq!(got[1], Statement { sql: "CREATE INDEX i ON a (id)".into(), line: 13 });
+    assert_eq!(
+        got[0],
+        Statement {
+            sql: "CREATE TABLE a (id int)".into(),
+            line: 10
+        }
+    );
+    assert_eq!(
+        got[1],
+        Statement {
+            sql: "CREATE INDEX i ON a (id)".into(),
+            line: 13
+        }
+    );
 }
 
 #[test]
 fn semicolons_inside_quotes_and_comments_do_not_split() {
-    let text = "INSERT INTO t VALUES ('a;b', 'it''s;');\n/* x; y */ SELECT \"c;d\" -- e;f\n FROM t;";
+    let text =
+        "INSERT INTO t VALUES ('a;b', 'it''s;');\n/* x; y */ SELECT \"c;d\" -- e;f\n FROM t;";
     assert_eq!(
         sqls(text, &SplitOptions::SQLITE),
-        vec!["INSERT INTO t VALUES ('a;b', 'it''s;')", "SELECT \"c;d\" -- e;f\n FROM t"]
+        vec![
+            "INSERT INTO t VALUES ('a;b', 'it''s;')",
+            "SELECT \"c;d\" -- e;f\n FROM t"
+        ]
     );
 }
 
 #[test]
 fn comment_only_statements_are_dropped() {
-    assert!(sqls("-- nothing here\n/* nor here */\n;\n", &SplitOptions::POSTGRES).is_empty());
+    assert!(
+        sqls(
+            "-- nothing here\n/* nor here */\n;\n",
+            &SplitOptions::POSTGRES
+        )
+        .is_empty()
+    );
 }
 
 #[test]
@@ -39,13 +69,22 @@ fn dollar_quoted_function_bodies() {
 #[test]
 fn postgres_e_strings_have_backslash_escapes() {
     // E'' strings take backslash escapes; standard strings do not ('c\' is complete).
-    let got = sqls(r"SELECT E'a\'; b'; SELECT 'c\'; SELECT 2;", &SplitOptions::POSTGRES);
+    let got = sqls(
+        r"SELECT E'a\'; b'; SELECT 'c\'; SELECT 2;",
+        &SplitOptions::POSTGRES,
+    );
     assert_eq!(got, vec![r"SELECT E'a\'; b'", r"SELECT 'c\'", "SELECT 2"]);
 }
 
 #[test]
 fn nested_comments_in_postgres() {
-    assert_eq!(sqls("/* a /* b; */ c; */ SELECT 1; SELECT 2", &SplitOptions::POSTGRES), vec!["SELECT 1", "SELECT 2"]);
+    assert_eq!(
+        sqls(
+            "/* a /* b; */ c; */ SELECT 1; SELECT 2",
+            &SplitOptions::POSTGRES
+        ),
+        vec!["SELECT 1", "SELECT 2"]
+    );
 }
 
 #[test]
@@ -69,17 +108,38 @@ fn mysql_delimiter_command() {
     let text = "DELIMITER $$\nCREATE PROCEDURE p() BEGIN SELECT 1; END$$\nDELIMITER ;\nSELECT 2;\n# hash comment;\nSELECT 3;";
     let got = split(text, 1, &SplitOptions::MYSQL).expect("splits");
     let s: Vec<_> = got.iter().map(|s| (s.sql.as_str(), s.line)).collect();
-    assert_eq!(s, vec![("CREATE PROCEDURE p() BEGIN SELECT 1; END", 2), ("SELECT 2", 4), ("SELECT 3", 6)]);
+    assert_eq!(
+        s,
+        vec![
+            ("CREATE PROCEDURE p() BEGIN SELECT 1; END", 2),
+            ("SELECT 2", 4),
+            ("SELECT 3", 6)
+        ]
+    );
 }
 
 #[test]
 fn mysql_backslash_escapes() {
-    assert_eq!(sqls(r"INSERT INTO t VALUES ('a\';b'); SELECT 1;", &SplitOptions::MYSQL).len(), 2);
+    assert_eq!(
+        sqls(
+            r"INSERT INTO t VALUES ('a\';b'); SELECT 1;",
+            &SplitOptions::MYSQL
+        )
+        .len(),
+        2
+    );
 }
 
 #[test]
 fn transaction_statements_are_not_blocks() {
-    assert_eq!(sqls("BEGIN;\nCREATE TABLE a (x int);\nCOMMIT;", &SplitOptions::POSTGRES).len(), 3);
+    assert_eq!(
+        sqls(
+            "BEGIN;\nCREATE TABLE a (x int);\nCOMMIT;",
+            &SplitOptions::POSTGRES
+        )
+        .len(),
+        3
+    );
 }
 
 #[test]
@@ -100,5 +160,8 @@ fn unterminated_constructs_name_their_line() {
 
 #[test]
 fn last_statement_needs_no_semicolon_and_utf8_is_kept() {
-    assert_eq!(sqls("SELECT 'héllo';\nSELECT 'ünï'", &SplitOptions::SQLITE), vec!["SELECT 'héllo'", "SELECT 'ünï'"]);
+    assert_eq!(
+        sqls("SELECT 'héllo';\nSELECT 'ünï'", &SplitOptions::SQLITE),
+        vec!["SELECT 'héllo'", "SELECT 'ünï'"]
+    );
 }

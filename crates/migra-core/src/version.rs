@@ -49,7 +49,10 @@ impl Version {
 
     /// Rebuilds a version from what a history table stored.
     pub fn from_parts(raw: impl Into<String>, key: impl Into<String>) -> Self {
-        Self { raw: raw.into(), key: key.into() }
+        Self {
+            raw: raw.into(),
+            key: key.into(),
+        }
     }
 
     /// The version as written in the file name.
@@ -64,7 +67,11 @@ impl Version {
 
     /// True when `text` names this version, as written or in its compact form.
     pub fn matches(&self, text: &str) -> bool {
-        let compact = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>();
+        let compact = |s: &str| {
+            s.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+        };
         self.raw == text || compact(&self.raw) == compact(text)
     }
 }

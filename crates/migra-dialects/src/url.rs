@@ -6,7 +6,9 @@ pub fn redact_url(url: &str) -> String {
     let mut out = url.to_string();
     if let Some(scheme_end) = out.find("://") {
         let rest_start = scheme_end + 3;
-        let authority_end = out[rest_start..].find(['/', '?', '#']).map_or(out.len(), |i| rest_start + i);
+        let authority_end = out[rest_start..]
+            .find(['/', '?', '#'])
+            .map_or(out.len(), |i| rest_start + i);
         if let Some(at) = out[rest_start..authority_end].rfind('@') {
             let userinfo = &out[rest_start..rest_start + at];
             if let Some(colon) = userinfo.find(':') {
@@ -20,7 +22,11 @@ pub fn redact_url(url: &str) -> String {
         let query = query
             .split('&')
             .map(|kv| match kv.split_once('=') {
-                Some((k, _)) if k.eq_ignore_ascii_case("password") || k.eq_ignore_ascii_case("pass") => format!("{k}=***"),
+                Some((k, _))
+                    if k.eq_ignore_ascii_case("password") || k.eq_ignore_ascii_case("pass") =>
+                {
+                    format!("{k}=***")
+                }
                 _ => kv.to_string(),
             })
             .collect::<Vec<_>>()
@@ -36,8 +42,14 @@ mod tests {
 
     #[test]
     fn passwords_never_survive() {
-        assert_eq!(redact_url("postgres://bob:s3cr%40t@db:5432/app"), "postgres://bob:***@db:5432/app");
-        assert_eq!(redact_url("mysql://u:p@h/d?password=x&ssl-mode=required"), "mysql://u:***@h/d?password=***&ssl-mode=required");
+        assert_eq!(
+            redact_url("postgres://bob:s3cr%40t@db:5432/app"),
+            "postgres://bob:***@db:5432/app"
+        );
+        assert_eq!(
+            redact_url("mysql://u:p@h/d?password=x&ssl-mode=required"),
+            "mysql://u:***@h/d?password=***&ssl-mode=required"
+        );
         assert_eq!(redact_url("sqlite://data/app.db"), "sqlite://data/app.db");
         assert_eq!(redact_url("postgres://bob@db/app"), "postgres://bob@db/app");
     }

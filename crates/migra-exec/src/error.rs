@@ -31,8 +31,10 @@ pub enum ExecError {
         reason: String,
     },
     /// A migration stopped part-way outside a transaction; it must be repaired first.
-    #[error("migration {version} ({name}) is half applied: {applied} of {total} statements ran before it {how}; \
-             fix the database by hand (or finish the remaining statements) before running migrations again")]
+    #[error(
+        "migration {version} ({name}) is half applied: {applied} of {total} statements ran before it {how}; \
+             fix the database by hand (or finish the remaining statements) before running migrations again"
+    )]
     HalfApplied {
         /// Version.
         version: String,

@@ -3,7 +3,7 @@
 use crate::error::ExecError;
 use crate::result::{Direction, Event, ExecutionResult, StepRecord};
 use crate::runner::current_runner;
-use crate::status::{compare, PlanReport, StatusReport};
+use crate::status::{PlanReport, StatusReport, compare};
 use crate::step;
 use migra_core::{Backend, Migration, Revision, RevisionStatus, RunnerId};
 use std::time::{Duration, Instant};
@@ -22,7 +22,12 @@ pub struct RunOptions<'a> {
 
 impl Default for RunOptions<'_> {
     fn default() -> Self {
-        Self { dry_run: false, allow_drift: false, lock_wait: Duration::from_secs(60), on_event: None }
+        Self {
+            dry_run: false,
+            allow_drift: false,
+            lock_wait: Duration::from_secs(60),
+            on_event: None,
+        }
     }
 }
 
@@ -45,7 +50,11 @@ pub struct Executor<'a> {
 impl<'a> Executor<'a> {
     /// An executor for `migrations` (sorted by version, as [`migra_core::load`] returns them).
     pub fn new(backend: &'a mut dyn Backend, migrations: &'a [Migration]) -> Self {
-        Self { backend, migrations, runner: current_runner() }
+        Self {
+            backend,
+            migrations,
+            runner: current_runner(),
+        }
     }
 
     /// This runner's identity (as recorded in the lock and history).
@@ -69,7 +78,11 @@ impl<'a> Executor<'a> {
     /// Takes the lock before reading history and releases it on every path. Stops at the first
     /// failure ([`ExecError::MigrationFailed`] carries what ran). Refuses, running nothing, on
     /// drift (unless allowed) and on a half-applied migration.
-    pub async fn apply(&mut self, to: Option<&str>, opts: &mut RunOptions<'_>) -> Result<ExecutionResult, ExecError> {
+    pub async fn apply(
+        &mut self,
+        to: Option<&str>,
+        opts: &mut RunOptions<'_>,
+    ) -> Result<ExecutionResult, ExecError> {
         let t0 = Instant::now();
         let target_key = match to {
             Some(v) => Some(self.find(v)?.version.sort_key().to_string()),
@@ -77,6 +90,8 @@ impl<'a> Executor<'a> {
         };
         let r = if opts.dry_run {
             self.apply_locked(target_key.as_deref(), opts).await
+        } else if let Some(done) = self.nothing_pending(target_key.as_deref(), opts).await? {
+            Ok(done)
         } else {
             self.backend.ensure_history().await?;
             self.backend.lock(&self.runner, opts.lock_wait).await?;
@@ -90,15 +105,48 @@ impl<'a> Executor<'a> {
         })
     }
 
-    async fn apply_locked(&mut self, target_key: Option<&str>, opts: &mut RunOptions<'_>) -> Result<ExecutionResult, ExecError> {
+    /// The startup fast path: when an unlocked read of history shows nothing to apply, answer
+    /// without taking the lock or writing anything. (Applied rows only appear, never vanish, under
+    /// concurrent `apply`, so "nothing pending" read without the lock stays true.)
+    async fn nothing_pending(
+        &mut self,
+        target_key: Option<&str>,
+        opts: &RunOptions<'_>,
+    ) -> Result<Option<ExecutionResult>, ExecError> {
+        let history = self.backend.read_history().await?;
+        let plan = compare(self.migrations, &history);
+        let pending = plan.pending.iter().any(|p| {
+            target_key.is_none_or(|k| {
+                self.migrations
+                    .iter()
+                    .any(|m| m.version.to_string() == p.version && m.version.sort_key() <= k)
+            })
+        });
+        if pending || history.iter().any(|r| r.status != RevisionStatus::Applied) {
+            return Ok(None);
+        }
+        if !plan.drift.is_empty() && !opts.allow_drift {
+            return Err(ExecError::Drift { drift: plan.drift });
+        }
+        Ok(Some(ExecutionResult::new(Direction::Up, false)))
+    }
+
+    async fn apply_locked(
+        &mut self,
+        target_key: Option<&str>,
+        opts: &mut RunOptions<'_>,
+    ) -> Result<ExecutionResult, ExecError> {
         let history = self.backend.read_history().await?;
         let plan = compare(self.migrations, &history);
         if !plan.drift.is_empty() && !opts.allow_drift {
             return Err(ExecError::Drift { drift: plan.drift });
         }
         refuse_half_applied(self.migrations, &history)?;
-        let applied: std::collections::BTreeSet<&str> =
-            history.iter().filter(|r| r.status == RevisionStatus::Applied).map(|r| r.sort_key.as_str()).collect();
+        let applied: std::collections::BTreeSet<&str> = history
+            .iter()
+            .filter(|r| r.status == RevisionStatus::Applied)
+            .map(|r| r.sort_key.as_str())
+            .collect();
         let todo: Vec<&Migration> = self
             .migrations
             .iter()
@@ -112,7 +160,11 @@ impl<'a> Executor<'a> {
     ///
     /// Refuses, running nothing, when any selected migration is not reversible, has no file,
     /// or (unless allowed) has drifted.
-    pub async fn rollback(&mut self, target: &RollbackTarget, opts: &mut RunOptions<'_>) -> Result<ExecutionResult, ExecError> {
+    pub async fn rollback(
+        &mut self,
+        target: &RollbackTarget,
+        opts: &mut RunOptions<'_>,
+    ) -> Result<ExecutionResult, ExecError> {
         let t0 = Instant::now();
         let r = if opts.dry_run {
             self.rollback_locked(target, opts).await
@@ -129,27 +181,50 @@ impl<'a> Executor<'a> {
         })
     }
 
-    async fn rollback_locked(&mut self, target: &RollbackTarget, opts: &mut RunOptions<'_>) -> Result<ExecutionResult, ExecError> {
+    async fn rollback_locked(
+        &mut self,
+        target: &RollbackTarget,
+        opts: &mut RunOptions<'_>,
+    ) -> Result<ExecutionResult, ExecError> {
         let history = self.backend.read_history().await?;
         refuse_half_applied(self.migrations, &history)?;
-        let mut applied: Vec<&Revision> = history.iter().filter(|r| r.status == RevisionStatus::Applied).collect();
+        let mut applied: Vec<&Revision> = history
+            .iter()
+            .filter(|r| r.status == RevisionStatus::Applied)
+            .collect();
         applied.sort_by(|a, b| b.sort_key.cmp(&a.sort_key));
         let selected: Vec<&Revision> = match target {
             RollbackTarget::Steps(n) => applied.iter().take(*n).copied().collect(),
             RollbackTarget::To(v) if v.chars().all(|c| c == '0') => applied.clone(),
             RollbackTarget::To(v) => {
-                let keep = applied.iter().find(|r| migra_core::Version::from_parts(r.version.clone(), "").matches(v)).ok_or_else(|| {
-                    ExecError::UnknownVersion { version: v.clone(), reason: "it is not an applied version (use 0 to roll back everything)".into() }
-                })?;
-                applied.iter().take_while(|r| r.sort_key > keep.sort_key).copied().collect()
+                let keep = applied
+                    .iter()
+                    .find(|r| migra_core::Version::from_parts(r.version.clone(), "").matches(v))
+                    .ok_or_else(|| ExecError::UnknownVersion {
+                        version: v.clone(),
+                        reason: "it is not an applied version (use 0 to roll back everything)"
+                            .into(),
+                    })?;
+                applied
+                    .iter()
+                    .take_while(|r| r.sort_key > keep.sort_key)
+                    .copied()
+                    .collect()
             }
         };
         let plan = compare(self.migrations, &history);
         let mut todo = Vec::new();
         for rev in selected {
-            let m = self.migrations.iter().find(|m| m.version.sort_key() == rev.sort_key).ok_or_else(|| ExecError::Drift {
-                drift: vec![crate::status::Drift::MissingFile { version: rev.version.clone(), name: rev.name.clone() }],
-            })?;
+            let m = self
+                .migrations
+                .iter()
+                .find(|m| m.version.sort_key() == rev.sort_key)
+                .ok_or_else(|| ExecError::Drift {
+                    drift: vec![crate::status::Drift::MissingFile {
+                        version: rev.version.clone(),
+                        name: rev.name.clone(),
+                    }],
+                })?;
             if !opts.allow_drift {
                 let drifted: Vec<_> = plan.drift.iter().filter(|d| matches!(d, crate::status::Drift::ChecksumMismatch { version, .. } if *version == rev.version)).cloned().collect();
                 if !drifted.is_empty() {
@@ -157,60 +232,98 @@ impl<'a> Executor<'a> {
                 }
             }
             if let Some(reason) = &m.irreversible_reason {
-                return Err(ExecError::Irreversible { version: m.version.to_string(), name: m.name.clone(), reason: reason.clone() });
+                return Err(ExecError::Irreversible {
+                    version: m.version.to_string(),
+                    name: m.name.clone(),
+                    reason: reason.clone(),
+                });
             }
             todo.push(m);
         }
         self.run_all(&todo, Direction::Down, opts).await
     }
 
-    async fn run_all(&mut self, todo: &[&Migration], direction: Direction, opts: &mut RunOptions<'_>) -> Result<ExecutionResult, ExecError> {
+    async fn run_all(
+        &mut self,
+        todo: &[&Migration],
+        direction: Direction,
+        opts: &mut RunOptions<'_>,
+    ) -> Result<ExecutionResult, ExecError> {
         let mut result = ExecutionResult::new(direction, opts.dry_run);
         for m in todo {
             if opts.dry_run {
-                let script = if direction == Direction::Up { Some(&m.up) } else { m.down.as_ref() };
+                let script = if direction == Direction::Up {
+                    Some(&m.up)
+                } else {
+                    m.down.as_ref()
+                };
                 result.migrations.push(StepRecord {
                     version: m.version.to_string(),
                     name: m.name.clone(),
                     duration_ms: 0,
                     rows_affected: 0,
                     transaction: m.transaction,
-                    statements: script.map(|s| s.units().into_iter().map(|u| u.sql).collect()).unwrap_or_default(),
+                    statements: script
+                        .map(|s| s.units().into_iter().map(|u| u.sql).collect())
+                        .unwrap_or_default(),
                 });
                 continue;
             }
             let version = m.version.to_string();
             if let Some(cb) = opts.on_event.as_mut() {
-                cb(&Event::Started { version: &version, name: &m.name, direction });
+                cb(&Event::Started {
+                    version: &version,
+                    name: &m.name,
+                    direction,
+                });
             }
-            step::run(self.backend, &self.runner, m, direction, &mut result).await?;
+            if let Err(e) = step::run(self.backend, &self.runner, m, direction, &mut result).await {
+                if let Some(cb) = opts.on_event.as_mut() {
+                    cb(&Event::Failed { version: &version });
+                }
+                return Err(e);
+            }
             if let Some(cb) = opts.on_event.as_mut() {
                 let ms = result.migrations.last().map_or(0, |r| r.duration_ms);
-                cb(&Event::Finished { version: &version, duration_ms: ms });
+                cb(&Event::Finished {
+                    version: &version,
+                    duration_ms: ms,
+                });
             }
         }
         Ok(result)
     }
 
     fn find(&self, v: &str) -> Result<&'a Migration, ExecError> {
-        self.migrations.iter().find(|m| m.version.matches(v)).ok_or_else(|| ExecError::UnknownVersion {
-            version: v.to_string(),
-            reason: "no migration in the directory has this version".into(),
-        })
+        self.migrations
+            .iter()
+            .find(|m| m.version.matches(v))
+            .ok_or_else(|| ExecError::UnknownVersion {
+                version: v.to_string(),
+                reason: "no migration in the directory has this version".into(),
+            })
     }
 }
 
 fn refuse_half_applied(migrations: &[Migration], history: &[Revision]) -> Result<(), ExecError> {
     for r in history {
-        let half = r.status == RevisionStatus::Partial || (r.status == RevisionStatus::Failed && r.applied_statements > 0);
+        let half = r.status == RevisionStatus::Partial
+            || (r.status == RevisionStatus::Failed && r.applied_statements > 0);
         if half {
-            let name = migrations.iter().find(|m| m.version.sort_key() == r.sort_key).map_or(r.name.clone(), |m| m.name.clone());
+            let name = migrations
+                .iter()
+                .find(|m| m.version.sort_key() == r.sort_key)
+                .map_or(r.name.clone(), |m| m.name.clone());
             return Err(ExecError::HalfApplied {
                 version: r.version.clone(),
                 name,
                 applied: r.applied_statements,
                 total: r.total_statements,
-                how: if r.status == RevisionStatus::Failed { "failed".into() } else { "was interrupted or failed".into() },
+                how: if r.status == RevisionStatus::Failed {
+                    "failed".into()
+                } else {
+                    "was interrupted or failed".into()
+                },
             });
         }
     }

@@ -8,7 +8,13 @@ use std::path::Path;
 /// Errors: the directory is missing or unreadable (naming it).
 pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, SourceError> {
     let io = |p: &Path, e: std::io::Error| {
-        SourceError::new(p.display().to_string(), None, SourceErrorKind::Io { message: e.to_string() })
+        SourceError::new(
+            p.display().to_string(),
+            None,
+            SourceErrorKind::Io {
+                message: e.to_string(),
+            },
+        )
     };
     let mut out = Vec::new();
     let entries = std::fs::read_dir(dir).map_err(|e| io(dir, e))?;
@@ -24,15 +30,23 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, SourceError> {
             for sub in std::fs::read_dir(&path).map_err(|e| io(&path, e))? {
                 let sub = sub.map_err(|e| io(&path, e))?;
                 let sub_name = sub.file_name().to_string_lossy().into_owned();
-                if sub_name.starts_with('.') || !sub.file_type().map_err(|e| io(&sub.path(), e))?.is_file() {
+                if sub_name.starts_with('.')
+                    || !sub.file_type().map_err(|e| io(&sub.path(), e))?.is_file()
+                {
                     continue;
                 }
                 let contents = std::fs::read(sub.path()).map_err(|e| io(&sub.path(), e))?;
-                out.push(SourceFile { path: format!("{name}/{sub_name}"), contents });
+                out.push(SourceFile {
+                    path: format!("{name}/{sub_name}"),
+                    contents,
+                });
             }
         } else if ft.is_file() || ft.is_symlink() {
             let contents = std::fs::read(&path).map_err(|e| io(&path, e))?;
-            out.push(SourceFile { path: name, contents });
+            out.push(SourceFile {
+                path: name,
+                contents,
+            });
         }
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));

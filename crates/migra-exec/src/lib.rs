@@ -19,7 +19,7 @@ pub use executor::{Executor, RollbackTarget, RunOptions};
 pub use fsource::read_dir;
 pub use result::{Direction, Event, ExecutionResult, StepError, StepRecord};
 pub use runner::{current_runner, now_rfc3339};
-pub use status::{compare, AppliedItem, Drift, PendingItem, PlanReport, StatusReport};
+pub use status::{AppliedItem, Drift, PendingItem, PlanReport, StatusReport, compare};
 
 use migra_core::{LoadOptions, Migration, SourceErrors};
 use std::path::Path;

@@ -105,4 +105,9 @@ pub enum Event<'a> {
         /// Milliseconds.
         duration_ms: u64,
     },
+    /// A migration failed (its error follows in the result).
+    Failed {
+        /// Version.
+        version: &'a str,
+    },
 }

@@ -46,7 +46,13 @@ impl Drift {
     /// One line for people.
     pub fn describe(&self) -> String {
         match self {
-            Drift::ChecksumMismatch { version, file, recorded, current, .. } => format!(
+            Drift::ChecksumMismatch {
+                version,
+                file,
+                recorded,
+                current,
+                ..
+            } => format!(
                 "{version}: {file} changed after it was applied (checksum {} recorded, {} now)",
                 short(recorded),
                 short(current)
@@ -54,15 +60,26 @@ impl Drift {
             Drift::MissingFile { version, name } => {
                 format!("{version} ({name}) is applied but its file is not in the directory")
             }
-            Drift::OutOfOrder { version, file, newest_applied, .. } => {
-                format!("{version}: {file} is pending but older than the newest applied version {newest_applied}")
+            Drift::OutOfOrder {
+                version,
+                file,
+                newest_applied,
+                ..
+            } => {
+                format!(
+                    "{version}: {file} is pending but older than the newest applied version {newest_applied}"
+                )
             }
         }
     }
 
     /// Every drift, one per line, indented.
     pub fn describe_all(drift: &[Drift]) -> String {
-        drift.iter().map(|d| format!("  - {}", d.describe())).collect::<Vec<_>>().join("\n")
+        drift
+            .iter()
+            .map(|d| format!("  - {}", d.describe()))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
@@ -132,7 +149,12 @@ pub struct StatusReport {
 
 impl From<PlanReport> for StatusReport {
     fn from(p: PlanReport) -> Self {
-        let failed = p.pending.iter().filter(|i| i.state == "failed" || i.state == "partial").cloned().collect();
+        let failed = p
+            .pending
+            .iter()
+            .filter(|i| i.state == "failed" || i.state == "partial")
+            .cloned()
+            .collect();
         Self {
             current_version: p.applied.last().map(|a| a.version.clone()),
             applied: p.applied.len(),
@@ -145,22 +167,38 @@ impl From<PlanReport> for StatusReport {
 
 /// Compares `migrations` (sorted by version) with `history`.
 pub fn compare(migrations: &[Migration], history: &[Revision]) -> PlanReport {
-    let by_key: BTreeMap<&str, &Revision> = history.iter().map(|r| (r.sort_key.as_str(), r)).collect();
-    let files: BTreeMap<&str, &Migration> = migrations.iter().map(|m| (m.version.sort_key(), m)).collect();
+    let by_key: BTreeMap<&str, &Revision> =
+        history.iter().map(|r| (r.sort_key.as_str(), r)).collect();
+    let files: BTreeMap<&str, &Migration> = migrations
+        .iter()
+        .map(|m| (m.version.sort_key(), m))
+        .collect();
     let mut applied = Vec::new();
     let mut drift = Vec::new();
     let mut newest_applied: Option<&Revision> = None;
-    for rev in by_key.values().filter(|r| r.status == RevisionStatus::Applied) {
+    for rev in by_key
+        .values()
+        .filter(|r| r.status == RevisionStatus::Applied)
+    {
         newest_applied = Some(rev);
         applied.push(AppliedItem {
             version: rev.version.clone(),
             name: rev.name.clone(),
-            applied_at: rev.finished_at.clone().unwrap_or_else(|| rev.started_at.clone()),
+            applied_at: rev
+                .finished_at
+                .clone()
+                .unwrap_or_else(|| rev.started_at.clone()),
             duration_ms: rev.duration_ms,
         });
         match files.get(rev.sort_key.as_str()) {
-            None => drift.push(Drift::MissingFile { version: rev.version.clone(), name: rev.name.clone() }),
-            Some(m) if m.checksum.hex != rev.checksum || m.checksum.algorithm != rev.checksum_algorithm => {
+            None => drift.push(Drift::MissingFile {
+                version: rev.version.clone(),
+                name: rev.name.clone(),
+            }),
+            Some(m)
+                if m.checksum.hex != rev.checksum
+                    || m.checksum.algorithm != rev.checksum_algorithm =>
+            {
                 drift.push(Drift::ChecksumMismatch {
                     version: rev.version.clone(),
                     name: m.name.clone(),
@@ -178,7 +216,8 @@ pub fn compare(migrations: &[Migration], history: &[Revision]) -> PlanReport {
         if rev.is_some_and(|r| r.status == RevisionStatus::Applied) {
             continue;
         }
-        if let Some(newest) = newest_applied.filter(|n| n.sort_key.as_str() > m.version.sort_key()) {
+        if let Some(newest) = newest_applied.filter(|n| n.sort_key.as_str() > m.version.sort_key())
+        {
             drift.push(Drift::OutOfOrder {
                 version: m.version.to_string(),
                 name: m.name.clone(),
@@ -197,5 +236,9 @@ pub fn compare(migrations: &[Migration], history: &[Revision]) -> PlanReport {
             last_error: rev.and_then(|r| r.error.clone()),
         });
     }
-    PlanReport { applied, pending, drift }
+    PlanReport {
+        applied,
+        pending,
+        drift,
+    }
 }

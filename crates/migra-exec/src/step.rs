@@ -4,7 +4,10 @@
 use crate::error::ExecError;
 use crate::result::{Direction, ExecutionResult, StepError, StepRecord};
 use crate::runner::now_rfc3339;
-use migra_core::{Backend, BackendError, LogAction, LogEntry, Migration, Revision, RevisionStatus, RunnerId, Script};
+use migra_core::{
+    Backend, BackendError, LogAction, LogEntry, Migration, Revision, RevisionStatus, RunnerId,
+    Script,
+};
 use std::time::Instant;
 
 /// Runs `m` in `direction`, recording it in history and in `result`.
@@ -23,7 +26,15 @@ pub(crate) async fn run(
             reason: m.irreversible_reason.clone().unwrap_or_default(),
         })?,
     };
-    let mut ctx = Ctx { runner, m, direction, script, started_at: now_rfc3339(), t0: Instant::now(), rows: 0 };
+    let mut ctx = Ctx {
+        runner,
+        m,
+        direction,
+        script,
+        started_at: now_rfc3339(),
+        t0: Instant::now(),
+        rows: 0,
+    };
     let outcome = if m.transaction && backend.capabilities().transactional_ddl {
         ctx.in_transaction(backend).await
     } else {
@@ -95,7 +106,12 @@ impl Ctx<'_> {
         self.t0.elapsed().as_millis() as u64
     }
 
-    fn revision(&self, status: RevisionStatus, applied: u32, error: Option<(&BackendError, &str)>) -> Revision {
+    fn revision(
+        &self,
+        status: RevisionStatus,
+        applied: u32,
+        error: Option<(&BackendError, &str)>,
+    ) -> Revision {
         Revision {
             version: self.m.version.to_string(),
             sort_key: self.m.version.sort_key().to_string(),
@@ -130,7 +146,11 @@ impl Ctx<'_> {
 
     fn done_state(&self) -> (RevisionStatus, u32, LogAction) {
         match self.direction {
-            Direction::Up => (RevisionStatus::Applied, self.m.up.statements.len() as u32, LogAction::Apply),
+            Direction::Up => (
+                RevisionStatus::Applied,
+                self.m.up.statements.len() as u32,
+                LogAction::Apply,
+            ),
             Direction::Down => (RevisionStatus::RolledBack, 0, LogAction::Rollback),
         }
     }
@@ -147,7 +167,8 @@ impl Ctx<'_> {
                 if let Failure::Statement { index, error } = &f {
                     let sql = self.script.units()[*index].sql.clone();
                     // A failed down leaves the migration applied: only the log changes.
-                    let state = (self.direction == Direction::Up).then_some((RevisionStatus::Failed, 0));
+                    let state =
+                        (self.direction == Direction::Up).then_some((RevisionStatus::Failed, 0));
                     self.record_failure(backend, error, &sql, state).await;
                 }
                 Err(f)
@@ -165,7 +186,12 @@ impl Ctx<'_> {
             self.rows += run.map_err(|error| Failure::Statement { index, error })?;
         }
         let (status, applied, action) = self.done_state();
-        backend.write_revision(&self.revision(status, applied, None), self.direction == Direction::Up).await?;
+        backend
+            .write_revision(
+                &self.revision(status, applied, None),
+                self.direction == Direction::Up,
+            )
+            .await?;
         backend.append_log(&self.log(action, None)).await?;
         backend.commit().await?;
         Ok(())
@@ -173,19 +199,33 @@ impl Ctx<'_> {
 
     /// Records a failure in its own transaction (the migration's own was rolled back, if any).
     /// `state` is the revision to write; `None` leaves the state row as it is and only logs.
-    async fn record_failure(&self, backend: &mut dyn Backend, error: &BackendError, sql: &str, state: Option<(RevisionStatus, u32)>) {
+    async fn record_failure(
+        &self,
+        backend: &mut dyn Backend,
+        error: &BackendError,
+        sql: &str,
+        state: Option<(RevisionStatus, u32)>,
+    ) {
         let log = self.log(LogAction::Failure, Some((error, sql)));
         let tx = backend.capabilities().transactional_ddl;
         if tx && backend.begin().await.is_err() {
             return;
         }
         let write = match state {
-            Some((status, applied)) => backend.write_revision(&self.revision(status, applied, Some((error, sql))), false).await,
+            Some((status, applied)) => {
+                backend
+                    .write_revision(&self.revision(status, applied, Some((error, sql))), false)
+                    .await
+            }
             None => Ok(()),
         };
         let ok = write.is_ok() && backend.append_log(&log).await.is_ok();
         if tx {
-            let _ = if ok { backend.commit().await } else { backend.rollback().await };
+            let _ = if ok {
+                backend.commit().await
+            } else {
+                backend.rollback().await
+            };
         }
     }
 
@@ -194,11 +234,17 @@ impl Ctx<'_> {
         let units = self.script.units();
         let whole = self.script.mode == migra_core::ScriptMode::Whole;
         if self.direction == Direction::Up {
-            backend.write_revision(&self.revision(RevisionStatus::Partial, 0, None), true).await?;
+            backend
+                .write_revision(&self.revision(RevisionStatus::Partial, 0, None), true)
+                .await?;
         }
         for (index, unit) in units.iter().enumerate() {
             backend.refresh_lock(self.runner).await?;
-            let run = if whole { backend.execute_script(&unit.sql).await } else { backend.execute(&unit.sql).await };
+            let run = if whole {
+                backend.execute_script(&unit.sql).await
+            } else {
+                backend.execute(&unit.sql).await
+            };
             match run {
                 Ok(n) => self.rows += n,
                 Err(error) => {
@@ -211,17 +257,22 @@ impl Ctx<'_> {
                         Direction::Down if index == 0 && !whole => (RevisionStatus::Applied, total),
                         Direction::Down => (RevisionStatus::Partial, total),
                     };
-                    self.record_failure(backend, &error, &unit.sql, Some(state)).await;
+                    self.record_failure(backend, &error, &unit.sql, Some(state))
+                        .await;
                     return Err(Failure::Statement { index, error });
                 }
             }
             if self.direction == Direction::Up && !whole {
                 let done = index as u32 + 1;
-                backend.write_revision(&self.revision(RevisionStatus::Partial, done, None), false).await?;
+                backend
+                    .write_revision(&self.revision(RevisionStatus::Partial, done, None), false)
+                    .await?;
             }
         }
         let (status, applied, action) = self.done_state();
-        backend.write_revision(&self.revision(status, applied, None), false).await?;
+        backend
+            .write_revision(&self.revision(status, applied, None), false)
+            .await?;
         backend.append_log(&self.log(action, None)).await?;
         Ok(())
     }

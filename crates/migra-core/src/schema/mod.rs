@@ -4,7 +4,10 @@
 mod table;
 mod types;
 
-pub use table::{Check, Column, ColumnDefault, ForeignKey, FkAction, Generated, Identity, Index, IndexPart, PrimaryKey, Table};
+pub use table::{
+    Check, Column, ColumnDefault, FkAction, ForeignKey, Generated, Identity, Index, IndexPart,
+    PrimaryKey, Table,
+};
 pub use types::{ColumnType, TypeKind};
 
 use serde::{Deserialize, Serialize};

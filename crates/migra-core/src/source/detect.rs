@@ -1,6 +1,6 @@
 //! Tells a directory's layout from its file names and markers.
 
-use super::{file_name, SourceFile};
+use super::{SourceFile, file_name};
 use crate::error::{SourceError, SourceErrorKind};
 use crate::migration::Layout;
 use std::collections::BTreeMap;
@@ -10,7 +10,10 @@ use std::collections::BTreeMap;
 /// Diesel when any `<folder>/up.sql` exists; otherwise every top-level `.sql` file must fit one
 /// layout. Errors: a file that fits none, or files that fit different layouts.
 pub fn detect_layout(files: &[&SourceFile]) -> Result<Option<Layout>, SourceError> {
-    if files.iter().any(|f| f.path.contains('/') && file_name(&f.path) == "up.sql") {
+    if files
+        .iter()
+        .any(|f| f.path.contains('/') && file_name(&f.path) == "up.sql")
+    {
         return Ok(Some(Layout::Diesel));
     }
     let mut seen: BTreeMap<Layout, &str> = BTreeMap::new();
@@ -59,7 +62,10 @@ fn classify(f: &SourceFile) -> Option<Layout> {
     if super::native::parse_name(name).is_some() || has_line_marker(&text, "DIRECTION:") {
         return Some(Layout::Native);
     }
-    if text.lines().any(|l| l.trim_start().starts_with("-- migrate:up")) {
+    if text
+        .lines()
+        .any(|l| l.trim_start().starts_with("-- migrate:up"))
+    {
         return Some(Layout::Dbmate);
     }
     if name.ends_with(".up.sql") || name.ends_with(".down.sql") {
@@ -83,5 +89,6 @@ pub(crate) fn has_line_marker(text: &str, marker: &str) -> bool {
 pub(crate) fn marker_rest<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
     let body = line.trim().strip_prefix("--")?.trim_start();
     let head = body.get(..marker.len())?;
-    head.eq_ignore_ascii_case(marker).then(|| body[marker.len()..].trim())
+    head.eq_ignore_ascii_case(marker)
+        .then(|| body[marker.len()..].trim())
 }

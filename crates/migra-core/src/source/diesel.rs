@@ -1,7 +1,7 @@
 //! Diesel layout: `<version>_<name>/up.sql` + `down.sql` (+ `metadata.toml`), ordered as Diesel
 //! orders them: by the version with every `-` removed, compared as text.
 
-use super::{decode, RawMigration, RawPart, SourceFile};
+use super::{RawMigration, RawPart, SourceFile, decode};
 use crate::error::{SourceError, SourceErrorKind};
 use crate::migration::Layout;
 use crate::version::Version;
@@ -18,7 +18,9 @@ pub(crate) fn parse(files: &[&SourceFile], errors: &mut Vec<SourceError>) -> Vec
     let mut folders: BTreeMap<&str, Folder> = BTreeMap::new();
     for f in files {
         // Loose files next to the folders (READMEs, seed data) are not migrations, as in Diesel.
-        let Some((folder, file)) = f.path.split_once('/') else { continue };
+        let Some((folder, file)) = f.path.split_once('/') else {
+            continue;
+        };
         let slot = folders.entry(folder).or_default();
         match file {
             "up.sql" => slot.up = Some(f),
@@ -41,9 +43,13 @@ pub(crate) fn parse(files: &[&SourceFile], errors: &mut Vec<SourceError>) -> Vec
 fn build(folder: &str, parts: Folder<'_>) -> Result<Option<RawMigration>, SourceError> {
     let Some(up) = parts.up else {
         if parts.down.is_some() {
-            return Err(SourceError::new(format!("{folder}/"), None, SourceErrorKind::Layout {
-                message: "Diesel migration folder has down.sql but no up.sql".into(),
-            }));
+            return Err(SourceError::new(
+                format!("{folder}/"),
+                None,
+                SourceErrorKind::Layout {
+                    message: "Diesel migration folder has down.sql but no up.sql".into(),
+                },
+            ));
         }
         return Ok(None);
     };
@@ -52,10 +58,15 @@ fn build(folder: &str, parts: Folder<'_>) -> Result<Option<RawMigration>, Source
         None => (folder, folder),
     };
     if version.is_empty() || !version.chars().all(|c| c.is_ascii_digit() || c == '-') {
-        return Err(SourceError::new(format!("{folder}/"), None, SourceErrorKind::BadFileName {
-            layout: "diesel".into(),
-            reason: "folder must be named <version>_<name> with a version of digits and dashes".into(),
-        }));
+        return Err(SourceError::new(
+            format!("{folder}/"),
+            None,
+            SourceErrorKind::BadFileName {
+                layout: "diesel".into(),
+                reason: "folder must be named <version>_<name> with a version of digits and dashes"
+                    .into(),
+            },
+        ));
     }
     let up_text = decode(up)?;
     let mut files = vec![(up.path.clone(), up_text.clone())];
@@ -63,7 +74,11 @@ fn build(folder: &str, parts: Folder<'_>) -> Result<Option<RawMigration>, Source
         Some(d) => {
             let t = decode(d)?;
             files.push((d.path.clone(), t.clone()));
-            Some(RawPart { path: d.path.clone(), text: t, first_line: 1 })
+            Some(RawPart {
+                path: d.path.clone(),
+                text: t,
+                first_line: 1,
+            })
         }
         None => None,
     };
@@ -75,7 +90,11 @@ fn build(folder: &str, parts: Folder<'_>) -> Result<Option<RawMigration>, Source
         version: Version::diesel(version),
         name: name.to_string(),
         layout: Layout::Diesel,
-        up: RawPart { path: up.path.clone(), text: up_text, first_line: 1 },
+        up: RawPart {
+            path: up.path.clone(),
+            text: up_text,
+            first_line: 1,
+        },
         down,
         transaction,
         files,
@@ -90,7 +109,13 @@ struct Metadata {
 fn run_in_transaction(f: &SourceFile) -> Result<bool, SourceError> {
     let text = decode(f)?;
     let meta: Metadata = toml::from_str(&text).map_err(|e| {
-        SourceError::new(f.path.clone(), None, SourceErrorKind::Metadata { message: e.to_string() })
+        SourceError::new(
+            f.path.clone(),
+            None,
+            SourceErrorKind::Metadata {
+                message: e.to_string(),
+            },
+        )
     })?;
     Ok(meta.run_in_transaction.unwrap_or(true))
 }

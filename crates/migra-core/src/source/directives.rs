@@ -16,8 +16,12 @@ impl Directives {
     /// Scans every `-- migra:NAME` comment line of `text`; an unknown name is an error at its line.
     pub fn scan(&mut self, path: &str, text: &str) -> Result<(), SourceError> {
         for (i, line) in text.lines().enumerate() {
-            let Some(rest) = line.trim().strip_prefix("--") else { continue };
-            let Some(directive) = rest.trim_start().strip_prefix("migra:") else { continue };
+            let Some(rest) = line.trim().strip_prefix("--") else {
+                continue;
+            };
+            let Some(directive) = rest.trim_start().strip_prefix("migra:") else {
+                continue;
+            };
             let name = directive.split_whitespace().next().unwrap_or("");
             match name {
                 "no-transaction" => self.no_transaction = true,

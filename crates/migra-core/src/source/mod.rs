@@ -11,7 +11,7 @@ mod paired;
 
 use crate::error::{SourceError, SourceErrorKind};
 use crate::migration::{Layout, Migration, Script, ScriptMode};
-use crate::split::{split, SplitOptions};
+use crate::split::{SplitOptions, split};
 use crate::version::Version;
 use std::collections::BTreeMap;
 
@@ -40,7 +40,11 @@ pub struct LoadOptions {
 impl LoadOptions {
     /// Detect the layout, split with `split`.
     pub fn new(split: SplitOptions) -> Self {
-        Self { layout: None, split, whole_scripts: false }
+        Self {
+            layout: None,
+            split,
+            whole_scripts: false,
+        }
     }
 }
 
@@ -125,8 +129,16 @@ pub fn load(files: &[SourceFile], opts: &LoadOptions) -> Result<Vec<Migration>, 
 pub(crate) fn decode(file: &SourceFile) -> Result<String, SourceError> {
     String::from_utf8(file.contents.clone()).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        let line = file.contents[..offset].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-        SourceError::new(file.path.clone(), Some(line), SourceErrorKind::InvalidUtf8 { offset })
+        let line = file.contents[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u32
+            + 1;
+        SourceError::new(
+            file.path.clone(),
+            Some(line),
+            SourceErrorKind::InvalidUtf8 { offset },
+        )
     })
 }
 
@@ -142,11 +154,21 @@ fn finish(raw: RawMigration, opts: &LoadOptions) -> Result<Migration, SourceErro
     }
     let transaction = raw.transaction && !d.no_transaction;
     let whole = opts.whole_scripts || d.no_split;
-    let mode = if whole { ScriptMode::Whole } else { ScriptMode::Statements };
+    let mode = if whole {
+        ScriptMode::Whole
+    } else {
+        ScriptMode::Statements
+    };
     let to_script = |part: RawPart| -> Result<Script, SourceError> {
         let statements = split(&part.text, part.first_line, &opts.split)
             .map_err(|e| SourceError::new(part.path.clone(), Some(e.line), e.kind))?;
-        Ok(Script { path: part.path, first_line: part.first_line, text: part.text, mode, statements })
+        Ok(Script {
+            path: part.path,
+            first_line: part.first_line,
+            text: part.text,
+            mode,
+            statements,
+        })
     };
     let checksum = Migration::compute_checksum(
         &raw.up.text,
@@ -156,7 +178,11 @@ fn finish(raw: RawMigration, opts: &LoadOptions) -> Result<Migration, SourceErro
     );
     let up = to_script(raw.up)?;
     if up.statements.is_empty() {
-        return Err(SourceError::new(up.path.clone(), Some(up.first_line), SourceErrorKind::EmptyUp));
+        return Err(SourceError::new(
+            up.path.clone(),
+            Some(up.first_line),
+            SourceErrorKind::EmptyUp,
+        ));
     }
     let (down, irreversible_reason) = match raw.down {
         None => (None, Some("it has no down part".to_string())),

@@ -1,7 +1,7 @@
 //! migra's native layout: `YYYYMMDD_HHMMSS_description.sql` with direction markers.
 
 use super::detect::marker_rest;
-use super::{decode, file_name, RawMigration, RawPart, SourceFile};
+use super::{RawMigration, RawPart, SourceFile, decode, file_name};
 use crate::error::{SourceError, SourceErrorKind};
 use crate::migration::Layout;
 use crate::version::Version;
@@ -23,7 +23,10 @@ pub(crate) fn parse_name(name: &str) -> Option<(String, String)> {
 
 pub(crate) fn parse(files: &[&SourceFile], errors: &mut Vec<SourceError>) -> Vec<RawMigration> {
     let mut out = Vec::new();
-    for f in files.iter().filter(|f| super::detect::is_top_level_sql(&f.path)) {
+    for f in files
+        .iter()
+        .filter(|f| super::detect::is_top_level_sql(&f.path))
+    {
         match parse_file(f) {
             Ok(m) => out.push(m),
             Err(e) => errors.push(e),
@@ -35,10 +38,13 @@ pub(crate) fn parse(files: &[&SourceFile], errors: &mut Vec<SourceError>) -> Vec
 fn parse_file(f: &SourceFile) -> Result<RawMigration, SourceError> {
     let err = |line: Option<u32>, kind| SourceError::new(f.path.clone(), line, kind);
     let (version, description) = parse_name(file_name(&f.path)).ok_or_else(|| {
-        err(None, SourceErrorKind::BadFileName {
-            layout: "native".into(),
-            reason: "expected YYYYMMDD_HHMMSS_description.sql".into(),
-        })
+        err(
+            None,
+            SourceErrorKind::BadFileName {
+                layout: "native".into(),
+                reason: "expected YYYYMMDD_HHMMSS_description.sql".into(),
+            },
+        )
     })?;
     let text = decode(f)?;
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
@@ -49,47 +55,95 @@ fn parse_file(f: &SourceFile) -> Result<RawMigration, SourceError> {
         let n = i as u32 + 1;
         if let Some(rest) = marker_rest(line, "MIGRATION:") {
             if let Some((_, first)) = &name {
-                return Err(err(Some(n), SourceErrorKind::RepeatedMarker { marker: "-- MIGRATION:".into(), first_line: *first }));
+                return Err(err(
+                    Some(n),
+                    SourceErrorKind::RepeatedMarker {
+                        marker: "-- MIGRATION:".into(),
+                        first_line: *first,
+                    },
+                ));
             }
             name = Some((rest.to_string(), n));
         } else if let Some(dir) = marker_rest(line, "DIRECTION:") {
             match dir.to_ascii_lowercase().as_str() {
                 "up" => {
                     if let Some(first) = up_line {
-                        return Err(err(Some(n), SourceErrorKind::RepeatedMarker { marker: UP.into(), first_line: first }));
+                        return Err(err(
+                            Some(n),
+                            SourceErrorKind::RepeatedMarker {
+                                marker: UP.into(),
+                                first_line: first,
+                            },
+                        ));
                     }
                     if down_line.is_some() {
-                        return Err(err(Some(n), SourceErrorKind::DownBeforeUp { down: DOWN.into(), up: UP.into() }));
+                        return Err(err(
+                            Some(n),
+                            SourceErrorKind::DownBeforeUp {
+                                down: DOWN.into(),
+                                up: UP.into(),
+                            },
+                        ));
                     }
                     up_line = Some(n);
                 }
                 "down" => {
                     if let Some(first) = down_line {
-                        return Err(err(Some(n), SourceErrorKind::RepeatedMarker { marker: DOWN.into(), first_line: first }));
+                        return Err(err(
+                            Some(n),
+                            SourceErrorKind::RepeatedMarker {
+                                marker: DOWN.into(),
+                                first_line: first,
+                            },
+                        ));
                     }
                     if up_line.is_none() {
-                        return Err(err(Some(n), SourceErrorKind::DownBeforeUp { down: DOWN.into(), up: UP.into() }));
+                        return Err(err(
+                            Some(n),
+                            SourceErrorKind::DownBeforeUp {
+                                down: DOWN.into(),
+                                up: UP.into(),
+                            },
+                        ));
                     }
                     down_line = Some(n);
                 }
                 other => {
-                    return Err(err(Some(n), SourceErrorKind::UnknownMarker {
-                        marker: format!("-- DIRECTION: {other}"),
-                        hint: Some("expected `up` or `down`".into()),
-                    }));
+                    return Err(err(
+                        Some(n),
+                        SourceErrorKind::UnknownMarker {
+                            marker: format!("-- DIRECTION: {other}"),
+                            hint: Some("expected `up` or `down`".into()),
+                        },
+                    ));
                 }
             }
         } else if up_line.is_none() && is_sql(line) {
-            return Err(err(Some(n), SourceErrorKind::SqlBeforeUp { marker: UP.into() }));
+            return Err(err(
+                Some(n),
+                SourceErrorKind::SqlBeforeUp { marker: UP.into() },
+            ));
         }
     }
-    let up_line = up_line.ok_or_else(|| err(None, SourceErrorKind::MissingUpMarker { marker: UP.into() }))?;
+    let up_line =
+        up_line.ok_or_else(|| err(None, SourceErrorKind::MissingUpMarker { marker: UP.into() }))?;
     let part = |from: u32, to: u32| -> String { lines[from as usize..to as usize].concat() };
     let end = lines.len() as u32;
     let up_end = down_line.map_or(end, |d| d - 1);
-    let up = RawPart { path: f.path.clone(), text: part(up_line, up_end), first_line: up_line + 1 };
-    let down = down_line.map(|d| RawPart { path: f.path.clone(), text: part(d, end), first_line: d + 1 });
-    let name = name.map(|(n, _)| n).filter(|n| !n.is_empty()).unwrap_or(description);
+    let up = RawPart {
+        path: f.path.clone(),
+        text: part(up_line, up_end),
+        first_line: up_line + 1,
+    };
+    let down = down_line.map(|d| RawPart {
+        path: f.path.clone(),
+        text: part(d, end),
+        first_line: d + 1,
+    });
+    let name = name
+        .map(|(n, _)| n)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(description);
     Ok(RawMigration {
         version: Version::numeric(version),
         name,

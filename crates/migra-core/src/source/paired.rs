@@ -1,7 +1,7 @@
 //! sqlx / golang-migrate layouts: `<version>_<name>.up.sql` + `.down.sql` pairs (also authelia's
 //! `V0001.Name.up.sql`), and sqlx's single `<version>_<name>.sql` files (up only).
 
-use super::{decode, file_name, RawMigration, RawPart, SourceFile};
+use super::{RawMigration, RawPart, SourceFile, decode, file_name};
 use crate::error::{SourceError, SourceErrorKind};
 use crate::migration::Layout;
 use crate::version::Version;
@@ -50,10 +50,17 @@ struct Pair<'a> {
     down: Option<&'a SourceFile>,
 }
 
-pub(crate) fn parse(files: &[&SourceFile], errors: &mut Vec<SourceError>, simple: bool) -> Vec<RawMigration> {
+pub(crate) fn parse(
+    files: &[&SourceFile],
+    errors: &mut Vec<SourceError>,
+    simple: bool,
+) -> Vec<RawMigration> {
     let layout = if simple { Layout::Sqlx } else { Layout::Paired };
     let mut pairs: BTreeMap<Version, Pair> = BTreeMap::new();
-    for f in files.iter().filter(|f| super::detect::is_top_level_sql(&f.path)) {
+    for f in files
+        .iter()
+        .filter(|f| super::detect::is_top_level_sql(&f.path))
+    {
         let name = file_name(&f.path);
         let parsed = if simple {
             parse_simple_name(name).map(|(v, t)| (v, t, false))
@@ -61,27 +68,50 @@ pub(crate) fn parse(files: &[&SourceFile], errors: &mut Vec<SourceError>, simple
             parse_pair_name(name)
         };
         let Some((v, title, is_down)) = parsed else {
-            let reason = if simple { "expected <version>_<name>.sql" } else { "expected <version>_<name>.up.sql or .down.sql" };
-            errors.push(SourceError::new(f.path.clone(), None, SourceErrorKind::BadFileName {
-                layout: layout.name().into(),
-                reason: reason.into(),
-            }));
+            let reason = if simple {
+                "expected <version>_<name>.sql"
+            } else {
+                "expected <version>_<name>.up.sql or .down.sql"
+            };
+            errors.push(SourceError::new(
+                f.path.clone(),
+                None,
+                SourceErrorKind::BadFileName {
+                    layout: layout.name().into(),
+                    reason: reason.into(),
+                },
+            ));
             continue;
         };
         let version = Version::numeric(v);
         let slot = pairs.entry(version.clone()).or_default();
-        let dup = if is_down { slot.down.replace(f).map(|p| p.path.clone()) } else { slot.up.replace((f, title)).map(|(p, _)| p.path.clone()) };
+        let dup = if is_down {
+            slot.down.replace(f).map(|p| p.path.clone())
+        } else {
+            slot.up.replace((f, title)).map(|(p, _)| p.path.clone())
+        };
         if let Some(other) = dup {
-            errors.push(SourceError::new(f.path.clone(), None, SourceErrorKind::DuplicateVersion { version: version.to_string(), other }));
+            errors.push(SourceError::new(
+                f.path.clone(),
+                None,
+                SourceErrorKind::DuplicateVersion {
+                    version: version.to_string(),
+                    other,
+                },
+            ));
         }
     }
     let mut out = Vec::new();
     for (version, pair) in pairs {
         let Some((up_file, title)) = pair.up else {
             if let Some(d) = pair.down {
-                errors.push(SourceError::new(d.path.clone(), None, SourceErrorKind::Layout {
-                    message: format!("down file without an up file for version {version}"),
-                }));
+                errors.push(SourceError::new(
+                    d.path.clone(),
+                    None,
+                    SourceErrorKind::Layout {
+                        message: format!("down file without an up file for version {version}"),
+                    },
+                ));
             }
             continue;
         };
@@ -93,23 +123,41 @@ pub(crate) fn parse(files: &[&SourceFile], errors: &mut Vec<SourceError>, simple
     out
 }
 
-fn build(version: Version, title: String, up: &SourceFile, down: Option<&SourceFile>, layout: Layout) -> Result<RawMigration, SourceError> {
+fn build(
+    version: Version,
+    title: String,
+    up: &SourceFile,
+    down: Option<&SourceFile>,
+    layout: Layout,
+) -> Result<RawMigration, SourceError> {
     let up_text = decode(up)?;
     let down_text = down.map(decode).transpose()?;
     let mut files = vec![(up.path.clone(), up_text.clone())];
     let down_part = match (down, down_text) {
         (Some(f), Some(t)) => {
             files.push((f.path.clone(), t.clone()));
-            Some(RawPart { path: f.path.clone(), text: t, first_line: 1 })
+            Some(RawPart {
+                path: f.path.clone(),
+                text: t,
+                first_line: 1,
+            })
         }
         _ => None,
     };
-    let name = if title.is_empty() { version.to_string() } else { title };
+    let name = if title.is_empty() {
+        version.to_string()
+    } else {
+        title
+    };
     Ok(RawMigration {
         version,
         name,
         layout,
-        up: RawPart { path: up.path.clone(), text: up_text, first_line: 1 },
+        up: RawPart {
+            path: up.path.clone(),
+            text: up_text,
+            first_line: 1,
+        },
         down: down_part,
         transaction: true,
         files,

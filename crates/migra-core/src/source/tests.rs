@@ -1,7 +1,10 @@
 use super::*;
 
 fn file(path: &str, text: &str) -> SourceFile {
-    SourceFile { path: path.into(), contents: text.as_bytes().to_vec() }
+    SourceFile {
+        path: path.into(),
+        contents: text.as_bytes().to_vec(),
+    }
 }
 
 fn load_all(files: &[SourceFile]) -> Result<Vec<Migration>, SourceErrors> {
@@ -35,29 +38,54 @@ fn native_with_both_directions() {
 
 #[test]
 fn native_without_down_is_irreversible_and_directives_apply() {
-    let m = load_all(&[file("20260101_120000_x.sql", "-- migra:no-transaction\n-- DIRECTION: up\nCREATE INDEX i ON t (a);\n")])
-        .expect("loads");
+    let m = load_all(&[file(
+        "20260101_120000_x.sql",
+        "-- migra:no-transaction\n-- DIRECTION: up\nCREATE INDEX i ON t (a);\n",
+    )])
+    .expect("loads");
     assert!(!m[0].is_reversible());
     assert_eq!(m[0].name, "x");
     assert!(!m[0].transaction);
-    assert_eq!(m[0].irreversible_reason.as_deref(), Some("it has no down part"));
+    assert_eq!(
+        m[0].irreversible_reason.as_deref(),
+        Some("it has no down part")
+    );
 }
 
 #[test]
 fn native_errors_name_file_and_line() {
-    let e = one_error(&[file("20260101_120000_a.sql", "-- DIRECTION: down\nDROP TABLE a;\n-- DIRECTION: up\nCREATE TABLE a (x int);\n")]);
-    assert_eq!((e.file.as_str(), e.line), ("20260101_120000_a.sql", Some(1)));
+    let e = one_error(&[file(
+        "20260101_120000_a.sql",
+        "-- DIRECTION: down\nDROP TABLE a;\n-- DIRECTION: up\nCREATE TABLE a (x int);\n",
+    )]);
+    assert_eq!(
+        (e.file.as_str(), e.line),
+        ("20260101_120000_a.sql", Some(1))
+    );
     assert!(matches!(e.kind, SourceErrorKind::DownBeforeUp { .. }));
 
-    let e = one_error(&[file("20260101_120000_a.sql", "-- DIRECTION: up\nSELECT 1;\n-- DIRECTION: sideways\n")]);
+    let e = one_error(&[file(
+        "20260101_120000_a.sql",
+        "-- DIRECTION: up\nSELECT 1;\n-- DIRECTION: sideways\n",
+    )]);
     assert_eq!(e.line, Some(3));
-    assert!(e.to_string().contains("unknown marker `-- DIRECTION: sideways`"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("unknown marker `-- DIRECTION: sideways`"),
+        "{e}"
+    );
 
-    let e = one_error(&[file("20260101_120000_a.sql", "-- DIRECTION: up\n-- only a comment\n-- DIRECTION: down\nSELECT 1;\n")]);
+    let e = one_error(&[file(
+        "20260101_120000_a.sql",
+        "-- DIRECTION: up\n-- only a comment\n-- DIRECTION: down\nSELECT 1;\n",
+    )]);
     assert_eq!(e.kind, SourceErrorKind::EmptyUp);
     assert_eq!(e.line, Some(2));
 
-    let e = one_error(&[file("20260101_120000_a.sql", "-- DIRECTION: up\n-- migra:frobnicate\nSELECT 1;\n")]);
+    let e = one_error(&[file(
+        "20260101_120000_a.sql",
+        "-- DIRECTION: up\n-- migra:frobnicate\nSELECT 1;\n",
+    )]);
     assert_eq!(e.line, Some(2));
 
     let e = one_error(&[file("20260101_120000_a.sql", "CREATE TABLE a (x int);\n")]);
@@ -65,9 +93,15 @@ fn native_errors_name_file_and_line() {
 
     let mut bad = b"-- DIRECTION: up\nSELECT 'ok';\nSELECT '".to_vec();
     bad.extend_from_slice(&[0xff, 0xfe, b'\'', b';']);
-    let e = one_error(&[SourceFile { path: "20260101_120000_a.sql".into(), contents: bad }]);
+    let e = one_error(&[SourceFile {
+        path: "20260101_120000_a.sql".into(),
+        contents: bad,
+    }]);
     assert_eq!(e.line, Some(3));
-    assert!(matches!(e.kind, SourceErrorKind::InvalidUtf8 { offset: 38 }), "{e:?}");
+    assert!(
+        matches!(e.kind, SourceErrorKind::InvalidUtf8 { offset: 38 }),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -76,7 +110,10 @@ fn duplicate_versions_are_reported() {
         file("20260101_120000_a.sql", "-- DIRECTION: up\nSELECT 1;\n"),
         file("20260101_120000_b.sql", "-- DIRECTION: up\nSELECT 2;\n"),
     ]);
-    assert!(matches!(e.kind, SourceErrorKind::DuplicateVersion { .. }), "{e}");
+    assert!(
+        matches!(e.kind, SourceErrorKind::DuplicateVersion { .. }),
+        "{e}"
+    );
 }
 
 #[test]
@@ -88,8 +125,18 @@ fn paired_files_sorted_numerically() {
         file("V0011.Third_Thing.up.sql", "SELECT 3;"),
     ])
     .expect("loads");
-    let v: Vec<_> = m.iter().map(|m| (m.version.as_str(), m.name.as_str(), m.is_reversible())).collect();
-    assert_eq!(v, vec![("9", "a", true), ("10", "b", false), ("0011", "Third_Thing", false)]);
+    let v: Vec<_> = m
+        .iter()
+        .map(|m| (m.version.as_str(), m.name.as_str(), m.is_reversible()))
+        .collect();
+    assert_eq!(
+        v,
+        vec![
+            ("9", "a", true),
+            ("10", "b", false),
+            ("0011", "Third_Thing", false)
+        ]
+    );
 }
 
 #[test]
@@ -98,14 +145,24 @@ fn diesel_folders_metadata_and_order() {
         file("2017-08-31-230457_b/up.sql", "SELECT 2;"),
         file("20170318181441_a/up.sql", "SELECT 1;"),
         file("20170318181441_a/down.sql", ""),
-        file("2017-08-31-230457_b/metadata.toml", "run_in_transaction = false\n"),
+        file(
+            "2017-08-31-230457_b/metadata.toml",
+            "run_in_transaction = false\n",
+        ),
         file("README.md", "not a migration"),
     ])
     .expect("loads");
-    assert_eq!(m.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), vec!["a", "b"]);
+    assert_eq!(
+        m.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
+        vec!["a", "b"]
+    );
     assert!(m[0].transaction && !m[1].transaction);
     assert!(!m[0].is_reversible(), "an empty down.sql is not a rollback");
-    assert!(m[0].irreversible_reason.as_deref().is_some_and(|r| r.contains("empty")));
+    assert!(
+        m[0].irreversible_reason
+            .as_deref()
+            .is_some_and(|r| r.contains("empty"))
+    );
 }
 
 #[test]
@@ -115,7 +172,10 @@ fn dbmate_markers_and_options() {
     assert_eq!(m[0].layout, Layout::Dbmate);
     assert!(!m[0].transaction);
     assert_eq!(m[0].down.as_ref().map(|d| d.statements.len()), Some(1));
-    let e = one_error(&[file("20200101000000_x.sql", "-- migrate:up\nSELECT 1;\n-- migrate:sideways\n")]);
+    let e = one_error(&[file(
+        "20200101000000_x.sql",
+        "-- migrate:up\nSELECT 1;\n-- migrate:sideways\n",
+    )]);
     assert_eq!(e.line, Some(3));
 }
 
@@ -127,7 +187,10 @@ fn flyway_versions_and_undo() {
         file("U1_9__earlier_one.sql", "SELECT -1;"),
     ])
     .expect("loads");
-    assert_eq!(m.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), vec!["earlier one", "later"]);
+    assert_eq!(
+        m.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
+        vec!["earlier one", "later"]
+    );
     assert!(m[0].is_reversible());
     let e = one_error(&[file("R__view.sql", "SELECT 1;")]);
     assert!(matches!(e.kind, SourceErrorKind::Unsupported { .. }));
@@ -142,7 +205,10 @@ fn sqlx_single_files() {
 
 #[test]
 fn mixed_layouts_and_unknown_names_are_errors() {
-    let e = one_error(&[file("1_a.up.sql", "SELECT 1;"), file("20260101_120000_b.sql", "-- DIRECTION: up\nSELECT 1;")]);
+    let e = one_error(&[
+        file("1_a.up.sql", "SELECT 1;"),
+        file("20260101_120000_b.sql", "-- DIRECTION: up\nSELECT 1;"),
+    ]);
     assert!(e.to_string().contains("mixes layouts"), "{e}");
     let e = one_error(&[file("notes.sql", "SELECT 1;")]);
     assert!(e.to_string().contains("fits no known layout"), "{e}");
@@ -159,7 +225,11 @@ fn checksum_tracks_sql_and_options_not_line_endings() {
 
 #[test]
 fn whole_script_mode_sends_one_unit() {
-    let m = load_all(&[file("1_a.up.sql", "-- migra:no-split\nSELECT 1;\nSELECT 2;\n")]).expect("loads");
+    let m = load_all(&[file(
+        "1_a.up.sql",
+        "-- migra:no-split\nSELECT 1;\nSELECT 2;\n",
+    )])
+    .expect("loads");
     assert_eq!(m[0].up.statements.len(), 2);
     assert_eq!(m[0].up.units().len(), 1);
 }

@@ -1,6 +1,6 @@
 //! MongoDB. Only the dialect data exists today; the backend is not written yet.
 
-use migra_core::{dialect::quote_with, Capabilities, Dialect, DialectId, LockKind, SplitOptions};
+use migra_core::{Capabilities, Dialect, DialectId, LockKind, SplitOptions, dialect::quote_with};
 
 /// MongoDB's dialect (collections, indexes, validators).
 pub struct MongoDialect;
@@ -10,7 +10,12 @@ impl Dialect for MongoDialect {
         DialectId::Mongodb
     }
     fn capabilities(&self) -> Capabilities {
-        Capabilities { transactional_ddl: false, concurrent_index: true, alter_column_type: false, lock: LockKind::LockDocument }
+        Capabilities {
+            transactional_ddl: false,
+            concurrent_index: true,
+            alter_column_type: false,
+            lock: LockKind::LockDocument,
+        }
     }
     fn split_options(&self) -> SplitOptions {
         SplitOptions::POSTGRES

@@ -1,6 +1,6 @@
 //! MySQL and MariaDB. Only the dialect data exists today; the backend is not written yet.
 
-use migra_core::{dialect::quote_with, Capabilities, Dialect, DialectId, LockKind, SplitOptions};
+use migra_core::{Capabilities, Dialect, DialectId, LockKind, SplitOptions, dialect::quote_with};
 
 /// MySQL's and MariaDB's dialect.
 pub struct MysqlDialect;
@@ -12,7 +12,12 @@ impl Dialect for MysqlDialect {
     fn capabilities(&self) -> Capabilities {
         // DDL commits implicitly: no transactional DDL. The lock is a committed row so that it
         // also holds on multi-primary clusters (Galera), where GET_LOCK is per node.
-        Capabilities { transactional_ddl: false, concurrent_index: false, alter_column_type: true, lock: LockKind::LockRow }
+        Capabilities {
+            transactional_ddl: false,
+            concurrent_index: false,
+            alter_column_type: true,
+            lock: LockKind::LockRow,
+        }
     }
     fn split_options(&self) -> SplitOptions {
         SplitOptions::MYSQL

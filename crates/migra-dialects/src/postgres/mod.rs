@@ -1,6 +1,6 @@
 //! PostgreSQL. Only the dialect data exists today; the backend is not written yet.
 
-use migra_core::{dialect::quote_with, Capabilities, Dialect, DialectId, LockKind, SplitOptions};
+use migra_core::{Capabilities, Dialect, DialectId, LockKind, SplitOptions, dialect::quote_with};
 
 /// PostgreSQL's dialect.
 pub struct PostgresDialect;
@@ -10,7 +10,12 @@ impl Dialect for PostgresDialect {
         DialectId::Postgres
     }
     fn capabilities(&self) -> Capabilities {
-        Capabilities { transactional_ddl: true, concurrent_index: true, alter_column_type: true, lock: LockKind::AdvisoryLock }
+        Capabilities {
+            transactional_ddl: true,
+            concurrent_index: true,
+            alter_column_type: true,
+            lock: LockKind::AdvisoryLock,
+        }
     }
     fn split_options(&self) -> SplitOptions {
         SplitOptions::POSTGRES

@@ -2,7 +2,7 @@
 
 use super::history::Tables;
 use super::lock::LockState;
-use migra_core::{async_trait, Backend, BackendError, Capabilities, Dialect, DialectId, RunnerId};
+use migra_core::{Backend, BackendError, Capabilities, Dialect, DialectId, RunnerId, async_trait};
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions, Sqlite, SqlitePool};
@@ -54,38 +54,68 @@ impl SqliteBackend {
     /// Errors: [`BackendError::InvalidUrl`] for a malformed URL or history table name,
     /// [`BackendError::Connect`] when the file cannot be opened.
     pub async fn connect(url: &str, opts: &SqliteOptions) -> Result<Self, BackendError> {
-        let tables = Tables::new(&opts.table).map_err(|reason| BackendError::InvalidUrl { url: url.into(), reason })?;
-        let parsed = SqliteConnectOptions::from_str(url)
-            .map_err(|e| BackendError::InvalidUrl { url: crate::redact_url(url), reason: e.to_string() })?;
+        let tables = Tables::new(&opts.table).map_err(|reason| BackendError::InvalidUrl {
+            url: url.into(),
+            reason,
+        })?;
+        let parsed = SqliteConnectOptions::from_str(url).map_err(|e| BackendError::InvalidUrl {
+            url: crate::redact_url(url),
+            reason: e.to_string(),
+        })?;
         let path = parsed.get_filename().to_path_buf();
-        let memory = path.as_os_str().is_empty() || path.to_string_lossy() == ":memory:" || url.contains("mode=memory");
+        let memory = path.as_os_str().is_empty()
+            || path.to_string_lossy() == ":memory:"
+            || url.contains("mode=memory");
         let connect_opts = if opts.read_only && !memory && !path.exists() {
             // Nothing to read, and a dry run must not create the file.
-            SqliteConnectOptions::from_str("sqlite::memory:").map_err(|e| BackendError::Driver(Box::new(e)))?
+            SqliteConnectOptions::from_str("sqlite::memory:")
+                .map_err(|e| BackendError::Driver(Box::new(e)))?
         } else if opts.read_only && !memory {
             parsed.read_only(true)
         } else {
             parsed.create_if_missing(true)
         };
-        let connect_opts = connect_opts.busy_timeout(opts.busy_timeout).disable_statement_logging();
-        let target = if memory { "sqlite::memory:".to_string() } else { format!("sqlite://{}", path.display()) };
+        let connect_opts = connect_opts
+            .busy_timeout(opts.busy_timeout)
+            .disable_statement_logging();
+        let target = if memory {
+            "sqlite::memory:".to_string()
+        } else {
+            format!("sqlite://{}", path.display())
+        };
         let conn = connect_opts
             .connect()
             .await
-            .map_err(|e| BackendError::Connect { target: target.clone(), message: e.to_string() })?;
-        Ok(Self { conn: Conn::Owned(conn), target, tables, lock: LockState::new(opts.lease) })
+            .map_err(|e| BackendError::Connect {
+                target: target.clone(),
+                message: e.to_string(),
+            })?;
+        Ok(Self {
+            conn: Conn::Owned(conn),
+            target,
+            tables,
+            lock: LockState::new(opts.lease),
+        })
     }
 
     /// Uses one connection of the application's pool for the whole run.
     ///
     /// Errors: [`BackendError::Connect`] when no connection can be acquired.
     pub async fn from_pool(pool: &SqlitePool, opts: &SqliteOptions) -> Result<Self, BackendError> {
-        let tables = Tables::new(&opts.table).map_err(|reason| BackendError::InvalidUrl { url: "pool".into(), reason })?;
-        let conn = pool
-            .acquire()
-            .await
-            .map_err(|e| BackendError::Connect { target: "sqlite pool".into(), message: e.to_string() })?;
-        Ok(Self { conn: Conn::Pooled(conn), target: "sqlite pool".into(), tables, lock: LockState::new(opts.lease) })
+        let tables = Tables::new(&opts.table).map_err(|reason| BackendError::InvalidUrl {
+            url: "pool".into(),
+            reason,
+        })?;
+        let conn = pool.acquire().await.map_err(|e| BackendError::Connect {
+            target: "sqlite pool".into(),
+            message: e.to_string(),
+        })?;
+        Ok(Self {
+            conn: Conn::Pooled(conn),
+            target: "sqlite pool".into(),
+            tables,
+            lock: LockState::new(opts.lease),
+        })
     }
 
     pub(super) fn conn(&mut self) -> &mut SqliteConnection {
@@ -96,7 +126,10 @@ impl SqliteBackend {
     }
 
     pub(super) async fn raw(&mut self, sql: &str) -> Result<u64, BackendError> {
-        let r = sqlx::raw_sql(AssertSqlSafe(sql)).execute(self.conn()).await.map_err(map_err)?;
+        let r = sqlx::raw_sql(AssertSqlSafe(sql))
+            .execute(self.conn())
+            .await
+            .map_err(map_err)?;
         Ok(r.rows_affected())
     }
 }
@@ -104,7 +137,10 @@ impl SqliteBackend {
 /// Maps a sqlx error to a backend error, keeping the database's message and code.
 pub(super) fn map_err(e: sqlx::Error) -> BackendError {
     match e {
-        sqlx::Error::Database(db) => BackendError::Statement { message: db.message().to_string(), code: db.code().map(|c| c.to_string()) },
+        sqlx::Error::Database(db) => BackendError::Statement {
+            message: db.message().to_string(),
+            code: db.code().map(|c| c.to_string()),
+        },
         other => BackendError::Driver(Box::new(other)),
     }
 }

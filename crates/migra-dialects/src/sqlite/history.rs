@@ -1,7 +1,9 @@
 //! The history state table and append-only log in SQLite.
 
-use super::backend::{map_err, SqliteBackend};
-use migra_core::{async_trait, BackendError, HistoryStore, LogAction, LogEntry, Revision, RevisionStatus};
+use super::backend::{SqliteBackend, map_err};
+use migra_core::{
+    BackendError, HistoryStore, LogAction, LogEntry, Revision, RevisionStatus, async_trait,
+};
 use sqlx::{AssertSqlSafe, Row};
 
 /// SQL for the history tables, built once from the (validated, quoted) table name.
@@ -25,15 +27,30 @@ const COLUMNS: &str = "sort_key, version, name, checksum, checksum_algorithm, st
 impl Tables {
     /// Builds the SQL for table `name`. Errors when the name is not a plain identifier.
     pub fn new(name: &str) -> Result<Self, String> {
-        let ok = !name.is_empty() && name.len() <= 60 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        let ok = !name.is_empty()
+            && name.len() <= 60
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
             && !name.starts_with(|c: char| c.is_ascii_digit());
         if !ok {
-            return Err(format!("history table name `{name}` must be letters, digits and _ (at most 60, not starting with a digit)"));
+            return Err(format!(
+                "history table name `{name}` must be letters, digits and _ (at most 60, not starting with a digit)"
+            ));
         }
         let q = |s: &str| migra_core::dialect::quote_with(s, '"');
-        let (h, log, lock) = (q(name), q(&format!("{name}_log")), q(&format!("{name}_lock")));
-        let update_all = COLUMNS.split(", ").filter(|c| *c != "sort_key").map(|c| format!("{c} = excluded.{c}")).collect::<Vec<_>>().join(", ");
-        let insert = format!("INSERT INTO {h} ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (sort_key) DO UPDATE SET {update_all}");
+        let (h, log, lock) = (
+            q(name),
+            q(&format!("{name}_log")),
+            q(&format!("{name}_lock")),
+        );
+        let update_all = COLUMNS
+            .split(", ")
+            .filter(|c| *c != "sort_key")
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let insert = format!(
+            "INSERT INTO {h} ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (sort_key) DO UPDATE SET {update_all}"
+        );
         Ok(Self {
             name: name.to_string(),
             create: format!(
@@ -54,11 +71,21 @@ impl Tables {
             select: format!("SELECT {COLUMNS} FROM {h} ORDER BY sort_key"),
             upsert_if_not_applied: format!("{insert} WHERE {h}.status <> 'applied'"),
             upsert: insert,
-            insert_log: format!("INSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
-            select_log: format!("SELECT version, name, action, checksum, at, duration_ms, by, error, failing_statement FROM {log} ORDER BY id"),
-            lock_select: format!("SELECT owner, holder, host, pid, acquired_at, expires_at_ms FROM {lock} WHERE id = 1"),
-            lock_upsert: format!("INSERT OR REPLACE INTO {lock} (id, owner, holder, host, pid, acquired_at, expires_at_ms) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)"),
-            lock_refresh: format!("UPDATE {lock} SET expires_at_ms = ?1 WHERE id = 1 AND owner = ?2"),
+            insert_log: format!(
+                "INSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+            ),
+            select_log: format!(
+                "SELECT version, name, action, checksum, at, duration_ms, by, error, failing_statement FROM {log} ORDER BY id"
+            ),
+            lock_select: format!(
+                "SELECT owner, holder, host, pid, acquired_at, expires_at_ms FROM {lock} WHERE id = 1"
+            ),
+            lock_upsert: format!(
+                "INSERT OR REPLACE INTO {lock} (id, owner, holder, host, pid, acquired_at, expires_at_ms) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)"
+            ),
+            lock_refresh: format!(
+                "UPDATE {lock} SET expires_at_ms = ?1 WHERE id = 1 AND owner = ?2"
+            ),
             lock_delete: format!("DELETE FROM {lock} WHERE id = 1 AND owner = ?1"),
         })
     }
@@ -69,7 +96,10 @@ fn is_missing_table(e: &BackendError) -> bool {
 }
 
 fn history_err(table: &str, e: impl std::fmt::Display) -> BackendError {
-    BackendError::History { table: table.to_string(), message: e.to_string() }
+    BackendError::History {
+        table: table.to_string(),
+        message: e.to_string(),
+    }
 }
 
 #[async_trait]
@@ -79,13 +109,20 @@ impl HistoryStore for SqliteBackend {
         self.raw(&sql).await?;
         // A table of that name made by someone else would fail here rather than corrupt later.
         let check = format!("{} LIMIT 0", self.tables.select);
-        sqlx::query(AssertSqlSafe(check)).fetch_all(self.conn()).await.map_err(|e| history_err(&self.tables.name, e))?;
+        sqlx::query(AssertSqlSafe(check))
+            .fetch_all(self.conn())
+            .await
+            .map_err(|e| history_err(&self.tables.name, e))?;
         Ok(())
     }
 
     async fn read_history(&mut self) -> Result<Vec<Revision>, BackendError> {
         let sql = self.tables.select.clone();
-        let rows = match sqlx::query(AssertSqlSafe(sql)).fetch_all(self.conn()).await.map_err(map_err) {
+        let rows = match sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(self.conn())
+            .await
+            .map_err(map_err)
+        {
             Ok(rows) => rows,
             Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
             Err(e) => return Err(history_err(&self.tables.name, e)),
@@ -100,7 +137,9 @@ impl HistoryStore for SqliteBackend {
                     name: r.try_get(2)?,
                     checksum: r.try_get(3)?,
                     checksum_algorithm: r.try_get(4)?,
-                    status: RevisionStatus::parse(&status).ok_or_else(|| sqlx::Error::Decode(format!("unknown status `{status}`").into()))?,
+                    status: RevisionStatus::parse(&status).ok_or_else(|| {
+                        sqlx::Error::Decode(format!("unknown status `{status}`").into())
+                    })?,
                     applied_statements: r.try_get::<i64, _>(6)? as u32,
                     total_statements: r.try_get::<i64, _>(7)? as u32,
                     started_at: r.try_get(8)?,
@@ -115,8 +154,16 @@ impl HistoryStore for SqliteBackend {
             .map_err(|e| history_err(&table, e))
     }
 
-    async fn write_revision(&mut self, rev: &Revision, expect_not_applied: bool) -> Result<(), BackendError> {
-        let sql = if expect_not_applied { self.tables.upsert_if_not_applied.clone() } else { self.tables.upsert.clone() };
+    async fn write_revision(
+        &mut self,
+        rev: &Revision,
+        expect_not_applied: bool,
+    ) -> Result<(), BackendError> {
+        let sql = if expect_not_applied {
+            self.tables.upsert_if_not_applied.clone()
+        } else {
+            self.tables.upsert.clone()
+        };
         let done = sqlx::query(AssertSqlSafe(sql))
             .bind(&rev.sort_key)
             .bind(&rev.version)
@@ -136,7 +183,12 @@ impl HistoryStore for SqliteBackend {
             .await
             .map_err(map_err)?;
         if expect_not_applied && done.rows_affected() == 0 {
-            return Err(BackendError::LockLost { message: format!("version {} was applied by another runner meanwhile", rev.version) });
+            return Err(BackendError::LockLost {
+                message: format!(
+                    "version {} was applied by another runner meanwhile",
+                    rev.version
+                ),
+            });
         }
         Ok(())
     }
@@ -161,7 +213,11 @@ impl HistoryStore for SqliteBackend {
 
     async fn read_log(&mut self) -> Result<Vec<LogEntry>, BackendError> {
         let sql = self.tables.select_log.clone();
-        let rows = match sqlx::query(AssertSqlSafe(sql)).fetch_all(self.conn()).await.map_err(map_err) {
+        let rows = match sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(self.conn())
+            .await
+            .map_err(map_err)
+        {
             Ok(rows) => rows,
             Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
             Err(e) => return Err(history_err(&self.tables.name, e)),
@@ -178,7 +234,11 @@ impl HistoryStore for SqliteBackend {
                         "rollback" => LogAction::Rollback,
                         "failure" => LogAction::Failure,
                         "repair" => LogAction::Repair,
-                        other => return Err(sqlx::Error::Decode(format!("unknown action `{other}`").into())),
+                        other => {
+                            return Err(sqlx::Error::Decode(
+                                format!("unknown action `{other}`").into(),
+                            ));
+                        }
                     },
                     checksum: r.try_get(3)?,
                     at: r.try_get(4)?,

@@ -2,7 +2,7 @@
 //! (compare-and-set), with an owner and a lease. A lock whose lease expired, or whose holder
 //! process on this host is gone, is taken over; a live runner extends its lease as it works.
 
-use super::backend::{map_err, SqliteBackend};
+use super::backend::{SqliteBackend, map_err};
 use migra_core::{BackendError, RunnerId};
 use sqlx::{AssertSqlSafe, Row};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -15,7 +15,10 @@ pub(super) struct LockState {
 
 impl LockState {
     pub fn new(lease: Duration) -> Self {
-        Self { lease, last_refresh: None }
+        Self {
+            lease,
+            last_refresh: None,
+        }
     }
 }
 
@@ -29,7 +32,9 @@ struct Holder {
 }
 
 fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// True when the process is known to be gone (only checkable for this host, on Linux).
@@ -37,7 +42,11 @@ fn process_gone(pid: i64) -> bool {
     cfg!(target_os = "linux") && pid > 0 && !std::path::Path::new(&format!("/proc/{pid}")).exists()
 }
 
-pub(super) async fn acquire(b: &mut SqliteBackend, runner: &RunnerId, wait: Duration) -> Result<(), BackendError> {
+pub(super) async fn acquire(
+    b: &mut SqliteBackend,
+    runner: &RunnerId,
+    wait: Duration,
+) -> Result<(), BackendError> {
     let t0 = Instant::now();
     let mut delay = Duration::from_millis(20);
     loop {
@@ -54,9 +63,16 @@ pub(super) async fn acquire(b: &mut SqliteBackend, runner: &RunnerId, wait: Dura
         if t0.elapsed() >= wait {
             let (who, since) = match holder {
                 Some(h) => (format!("{} (owner {})", h.holder, h.owner), h.since),
-                None => ("another connection writing to the database".to_string(), "unknown".to_string()),
+                None => (
+                    "another connection writing to the database".to_string(),
+                    "unknown".to_string(),
+                ),
             };
-            return Err(BackendError::LockHeld { holder: who, since, waited_ms: t0.elapsed().as_millis() as u64 });
+            return Err(BackendError::LockHeld {
+                holder: who,
+                since,
+                waited_ms: t0.elapsed().as_millis() as u64,
+            });
         }
         let left = wait.saturating_sub(t0.elapsed());
         tokio::time::sleep(delay.min(left)).await;
@@ -65,7 +81,10 @@ pub(super) async fn acquire(b: &mut SqliteBackend, runner: &RunnerId, wait: Dura
 }
 
 /// One compare-and-set attempt. `Ok(None)` = acquired; `Ok(Some(holder))` = held by someone live.
-async fn try_acquire(b: &mut SqliteBackend, runner: &RunnerId) -> Result<Option<Holder>, BackendError> {
+async fn try_acquire(
+    b: &mut SqliteBackend,
+    runner: &RunnerId,
+) -> Result<Option<Holder>, BackendError> {
     b.raw("BEGIN IMMEDIATE").await?;
     let r = cas(b, runner).await;
     let end = match &r {
@@ -81,7 +100,10 @@ async fn try_acquire(b: &mut SqliteBackend, runner: &RunnerId) -> Result<Option<
 
 async fn cas(b: &mut SqliteBackend, runner: &RunnerId) -> Result<Option<Holder>, BackendError> {
     let sql = b.tables.lock_select.clone();
-    let row = sqlx::query(AssertSqlSafe(sql)).fetch_optional(b.conn()).await.map_err(map_err)?;
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .fetch_optional(b.conn())
+        .await
+        .map_err(map_err)?;
     let current = row
         .map(|r| -> Result<Holder, sqlx::Error> {
             Ok(Holder {
@@ -120,7 +142,10 @@ async fn cas(b: &mut SqliteBackend, runner: &RunnerId) -> Result<Option<Holder>,
 
 /// Extends the lease when a quarter of it has passed; fails if another runner took the lock.
 pub(super) async fn refresh(b: &mut SqliteBackend, runner: &RunnerId) -> Result<(), BackendError> {
-    if b.lock.last_refresh.is_some_and(|t| t.elapsed() < b.lock.lease / 4) {
+    if b.lock
+        .last_refresh
+        .is_some_and(|t| t.elapsed() < b.lock.lease / 4)
+    {
         return Ok(());
     }
     let sql = b.tables.lock_refresh.clone();
@@ -139,7 +164,11 @@ pub(super) async fn refresh(b: &mut SqliteBackend, runner: &RunnerId) -> Result<
 
 pub(super) async fn release(b: &mut SqliteBackend, runner: &RunnerId) -> Result<(), BackendError> {
     let sql = b.tables.lock_delete.clone();
-    sqlx::query(AssertSqlSafe(sql)).bind(&runner.id).execute(b.conn()).await.map_err(map_err)?;
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(&runner.id)
+        .execute(b.conn())
+        .await
+        .map_err(map_err)?;
     b.lock.last_refresh = None;
     Ok(())
 }

@@ -10,7 +10,7 @@ mod lock;
 #[cfg(feature = "sqlite")]
 pub use backend::{SqliteBackend, SqliteOptions};
 
-use migra_core::{dialect::quote_with, Capabilities, Dialect, DialectId, LockKind, SplitOptions};
+use migra_core::{Capabilities, Dialect, DialectId, LockKind, SplitOptions, dialect::quote_with};
 
 /// SQLite's dialect.
 pub struct SqliteDialect;
@@ -20,7 +20,12 @@ impl Dialect for SqliteDialect {
         DialectId::Sqlite
     }
     fn capabilities(&self) -> Capabilities {
-        Capabilities { transactional_ddl: true, concurrent_index: false, alter_column_type: false, lock: LockKind::LockRow }
+        Capabilities {
+            transactional_ddl: true,
+            concurrent_index: false,
+            alter_column_type: false,
+            lock: LockKind::LockRow,
+        }
     }
     fn split_options(&self) -> SplitOptions {
         SplitOptions::SQLITE

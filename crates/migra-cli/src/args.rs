@@ -1,0 +1,93 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// migra: safe, repeatable database schema migrations.
+#[derive(Debug, Parser)]
+#[command(name = "migra", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Options accepted before or after the command.
+    #[command(flatten)]
+    pub global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every command.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Migration directory [default: migrations, or `dir` in the config file].
+    #[arg(
+        long,
+        global = true,
+        visible_alias = "migrations-dir",
+        value_name = "DIR"
+    )]
+    pub dir: Option<PathBuf>,
+    /// Database URL [env: DATABASE_URL, then DB_URL; default: sqlite://migra.db].
+    #[arg(short = 'd', long, global = true, value_name = "URL")]
+    pub database: Option<String>,
+    /// Print exactly one JSON document on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Config file [default: migra.toml when present].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// History table name [default: migra_history].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub table: Option<String>,
+    /// Directory layout: native, paired (sqlx, golang-migrate), sqlx, diesel, dbmate, flyway
+    /// [default: detected].
+    #[arg(long, global = true, value_name = "LAYOUT")]
+    pub format: Option<String>,
+    /// Send every script whole, as one multi-statement query (as if each had `-- migra:no-split`).
+    #[arg(long, global = true)]
+    pub no_split: bool,
+    /// Seconds to wait for another runner's lock [default: 60].
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub lock_timeout: Option<u64>,
+}
+
+/// Commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new migration file in the native format.
+    New {
+        /// What the migration does (words are joined with `_`).
+        #[arg(required = true, num_args = 1..)]
+        name: Vec<String>,
+    },
+    /// Show applied and pending migrations and any drift (reads only).
+    Plan,
+    /// Apply pending migrations.
+    Apply {
+        /// Print the statements that would run; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Apply up to and including this version.
+        #[arg(long, value_name = "VERSION")]
+        to: Option<String>,
+        /// Run even though applied files changed or versions are out of order.
+        #[arg(long)]
+        allow_drift: bool,
+    },
+    /// Roll back applied migrations with their down parts (default: the latest one).
+    Rollback {
+        /// Roll back the newest N migrations.
+        #[arg(long, value_name = "N", conflicts_with = "to")]
+        steps: Option<usize>,
+        /// Roll back every migration newer than VERSION (0 = all).
+        #[arg(long, value_name = "VERSION")]
+        to: Option<String>,
+        /// Print the statements that would run; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Run even though applied files changed.
+        #[arg(long)]
+        allow_drift: bool,
+    },
+    /// Summarize the database's migration state (reads only).
+    Status,
+}

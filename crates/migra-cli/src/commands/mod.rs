@@ -1,0 +1,109 @@
+//! The commands, and what they share: settings, loading the directory, opening the database.
+
+mod apply;
+mod new;
+mod plan;
+
+use crate::args::{Cli, Command};
+use crate::config::{Settings, resolve};
+use crate::fail::Failure;
+use crate::output::Out;
+use migra::{Backend, LoadOptions, Migration};
+use std::time::Duration;
+
+/// Runs the parsed command.
+pub async fn run(cli: Cli, out: Out) -> Result<(), Failure> {
+    let settings = resolve(&cli.global)?;
+    match cli.command {
+        Command::New { name } => new::run(&settings, &name.join(" "), out),
+        Command::Plan => plan::plan(&settings, out).await,
+        Command::Status => plan::status(&settings, out).await,
+        Command::Apply {
+            dry_run,
+            to,
+            allow_drift,
+        } => apply::apply(&settings, out, dry_run, to.as_deref(), allow_drift).await,
+        Command::Rollback {
+            steps,
+            to,
+            dry_run,
+            allow_drift,
+        } => {
+            let target = match to {
+                Some(v) => migra::RollbackTarget::To(v),
+                None => migra::RollbackTarget::Steps(steps.unwrap_or(1)),
+            };
+            apply::rollback(&settings, out, &target, dry_run, allow_drift).await
+        }
+    }
+}
+
+/// The directory and the database, ready for the executor.
+pub(crate) struct Context {
+    pub migrations: Vec<Migration>,
+    pub backend: Box<dyn Backend>,
+    pub lock_wait: Duration,
+}
+
+impl Context {
+    /// Loads the directory for the database's dialect and connects. `read_only` opens the database
+    /// without creating or changing anything.
+    pub async fn open(s: &Settings, read_only: bool) -> Result<Self, Failure> {
+        let dialect = migra::dialect_of_url(&s.database)?;
+        if !s.dir.is_dir() {
+            return Err(Failure::usage(format!(
+                "migration directory {} does not exist (use --dir, or `migra new NAME` to start one)",
+                s.dir.display()
+            )));
+        }
+        let mut load = LoadOptions::new(migra::dialect(dialect).split_options());
+        load.layout = s.format;
+        load.whole_scripts = s.no_split;
+        let migrations = migra::exec::load_dir(&s.dir, &load)?;
+        let opts = migra::ConnectOptions {
+            table: s.table.clone(),
+            read_only,
+            ..Default::default()
+        };
+        let backend = migra::connect(&s.database, &opts).await?;
+        Ok(Self {
+            migrations,
+            backend,
+            lock_wait: Duration::from_secs(s.lock_timeout),
+        })
+    }
+}
+
+/// Prints a failure: one JSON document, or `error: ...` on stderr.
+pub fn print_failure(out: &Out, f: &Failure) {
+    if out.json {
+        let mut doc = match &f.report {
+            Some(r) => serde_json::to_value(r).unwrap_or_default(),
+            None => serde_json::json!({}),
+        };
+        if let Some(obj) = doc.as_object_mut() {
+            obj.insert("success".into(), serde_json::Value::Bool(false));
+            obj.insert("error".into(), serde_json::to_value(f).unwrap_or_default());
+        }
+        out.json(&doc);
+        return;
+    }
+    if let Some(report) = &f.report {
+        if report.steps_completed > 0 {
+            eprintln!(
+                "{} migration(s) completed before the failure.",
+                report.steps_completed
+            );
+        }
+        for e in &report.errors {
+            if let Some(stmt) = &e.statement {
+                eprintln!(
+                    "failing statement ({}):\n    {}",
+                    e.location.as_deref().unwrap_or("?"),
+                    stmt.replace('\n', "\n    ")
+                );
+            }
+        }
+    }
+    eprintln!("{} {}", out.paint("31;1", "error:"), f.message);
+}

@@ -1,0 +1,89 @@
+//! Failures and their exit codes: 1 a migration or connection failed; 2 bad usage or bad input
+//! files; 3 refused for safety (drift, lock held, irreversible, half applied).
+
+use migra::exec::{Drift, ExecutionResult};
+use migra::{BackendError, ExecError, SourceErrors};
+use serde::Serialize;
+
+/// A command's failure, ready to print.
+#[derive(Debug, Serialize)]
+pub struct Failure {
+    /// Process exit code.
+    #[serde(skip)]
+    pub exit: u8,
+    /// Stable machine-readable kind.
+    pub kind: &'static str,
+    /// Message for people.
+    pub message: String,
+    /// Drift that caused a refusal.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub drift: Vec<Drift>,
+    /// What ran before a failure.
+    #[serde(skip)]
+    pub report: Option<ExecutionResult>,
+}
+
+impl Failure {
+    fn new(exit: u8, kind: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            exit,
+            kind,
+            message: message.into(),
+            drift: Vec::new(),
+            report: None,
+        }
+    }
+
+    /// Bad usage or configuration (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(2, "usage", message)
+    }
+
+    /// An I/O failure writing files (exit 1).
+    pub fn io(message: impl Into<String>) -> Self {
+        Self::new(1, "io", message)
+    }
+}
+
+impl From<SourceErrors> for Failure {
+    fn from(e: SourceErrors) -> Self {
+        Self::new(2, "invalid_migrations", e.to_string())
+    }
+}
+
+impl From<BackendError> for Failure {
+    fn from(e: BackendError) -> Self {
+        let (exit, kind) = match &e {
+            BackendError::InvalidUrl { .. } => (2, "invalid_url"),
+            BackendError::Unsupported { .. } => (2, "unsupported"),
+            BackendError::Connect { .. } => (1, "connection_failed"),
+            BackendError::LockHeld { .. } => (3, "lock_held"),
+            BackendError::LockLost { .. } => (3, "lock_lost"),
+            BackendError::History { .. } => (1, "history_unreadable"),
+            _ => (1, "database_error"),
+        };
+        Self::new(exit, kind, e.to_string())
+    }
+}
+
+impl From<ExecError> for Failure {
+    fn from(e: ExecError) -> Self {
+        let message = e.to_string();
+        match e {
+            ExecError::Source(s) => s.into(),
+            ExecError::Backend(b) => b.into(),
+            ExecError::Drift { drift } => Self {
+                drift,
+                ..Self::new(3, "drift", message)
+            },
+            ExecError::Irreversible { .. } => Self::new(3, "irreversible", message),
+            ExecError::HalfApplied { .. } => Self::new(3, "half_applied", message),
+            ExecError::UnknownVersion { .. } => Self::new(2, "unknown_version", message),
+            ExecError::MigrationFailed { report, .. } => Self {
+                report: Some(*report),
+                ..Self::new(1, "migration_failed", message)
+            },
+            _ => Self::new(1, "error", message),
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! Opening a backend from a database URL.
+
+use migra_core::{Backend, BackendError, DialectId};
+use migra_dialects::redact_url;
+use std::time::Duration;
+
+/// How to open a backend.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// History table name (default `migra_history`).
+    pub table: String,
+    /// Open without writing anything (plan, status, dry runs): the database is not created.
+    pub read_only: bool,
+    /// How long one statement waits on another writer.
+    pub busy_timeout: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        Self {
+            table: "migra_history".into(),
+            read_only: false,
+            busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The dialect a URL names.
+///
+/// Errors: [`BackendError::InvalidUrl`] for a missing or unknown scheme (the password is never shown).
+pub fn dialect_of_url(url: &str) -> Result<DialectId, BackendError> {
+    let scheme = url.split(':').next().unwrap_or("");
+    if scheme.is_empty() || !url.contains(':') {
+        return Err(BackendError::InvalidUrl {
+            url: redact_url(url),
+            reason: "expected a URL such as sqlite://path/to/file.db, postgres://user@host/db or mysql://user@host/db".into(),
+        });
+    }
+    DialectId::from_scheme(scheme).ok_or_else(|| BackendError::InvalidUrl {
+        url: redact_url(url),
+        reason: format!("unknown scheme `{scheme}` (known: sqlite, postgres, postgresql, mysql, mariadb, mongodb)"),
+    })
+}
+
+/// Opens a backend for `url`.
+///
+/// Errors: [`BackendError::InvalidUrl`], [`BackendError::Connect`], and
+/// [`BackendError::Unsupported`] for a dialect whose backend is not built in (or not written yet).
+pub async fn connect(url: &str, opts: &ConnectOptions) -> Result<Box<dyn Backend>, BackendError> {
+    match dialect_of_url(url)? {
+        #[cfg(feature = "sqlite")]
+        DialectId::Sqlite => {
+            let o = migra_dialects::sqlite::SqliteOptions {
+                table: opts.table.clone(),
+                read_only: opts.read_only,
+                busy_timeout: opts.busy_timeout,
+                ..Default::default()
+            };
+            Ok(Box::new(
+                migra_dialects::sqlite::SqliteBackend::connect(url, &o).await?,
+            ))
+        }
+        other => Err(BackendError::Unsupported {
+            dialect: other.name().into(),
+            what: "this build of migra has no backend for it yet (SQLite is the only one so far)"
+                .into(),
+        }),
+    }
+}

@@ -1,0 +1,106 @@
+//! Running embedded migrations at application startup.
+
+use crate::connect::{ConnectOptions, connect, dialect_of_url};
+use crate::embed::EmbeddedMigrations;
+use migra_core::{Backend, BackendError, DialectId, LoadOptions, Migration, SourceErrors};
+use migra_exec::{ExecError, ExecutionResult, Executor, RunOptions};
+use std::time::Duration;
+
+/// Why [`Migrator::run`] failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The embedded directory could not be read (every problem, with file and line).
+    #[error("{0}")]
+    Source(#[from] SourceErrors),
+    /// The database could not be reached.
+    #[error("{0}")]
+    Backend(#[from] BackendError),
+    /// Running failed or was refused.
+    #[error("{0}")]
+    Exec(#[from] ExecError),
+}
+
+/// Applies embedded migrations at startup; cheap when nothing is pending (one read of history,
+/// no lock, no write).
+pub struct Migrator {
+    migrations: &'static EmbeddedMigrations,
+    table: String,
+    lock_wait: Duration,
+}
+
+impl Migrator {
+    /// A migrator for `migrations` with the default history table `migra_history`.
+    pub fn new(migrations: &'static EmbeddedMigrations) -> Self {
+        Self {
+            migrations,
+            table: "migra_history".into(),
+            lock_wait: Duration::from_secs(60),
+        }
+    }
+
+    /// Uses another history table name.
+    pub fn table(mut self, name: impl Into<String>) -> Self {
+        self.table = name.into();
+        self
+    }
+
+    /// How long to wait for another instance holding the migration lock.
+    pub fn lock_wait(mut self, wait: Duration) -> Self {
+        self.lock_wait = wait;
+        self
+    }
+
+    /// Parses the embedded files for `dialect`.
+    ///
+    /// Errors: every malformed file, naming file and line.
+    pub fn load(&self, dialect: DialectId) -> Result<Vec<Migration>, SourceErrors> {
+        let opts = LoadOptions::new(crate::dialect(dialect).split_options());
+        migra_core::load(&self.migrations.source_files(), &opts)
+    }
+
+    /// Connects to `url` and applies every pending migration.
+    ///
+    /// Errors: malformed files, connection failures, drift, a held lock (after waiting), and the
+    /// first failing migration (earlier ones stay applied).
+    pub async fn run(&self, url: &str) -> Result<ExecutionResult, Error> {
+        let dialect = dialect_of_url(url)?;
+        let migrations = self.load(dialect)?;
+        let opts = ConnectOptions {
+            table: self.table.clone(),
+            ..Default::default()
+        };
+        let mut backend = connect(url, &opts).await?;
+        self.run_on(backend.as_mut(), &migrations).await
+    }
+
+    /// Applies pending migrations using one connection of an existing sqlx SQLite pool.
+    ///
+    /// Errors: as [`Migrator::run`].
+    #[cfg(feature = "sqlite")]
+    pub async fn run_with_pool(&self, pool: &sqlx::SqlitePool) -> Result<ExecutionResult, Error> {
+        let migrations = self.load(DialectId::Sqlite)?;
+        let opts = migra_dialects::sqlite::SqliteOptions {
+            table: self.table.clone(),
+            ..Default::default()
+        };
+        let mut backend = migra_dialects::sqlite::SqliteBackend::from_pool(pool, &opts).await?;
+        self.run_on(&mut backend, &migrations).await
+    }
+
+    /// Applies pending `migrations` on an open backend.
+    ///
+    /// Errors: as [`Migrator::run`].
+    pub async fn run_on(
+        &self,
+        backend: &mut dyn Backend,
+        migrations: &[Migration],
+    ) -> Result<ExecutionResult, Error> {
+        let mut exec = Executor::new(backend, migrations);
+        let mut opts = RunOptions {
+            lock_wait: self.lock_wait,
+            ..Default::default()
+        };
+        Ok(exec.apply(None, &mut opts).await?)
+    }
+}
