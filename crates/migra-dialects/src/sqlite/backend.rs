@@ -134,6 +134,28 @@ impl SqliteBackend {
     }
 }
 
+/// True when the statement's first keyword is one whose changed rows SQLite counts.
+fn is_dml(sql: &str) -> bool {
+    let mut rest = sql.trim_start();
+    // Skip leading comments.
+    loop {
+        if let Some(r) = rest.strip_prefix("--") {
+            rest = r.split_once('\n').map_or("", |(_, t)| t).trim_start();
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/").map_or("", |(_, t)| t).trim_start();
+        } else {
+            break;
+        }
+    }
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    ["INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"]
+        .iter()
+        .any(|k| word.eq_ignore_ascii_case(k))
+}
+
 /// Maps a sqlx error to a backend error, keeping the database's message and code.
 pub(super) fn map_err(e: sqlx::Error) -> BackendError {
     match e {
@@ -177,7 +199,9 @@ impl Backend for SqliteBackend {
         self.raw("ROLLBACK").await.map(drop)
     }
     async fn execute(&mut self, sql: &str) -> Result<u64, BackendError> {
-        self.raw(sql).await
+        let n = self.raw(sql).await?;
+        // sqlite3_changes() keeps the previous DML count through DDL statements: count DML only.
+        Ok(if is_dml(sql) { n } else { 0 })
     }
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
         self.raw(sql).await

@@ -1,0 +1,150 @@
+//! Helpers for driving the real `migra` binary against real SQLite files.
+#![allow(dead_code, clippy::unwrap_used, clippy::panic)]
+
+use sqlx::{Connection, Row, SqliteConnection};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A scratch project: a temp dir with a `migrations` folder and a database file.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("migrations")).unwrap();
+        Self { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.path().join("app.db")
+    }
+
+    pub fn url(&self) -> String {
+        format!("sqlite://{}", self.db_path().display())
+    }
+
+    /// Writes `migrations/<name>`.
+    pub fn write(&self, name: &str, text: &str) {
+        let p = self.path().join("migrations").join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    /// Writes a native migration with an up part and an optional down part.
+    pub fn native(&self, version: &str, name: &str, up: &str, down: Option<&str>) {
+        let mut text = format!("-- MIGRATION: {name}\n-- DIRECTION: up\n{up}\n");
+        if let Some(d) = down {
+            text.push_str(&format!("-- DIRECTION: down\n{d}\n"));
+        }
+        self.write(&format!("{version}_{name}.sql"), &text);
+    }
+
+    /// Runs `migra` in the project directory with `--database` set, no inherited DB env.
+    pub fn migra(&self, args: &[&str]) -> Run {
+        let url = self.url();
+        let mut full = vec!["--database", url.as_str()];
+        full.extend_from_slice(args);
+        self.migra_raw(&full)
+    }
+
+    /// Runs `migra` with exactly `args`.
+    pub fn migra_raw(&self, args: &[&str]) -> Run {
+        let out = self.command(args).output().unwrap();
+        Run::from(out)
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_migra"));
+        c.current_dir(self.path())
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .env_remove("DB_URL")
+            .env("NO_COLOR", "1");
+        c
+    }
+
+    /// Runs a query on the database and returns the first column of each row as text.
+    pub fn query(&self, sql: &str) -> Vec<String> {
+        let url = format!("{}?mode=ro", self.url());
+        block_on(async move {
+            let mut c = SqliteConnection::connect(&url).await.unwrap();
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+                .fetch_all(&mut c)
+                .await
+                .unwrap();
+            rows.iter()
+                .map(|r| {
+                    let v: Option<String> = r
+                        .try_get::<Option<String>, _>(0)
+                        .or_else(|_| {
+                            r.try_get::<Option<i64>, _>(0)
+                                .map(|o| o.map(|n| n.to_string()))
+                        })
+                        .unwrap();
+                    v.unwrap_or_else(|| "NULL".into())
+                })
+                .collect()
+        })
+    }
+
+    /// Table names in the database (excluding SQLite internals).
+    pub fn tables(&self) -> Vec<String> {
+        self.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    }
+}
+
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+/// The outcome of one `migra` process.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Self {
+        Self {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    /// Asserts the exit code, showing the output when it differs.
+    pub fn code(self, expected: i32) -> Self {
+        assert_eq!(
+            self.code, expected,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Parses stdout as exactly one JSON document.
+    pub fn json(&self) -> serde_json::Value {
+        let mut de =
+            serde_json::Deserializer::from_str(&self.stdout).into_iter::<serde_json::Value>();
+        let doc = de.next().expect("one JSON document").expect("valid JSON");
+        assert!(
+            de.next().is_none(),
+            "more than one JSON document on stdout:\n{}",
+            self.stdout
+        );
+        doc
+    }
+}
