@@ -143,6 +143,7 @@ fn parse_file(f: &SourceFile) -> Result<RawMigration, SourceError> {
             first_line: d + 1,
         }),
         transaction,
+        allow_empty_up: true,
         files: vec![(f.path.clone(), text)],
     })
 }

@@ -97,6 +97,7 @@ fn build(folder: &str, parts: Folder<'_>) -> Result<Option<RawMigration>, Source
         },
         down,
         transaction,
+        allow_empty_up: false,
         files,
     }))
 }

@@ -102,6 +102,7 @@ pub(crate) fn parse(files: &[&SourceFile], errors: &mut Vec<SourceError>) -> Vec
                     },
                     down,
                     transaction: true,
+                    allow_empty_up: true,
                     files,
                 });
             }

@@ -62,6 +62,9 @@ pub(crate) struct RawMigration {
     pub down: Option<RawPart>,
     /// What the layout itself says about transactions (Diesel metadata, dbmate options).
     pub transaction: bool,
+    /// The layout's own tools accept an empty up part as a no-op version (golang-migrate, sqlx,
+    /// dbmate, Flyway: authelia ships empty files for dialects a change does not concern).
+    pub allow_empty_up: bool,
     /// Whole files scanned for `-- migra:` directives.
     pub files: Vec<(String, String)>,
 }
@@ -177,7 +180,8 @@ fn finish(raw: RawMigration, opts: &LoadOptions) -> Result<Migration, SourceErro
         whole,
     );
     let up = to_script(raw.up)?;
-    if up.statements.is_empty() {
+    let empty_up = up.statements.is_empty();
+    if empty_up && !raw.allow_empty_up {
         return Err(SourceError::new(
             up.path.clone(),
             Some(up.first_line),
@@ -189,7 +193,8 @@ fn finish(raw: RawMigration, opts: &LoadOptions) -> Result<Migration, SourceErro
         Some(part) => {
             let path = part.path.clone();
             let s = to_script(part)?;
-            if s.statements.is_empty() {
+            // An empty down undoes an empty up; otherwise it would undo nothing and is refused.
+            if s.statements.is_empty() && !empty_up {
                 (None, Some(format!("its down part in {path} is empty")))
             } else {
                 (Some(s), None)

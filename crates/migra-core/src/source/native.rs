@@ -151,6 +151,7 @@ fn parse_file(f: &SourceFile) -> Result<RawMigration, SourceError> {
         up,
         down,
         transaction: true,
+        allow_empty_up: false,
         files: vec![(f.path.clone(), text)],
     })
 }

@@ -160,6 +160,7 @@ fn build(
         },
         down: down_part,
         transaction: true,
+        allow_empty_up: true,
         files,
     })
 }

@@ -233,3 +233,24 @@ fn whole_script_mode_sends_one_unit() {
     assert_eq!(m[0].up.statements.len(), 2);
     assert_eq!(m[0].up.units().len(), 1);
 }
+
+#[test]
+fn foreign_layouts_accept_empty_no_op_files() {
+    let m = load_all(&[
+        file("9_a.up.sql", ""),
+        file("9_a.down.sql", ""),
+        file("10_b.up.sql", ""),
+    ])
+    .expect("loads");
+    assert!(
+        m[0].up.statements.is_empty() && m[0].is_reversible(),
+        "empty up + empty down is a reversible no-op"
+    );
+    assert!(!m[1].is_reversible());
+    let e = one_error(&[file("2024-01-01-000000_a/up.sql", "-- nothing\n")]);
+    assert_eq!(
+        e.kind,
+        SourceErrorKind::EmptyUp,
+        "Diesel refuses empty migrations, as Diesel does"
+    );
+}
