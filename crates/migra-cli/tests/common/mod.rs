@@ -93,6 +93,20 @@ impl Project {
         })
     }
 
+    /// Like [`Project::query`], but `None` when the database or table is not there yet.
+    pub fn try_query(&self, sql: &str) -> Option<Vec<String>> {
+        if !self.db_path().exists() {
+            return None;
+        }
+        let url = format!("{}?mode=ro", self.url());
+        let sql = sql.to_string();
+        block_on(async move {
+            let mut c = SqliteConnection::connect(&url).await.ok()?;
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut c).await.ok()?;
+            Some(rows.iter().map(|r| r.try_get::<i64, _>(0).map(|n| n.to_string()).unwrap_or_default()).collect())
+        })
+    }
+
     /// Table names in the database (excluding SQLite internals).
     pub fn tables(&self) -> Vec<String> {
         self.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
