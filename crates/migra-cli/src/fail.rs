@@ -47,7 +47,15 @@ impl Failure {
 
 impl From<SourceErrors> for Failure {
     fn from(e: SourceErrors) -> Self {
-        Self::new(2, "invalid_migrations", e.to_string())
+        let message = match e.0.as_slice() {
+            [one] => one.to_string(),
+            many => format!(
+                "{} problems in the migration files:\n{}",
+                many.len(),
+                many.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n")
+            ),
+        };
+        Self::new(2, "invalid_migrations", message)
     }
 }
 
