@@ -20,7 +20,7 @@ pub struct Failure {
     pub drift: Vec<Drift>,
     /// What ran before a failure.
     #[serde(skip)]
-    pub report: Option<ExecutionResult>,
+    pub report: Option<Box<ExecutionResult>>,
 }
 
 impl Failure {
@@ -88,7 +88,7 @@ impl From<ExecError> for Failure {
             ExecError::HalfApplied { .. } => Self::new(3, "half_applied", message),
             ExecError::UnknownVersion { .. } => Self::new(2, "unknown_version", message),
             ExecError::MigrationFailed { report, .. } => Self {
-                report: Some(*report),
+                report: Some(report),
                 ..Self::new(1, "migration_failed", message)
             },
             _ => Self::new(1, "error", message),

@@ -131,9 +131,9 @@ pub enum TableChange {
     /// Change a column's aspects.
     ModifyColumn {
         /// Before.
-        from: Column,
+        from: Box<Column>,
         /// After.
-        to: Column,
+        to: Box<Column>,
         /// Which aspects differ.
         what: BTreeSet<ColumnAspect>,
     },

@@ -144,11 +144,13 @@ impl Splitter<'_> {
         let mut body = Body::default();
         while self.i < self.b.len() {
             let c = self.b[self.i];
-            if start.is_none() && self.opts.delimiter_command && self.at_line_start() {
-                if let Some(d) = self.delimiter_command() {
-                    self.delim = d;
-                    continue;
-                }
+            if start.is_none()
+                && self.opts.delimiter_command
+                && self.at_line_start()
+                && let Some(d) = self.delimiter_command()
+            {
+                self.delim = d;
+                continue;
             }
             if self.at_custom_delimiter() {
                 self.finish(&mut out, &mut start, self.i);
