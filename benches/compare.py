@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Whole-process benchmarks of the `migra` binary against the sqlite3 floor.
+
+(b) apply 1,000 small migrations (a 5-column table + an index each, one transaction each) to a
+    fresh SQLite file: `migra apply` vs the sqlite3 CLI applying the same files, one transaction
+    each, alternating the two every round.
+(a) the startup check as a whole process: `migra status` and `migra apply` with 1,000 applied
+    and nothing pending.
+
+usage: benches/compare.py [ROUNDS=7]   (builds `migra` in release mode first; run on an idle machine)
+Workload: ../shared/bench/gen_migrations.py (the same files other tools were measured with).
+"""
+import os, shutil, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GEN = os.path.join(ROOT, "..", "shared", "bench", "gen_migrations.py")
+
+
+def timed(cmd, **kw):
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kw)
+    return time.perf_counter() - t
+
+
+def main():
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    subprocess.run(["cargo", "build", "--release", "-q", "-p", "migra-cli"], cwd=ROOT, check=True)
+    migra = os.path.join(ROOT, "target", "release", "migra")
+    work = tempfile.mkdtemp(prefix="migra-bench-")
+    try:
+        subprocess.run([sys.executable, GEN, os.path.join(work, "w"), "1000"], check=True, stdout=subprocess.DEVNULL)
+        raw = os.path.join(work, "w", "raw")
+        script = "".join("BEGIN;\n" + open(os.path.join(raw, f)).read() + "COMMIT;\n" for f in sorted(os.listdir(raw)))
+        mdir = os.path.join(work, "w", "migra")
+        floor, ours = [], []
+        for r in range(rounds):
+            for kind in ("floor", "migra") if r % 2 == 0 else ("migra", "floor"):
+                db = os.path.join(work, f"{kind}-{r}.db")
+                if kind == "floor":
+                    floor.append(timed(["sqlite3", db], input=script.encode()))
+                else:
+                    ours.append(timed([migra, "apply", "--dir", mdir, "-d", "sqlite://" + db]))
+                os.remove(db)
+        fm, om = statistics.median(floor), statistics.median(ours)
+        print(f"(b) apply 1000 on SQLite, {rounds} rounds, medians: sqlite3 floor {fm:.3f} s, migra {om:.3f} s, ratio {om / fm:.3f}")
+        db = os.path.join(work, "applied.db")
+        subprocess.run([migra, "apply", "--dir", mdir, "-d", "sqlite://" + db], check=True, stdout=subprocess.DEVNULL)
+        for args in (["status"], ["apply"]):
+            ts = [timed([migra, *args, "--dir", mdir, "-d", "sqlite://" + db]) for _ in range(max(rounds, 20))]
+            print(f"(a) `migra {args[0]}` with 1000 applied, nothing pending, whole process: median {statistics.median(ts) * 1000:.1f} ms, min {min(ts) * 1000:.1f} ms")
+    finally:
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
