@@ -15,8 +15,14 @@ pub fn native_workload(n: usize) -> Vec<SourceFile> {
         .map(|i| {
             let (hh, rem) = (i / 3600, i % 3600);
             let (mm, ss) = (rem / 60, rem % 60);
-            let text = format!("-- MIGRATION: t{i}\n-- DIRECTION: up\n{}\n-- DIRECTION: down\nDROP TABLE t_{i};\n", ddl(i));
-            SourceFile { path: format!("20260101_{hh:02}{mm:02}{ss:02}_t{i}.sql"), contents: text.into_bytes() }
+            let text = format!(
+                "-- MIGRATION: t{i}\n-- DIRECTION: up\n{}\n-- DIRECTION: down\nDROP TABLE t_{i};\n",
+                ddl(i)
+            );
+            SourceFile {
+                path: format!("20260101_{hh:02}{mm:02}{ss:02}_t{i}.sql"),
+                contents: text.into_bytes(),
+            }
         })
         .collect()
 }

@@ -2,30 +2,43 @@
 //!
 //! `cargo bench -p migra-benches --bench startup`
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{Criterion, criterion_group, criterion_main};
 use migra::core::{LoadOptions, SplitOptions};
 use migra::{ConnectOptions, Executor, RunOptions};
 use migra_benches::native_workload;
 
 fn startup(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let files = native_workload(1000);
     let opts = LoadOptions::new(SplitOptions::SQLITE);
     let migrations = migra::core::load(&files, &opts).expect("workload loads");
     rt.block_on(async {
-        let mut b = migra::connect(&url, &ConnectOptions::default()).await.expect("connect");
-        let r = Executor::new(b.as_mut(), &migrations).apply(None, &mut RunOptions::default()).await.expect("apply");
+        let mut b = migra::connect(&url, &ConnectOptions::default())
+            .await
+            .expect("connect");
+        let r = Executor::new(b.as_mut(), &migrations)
+            .apply(None, &mut RunOptions::default())
+            .await
+            .expect("apply");
         assert_eq!(r.steps_completed, 1000);
     });
 
     let mut g = c.benchmark_group("startup_check_1000_applied");
     g.bench_function("open_backend", |bench| {
-        let mut b = rt.block_on(migra::connect(&url, &ConnectOptions::default())).expect("connect");
+        let mut b = rt
+            .block_on(migra::connect(&url, &ConnectOptions::default()))
+            .expect("connect");
         bench.iter(|| {
             rt.block_on(async {
-                let r = Executor::new(b.as_mut(), &migrations).apply(None, &mut RunOptions::default()).await.expect("check");
+                let r = Executor::new(b.as_mut(), &migrations)
+                    .apply(None, &mut RunOptions::default())
+                    .await
+                    .expect("check");
                 assert_eq!(r.steps_completed, 0);
             })
         });
@@ -33,8 +46,13 @@ fn startup(c: &mut Criterion) {
     g.bench_function("connect_and_check", |bench| {
         bench.iter(|| {
             rt.block_on(async {
-                let mut b = migra::connect(&url, &ConnectOptions::default()).await.expect("connect");
-                let r = Executor::new(b.as_mut(), &migrations).apply(None, &mut RunOptions::default()).await.expect("check");
+                let mut b = migra::connect(&url, &ConnectOptions::default())
+                    .await
+                    .expect("connect");
+                let r = Executor::new(b.as_mut(), &migrations)
+                    .apply(None, &mut RunOptions::default())
+                    .await
+                    .expect("check");
                 assert_eq!(r.steps_completed, 0);
             })
         });
@@ -43,15 +61,22 @@ fn startup(c: &mut Criterion) {
         bench.iter(|| {
             rt.block_on(async {
                 let migrations = migra::core::load(&files, &opts).expect("loads");
-                let mut b = migra::connect(&url, &ConnectOptions::default()).await.expect("connect");
-                let r = Executor::new(b.as_mut(), &migrations).apply(None, &mut RunOptions::default()).await.expect("check");
+                let mut b = migra::connect(&url, &ConnectOptions::default())
+                    .await
+                    .expect("connect");
+                let r = Executor::new(b.as_mut(), &migrations)
+                    .apply(None, &mut RunOptions::default())
+                    .await
+                    .expect("check");
                 assert_eq!(r.steps_completed, 0);
             })
         });
     });
     g.finish();
     let mut g = c.benchmark_group("parse");
-    g.bench_function("load_1000_native_files", |bench| bench.iter(|| migra::core::load(&files, &opts).expect("loads")));
+    g.bench_function("load_1000_native_files", |bench| {
+        bench.iter(|| migra::core::load(&files, &opts).expect("loads"))
+    });
     g.finish();
 }
 

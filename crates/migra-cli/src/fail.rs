@@ -52,7 +52,10 @@ impl From<SourceErrors> for Failure {
             many => format!(
                 "{} problems in the migration files:\n{}",
                 many.len(),
-                many.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n")
+                many.iter()
+                    .map(|p| format!("  - {p}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
             ),
         };
         Self::new(2, "invalid_migrations", message)

@@ -12,7 +12,12 @@ fn many(p: &Project, n: usize, rows: usize) {
         let up = format!(
             "CREATE TABLE t_{i} (id INTEGER PRIMARY KEY, v TEXT);\nINSERT INTO t_{i} (v) WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {rows}) SELECT 'row' || x FROM c;\nCREATE INDEX t_{i}_v ON t_{i} (v);"
         );
-        p.native(&format!("20260101_{hh:02}{mm:02}{ss:02}"), &format!("t{i}"), &up, Some(&format!("DROP TABLE t_{i};")));
+        p.native(
+            &format!("20260101_{hh:02}{mm:02}{ss:02}"),
+            &format!("t{i}"),
+            &up,
+            Some(&format!("DROP TABLE t_{i};")),
+        );
     }
 }
 
@@ -23,10 +28,23 @@ fn check_history(p: &Project, n: usize) {
         *counts.entry(v).or_default() += 1;
     }
     assert_eq!(counts.len(), n, "every migration applied");
-    assert!(counts.values().all(|c| *c == 1), "applied more than once: {counts:?}");
-    assert_eq!(p.query("SELECT count(*) FROM migra_history WHERE status = 'applied'"), vec![n.to_string()]);
-    assert_eq!(p.query("SELECT count(*) FROM migra_history_log WHERE action = 'failure'"), vec!["0"]);
-    assert_eq!(p.query("SELECT count(*) FROM migra_history_lock"), vec!["0"], "lock released");
+    assert!(
+        counts.values().all(|c| *c == 1),
+        "applied more than once: {counts:?}"
+    );
+    assert_eq!(
+        p.query("SELECT count(*) FROM migra_history WHERE status = 'applied'"),
+        vec![n.to_string()]
+    );
+    assert_eq!(
+        p.query("SELECT count(*) FROM migra_history_log WHERE action = 'failure'"),
+        vec!["0"]
+    );
+    assert_eq!(
+        p.query("SELECT count(*) FROM migra_history_lock"),
+        vec!["0"],
+        "lock released"
+    );
     assert_eq!(p.query("PRAGMA integrity_check"), vec!["ok"]);
 }
 
@@ -36,13 +54,24 @@ fn concurrent_runners_that_wait_apply_each_migration_once() {
     let n = 40;
     many(&p, n, 2000);
     let url = p.url();
-    let children: Vec<_> = (0..4).map(|_| p.command(&["--database", &url, "apply", "--json"]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap()).collect();
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            p.command(&["--database", &url, "apply", "--json"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
     let mut completed = 0;
     for c in children {
         let out = common::Run::from(c.wait_with_output().unwrap()).code(0);
         completed += out.json()["steps_completed"].as_u64().unwrap();
     }
-    assert_eq!(completed, n as u64, "the steps add up to n across the runners");
+    assert_eq!(
+        completed, n as u64,
+        "the steps add up to n across the runners"
+    );
     check_history(&p, n);
 }
 
@@ -53,7 +82,10 @@ fn hold_lock(p: &Project, host: &str, pid: u32, expires_in_ms: i64) {
     common::block_on(async move {
         use sqlx::Connection;
         let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64;
         sqlx::query("INSERT OR REPLACE INTO migra_history_lock (id, owner, holder, host, pid, acquired_at, expires_at_ms) VALUES (1, 'other-runner', ?1, ?2, ?3, '2026-01-01T00:00:00.000Z', ?4)")
             .bind(format!("ci@{host} pid {pid}"))
             .bind(&host)
@@ -66,7 +98,12 @@ fn hold_lock(p: &Project, host: &str, pid: u32, expires_in_ms: i64) {
 }
 
 fn this_host() -> String {
-    std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).ok().filter(|h| !h.is_empty()).or_else(|| std::env::var("HOSTNAME").ok()).unwrap_or_else(|| "localhost".into())
+    std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "localhost".into())
 }
 
 #[test]
@@ -82,7 +119,11 @@ fn a_held_lock_stops_a_runner_with_locked_by_and_stale_locks_are_taken_over() {
     let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
     assert!(msg.starts_with(&format!("migration lock is held by ci@{} pid {} (owner other-runner) (since 2026-01-01T00:00:00.000Z); waited", this_host(), std::process::id())), "{msg}");
     let h = p.migra(&["apply", "--lock-timeout", "0"]).code(3);
-    assert!(h.stderr.contains("migration lock is held by"), "{}", h.stderr);
+    assert!(
+        h.stderr.contains("migration lock is held by"),
+        "{}",
+        h.stderr
+    );
     assert!(!p.tables().contains(&"b".into()));
 
     // A live runner on another host, lease not expired: held.
@@ -102,5 +143,8 @@ fn a_held_lock_stops_a_runner_with_locked_by_and_stale_locks_are_taken_over() {
     hold_lock(&p, &this_host(), dead_pid, 60_000);
     p.migra(&["apply", "--lock-timeout", "0"]).code(0);
     assert!(p.tables().contains(&"c".into()));
-    assert_eq!(p.query("SELECT count(*) FROM migra_history_lock"), vec!["0"]);
+    assert_eq!(
+        p.query("SELECT count(*) FROM migra_history_lock"),
+        vec!["0"]
+    );
 }

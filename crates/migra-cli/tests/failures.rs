@@ -295,28 +295,69 @@ fn settings_come_from_flags_then_env_then_config() {
     p.native("20260101_000001", "a", "CREATE TABLE a (x INT);", None);
     std::fs::create_dir(p.path().join("other")).unwrap();
     std::fs::write(p.path().join("other/1_b.up.sql"), "CREATE TABLE b (x INT);").unwrap();
-    std::fs::write(p.path().join("migra.toml"), "database = \"sqlite://from_config.db\"\ntable = \"app_migrations\"\n").unwrap();
+    std::fs::write(
+        p.path().join("migra.toml"),
+        "database = \"sqlite://from_config.db\"\ntable = \"app_migrations\"\n",
+    )
+    .unwrap();
     // Config only.
     p.migra_raw(&["apply"]).code(0);
     assert!(p.path().join("from_config.db").exists());
     // DB_URL, then DATABASE_URL, win over the config file.
-    p.command(&["apply"]).env("DB_URL", "sqlite://from_db_url.db").status().unwrap();
+    p.command(&["apply"])
+        .env("DB_URL", "sqlite://from_db_url.db")
+        .status()
+        .unwrap();
     assert!(p.path().join("from_db_url.db").exists());
-    p.command(&["apply"]).env("DB_URL", "sqlite://nope.db").env("DATABASE_URL", "sqlite://from_env.db").status().unwrap();
+    p.command(&["apply"])
+        .env("DB_URL", "sqlite://nope.db")
+        .env("DATABASE_URL", "sqlite://from_env.db")
+        .status()
+        .unwrap();
     assert!(p.path().join("from_env.db").exists() && !p.path().join("nope.db").exists());
     // Flags win over everything; global options go before or after the command.
-    let r = p.migra_raw(&["--json", "apply", "--dir", "other", "-d", "sqlite://from_flag.db", "--table", "t2"]).code(0);
+    let r = p
+        .migra_raw(&[
+            "--json",
+            "apply",
+            "--dir",
+            "other",
+            "-d",
+            "sqlite://from_flag.db",
+            "--table",
+            "t2",
+        ])
+        .code(0);
     assert_eq!(r.json()["steps_completed"], 1);
-    let r = p.migra_raw(&["--migrations-dir", "other", "status", "--database", "sqlite://from_flag.db", "--table", "t2", "--json"]).code(0);
+    let r = p
+        .migra_raw(&[
+            "--migrations-dir",
+            "other",
+            "status",
+            "--database",
+            "sqlite://from_flag.db",
+            "--table",
+            "t2",
+            "--json",
+        ])
+        .code(0);
     assert_eq!(r.json()["current_version"], "1");
     // The configured table name is used.
     let url = format!("sqlite://{}", p.path().join("from_config.db").display());
-    let t = p.migra_raw(&["status", "-d", &url, "--json"]).code(0).json();
+    let t = p
+        .migra_raw(&["status", "-d", &url, "--json"])
+        .code(0)
+        .json();
     assert_eq!(t["applied"], 1);
     // A bad config file is a usage error.
     std::fs::write(p.path().join("bad.toml"), "databse = 1\n").unwrap();
     let r = p.migra_raw(&["plan", "--config", "bad.toml"]).code(2);
-    assert!(r.stderr.contains("invalid config bad.toml") && r.stderr.contains("unknown field `databse`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("invalid config bad.toml")
+            && r.stderr.contains("unknown field `databse`"),
+        "{}",
+        r.stderr
+    );
     let r = p.migra_raw(&["plan", "--table", "x; DROP TABLE a"]).code(2);
     assert!(r.stderr.contains("history table name"), "{}", r.stderr);
 }

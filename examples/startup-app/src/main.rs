@@ -6,10 +6,15 @@ static MIGRATIONS: migra::EmbeddedMigrations = migra::embed_migrations!("migrati
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let url = std::env::args().nth(1).unwrap_or_else(|| "sqlite://startup-app.db".to_string());
+    let url = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "sqlite://startup-app.db".to_string());
     match migra::Migrator::new(&MIGRATIONS).run(&url).await {
         Ok(result) => {
-            println!("database ready: {} migration(s) applied", result.steps_completed);
+            println!(
+                "database ready: {} migration(s) applied",
+                result.steps_completed
+            );
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {

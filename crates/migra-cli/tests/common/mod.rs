@@ -102,8 +102,19 @@ impl Project {
         let sql = sql.to_string();
         block_on(async move {
             let mut c = SqliteConnection::connect(&url).await.ok()?;
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut c).await.ok()?;
-            Some(rows.iter().map(|r| r.try_get::<i64, _>(0).map(|n| n.to_string()).unwrap_or_default()).collect())
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&mut c)
+                .await
+                .ok()?;
+            Some(
+                rows.iter()
+                    .map(|r| {
+                        r.try_get::<i64, _>(0)
+                            .map(|n| n.to_string())
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+            )
         })
     }
 
