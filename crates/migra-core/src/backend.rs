@@ -2,7 +2,7 @@
 
 use crate::dialect::{Capabilities, DialectId};
 use crate::error::BackendError;
-use crate::revision::{LogEntry, Revision};
+use crate::revision::{Fingerprint, LogEntry, Revision};
 use crate::schema::Database;
 use async_trait::async_trait;
 use std::time::Duration;
@@ -31,6 +31,16 @@ pub trait HistoryStore: Send {
     /// Reads every state row, in version order. An absent history table reads as empty and is
     /// not created (so read-only commands and dry runs change nothing).
     async fn read_history(&mut self) -> Result<Vec<Revision>, BackendError>;
+    /// Reads identity, checksum and status of every state row: the startup check's fast path.
+    /// Same contract as [`HistoryStore::read_history`]; backends may answer it more cheaply.
+    async fn read_fingerprints(&mut self) -> Result<Vec<Fingerprint>, BackendError> {
+        Ok(self
+            .read_history()
+            .await?
+            .iter()
+            .map(Fingerprint::from)
+            .collect())
+    }
     /// Inserts or replaces the state row of `rev.version`.
     ///
     /// With `expect_not_applied`, the write happens only if the row is absent or not `applied`,

@@ -16,17 +16,17 @@ pub struct Checksum {
 }
 
 impl Checksum {
-    /// SHA-256 over the normalized parts, each part framed by its length so parts cannot run together.
+    /// SHA-256 over the normalized parts, each part followed by a `0xFF` byte (which never occurs
+    /// in UTF-8 text) so parts cannot run together.
     ///
-    /// Normalization: `\r\n` and `\r` become `\n`, trailing whitespace is removed from each line, and
-    /// leading and trailing blank lines are dropped. So a re-saved file with other line endings is
-    /// not drift, but any change to the SQL is.
+    /// Normalization: lines end at `\n` or `\r\n`, trailing whitespace is removed from each
+    /// line, and leading and trailing blank lines are dropped. So a re-saved file with other line
+    /// endings is not drift, but any change to the SQL is.
     pub fn of_parts(parts: &[&str]) -> Self {
         let mut hasher = Sha256::new();
         for part in parts {
-            let norm = normalize(part);
-            hasher.update((norm.len() as u64).to_le_bytes());
-            hasher.update(norm.as_bytes());
+            for_each_normalized_line(part, |chunk| hasher.update(chunk));
+            hasher.update([0xFF]);
         }
         let digest = hasher.finalize();
         let mut hex = String::with_capacity(64);
@@ -41,19 +41,33 @@ impl Checksum {
     }
 }
 
+/// Feeds the normalized text to `emit` in pieces, without building it.
+fn for_each_normalized_line(text: &str, mut emit: impl FnMut(&[u8])) {
+    let mut started = false;
+    let mut pending_blank = 0usize;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            pending_blank += usize::from(started);
+            continue;
+        }
+        if started {
+            emit(b"\n");
+        }
+        for _ in 0..pending_blank {
+            emit(b"\n");
+        }
+        pending_blank = 0;
+        emit(line.as_bytes());
+        started = true;
+    }
+}
+
 /// Normalizes text for checksums (see [`Checksum::of_parts`]).
 pub fn normalize(text: &str) -> String {
-    let unified = text.replace("\r\n", "\n").replace('\r', "\n");
-    let lines: Vec<&str> = unified.lines().map(str::trim_end).collect();
-    let start = lines
-        .iter()
-        .position(|l| !l.is_empty())
-        .unwrap_or(lines.len());
-    let end = lines
-        .iter()
-        .rposition(|l| !l.is_empty())
-        .map_or(start, |e| e + 1);
-    lines[start..end].join("\n")
+    let mut out = Vec::with_capacity(text.len());
+    for_each_normalized_line(text, |chunk| out.extend_from_slice(chunk));
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -84,11 +98,17 @@ mod tests {
     }
 
     #[test]
-    fn known_digest_of_empty_parts() {
-        // sha256 of 8 zero bytes (one empty part, length-framed).
+    fn known_digests() {
+        // sha256 of the single byte 0xFF (one empty part and its terminator).
         assert_eq!(
             Checksum::of_parts(&[""]).hex,
-            "af5570f5a1810b7af78caf4bc70a660f0df51e42baf91d4de5b2328de0e83dfc"
+            "a8100ae6aa1940d0b663bb31cd466142ebbdbd5187131b92d93818987832eb89"
         );
+        // sha256 of "a\n\nb" + 0xFF: inner blank lines count, outer ones do not.
+        assert_eq!(
+            Checksum::of_parts(&["\n\na  \r\n\r\nb\n\n"]),
+            Checksum::of_parts(&["a\n\nb"])
+        );
+        assert_eq!(normalize("\n\na  \r\n\r\nb\n\n"), "a\n\nb");
     }
 }

@@ -25,7 +25,7 @@ pub use dialect::{Capabilities, Dialect, DialectId, LockKind};
 pub use error::{BackendError, SourceError, SourceErrorKind};
 pub use migration::{Layout, Migration, Script, ScriptMode};
 pub use plan::{Hazard, HazardKind, Plan, Step};
-pub use revision::{LogAction, LogEntry, Revision, RevisionStatus};
+pub use revision::{Fingerprint, LogAction, LogEntry, Revision, RevisionStatus};
 pub use source::{LoadOptions, SourceErrors, SourceFile, load};
 pub use split::{SplitOptions, Statement};
 pub use version::Version;

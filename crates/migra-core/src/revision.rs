@@ -124,3 +124,27 @@ pub struct LogEntry {
     /// Statement that failed, for failures.
     pub failing_statement: Option<String>,
 }
+
+/// What the startup check needs of a revision: identity, checksum and status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// Sort key of the version.
+    pub sort_key: String,
+    /// Checksum recorded.
+    pub checksum: String,
+    /// Algorithm of the checksum.
+    pub checksum_algorithm: String,
+    /// Current state.
+    pub status: RevisionStatus,
+}
+
+impl From<&Revision> for Fingerprint {
+    fn from(r: &Revision) -> Self {
+        Self {
+            sort_key: r.sort_key.clone(),
+            checksum: r.checksum.clone(),
+            checksum_algorithm: r.checksum_algorithm.clone(),
+            status: r.status,
+        }
+    }
+}

@@ -284,8 +284,8 @@ impl Splitter<'_> {
                 {
                     self.i += 1;
                 }
-                let word = self.text[s..self.i].to_ascii_uppercase();
-                self.word(&word, body);
+                let text = self.text;
+                self.word(&text[s..self.i], body);
                 Ok(())
             }
             _ => {
@@ -349,37 +349,35 @@ impl Splitter<'_> {
         }
     }
 
+    /// Tracks the words that decide whether `;` ends the statement (compared without allocating).
     fn word(&mut self, word: &str, body: &mut Body) {
+        let is = |k: &str| word.eq_ignore_ascii_case(k);
         body.words += 1;
         if body.words == 1 {
-            body.first_create = word == "CREATE";
+            body.first_create = is("CREATE");
             return;
         }
-        if body.first_create && !body.kind_seen && OBJECT_WORDS.contains(&word) {
-            body.kind_seen = true;
-            body.has_body = BODY_WORDS.contains(&word);
+        if !body.first_create || (body.kind_seen && !body.has_body) {
             return;
         }
-        if !body.has_body {
-            return;
-        }
-        match word {
-            "BEGIN" => body.depth += 1,
-            "CASE" if body.depth > 0 => body.depth += 1,
-            "END" => {
-                let next = self.peek_word();
-                match next.as_deref() {
-                    Some("IF" | "LOOP" | "WHILE" | "REPEAT") => {}
-                    _ => body.depth = body.depth.saturating_sub(1),
-                }
-                if matches!(
-                    next.as_deref(),
-                    Some("IF" | "LOOP" | "WHILE" | "REPEAT" | "CASE")
-                ) {
-                    self.skip_ws_and_word();
-                }
+        if !body.kind_seen {
+            if let Some(kind) = OBJECT_WORDS.iter().find(|k| is(k)) {
+                body.kind_seen = true;
+                body.has_body = BODY_WORDS.contains(kind);
             }
-            _ => {}
+            return;
+        }
+        if is("BEGIN") || (is("CASE") && body.depth > 0) {
+            body.depth += 1;
+        } else if is("END") {
+            let next = self.peek_word();
+            let block_end = matches!(next.as_deref(), Some("IF" | "LOOP" | "WHILE" | "REPEAT"));
+            if !block_end {
+                body.depth = body.depth.saturating_sub(1);
+            }
+            if block_end || next.as_deref() == Some("CASE") {
+                self.skip_ws_and_word();
+            }
         }
     }
 

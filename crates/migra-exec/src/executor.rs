@@ -90,7 +90,7 @@ impl<'a> Executor<'a> {
         };
         let r = if opts.dry_run {
             self.apply_locked(target_key.as_deref(), opts).await
-        } else if let Some(done) = self.nothing_pending(target_key.as_deref(), opts).await? {
+        } else if let Some(done) = self.nothing_pending(target_key.as_deref()).await? {
             Ok(done)
         } else {
             self.backend.ensure_history().await?;
@@ -108,27 +108,45 @@ impl<'a> Executor<'a> {
     /// The startup fast path: when an unlocked read of history shows nothing to apply, answer
     /// without taking the lock or writing anything. (Applied rows only appear, never vanish, under
     /// concurrent `apply`, so "nothing pending" read without the lock stays true.)
+    /// True when an unlocked, read-only look at history shows nothing to apply (up to `to`) and
+    /// no drift: `apply` would do nothing. Writes nothing and takes no lock.
+    ///
+    /// Errors: `to` names no migration in the directory; the history cannot be read.
+    pub async fn up_to_date(&mut self, to: Option<&str>) -> Result<bool, ExecError> {
+        let target_key = match to {
+            Some(v) => Some(self.find(v)?.version.sort_key().to_string()),
+            None => None,
+        };
+        Ok(self.nothing_pending(target_key.as_deref()).await?.is_some())
+    }
+
     async fn nothing_pending(
         &mut self,
         target_key: Option<&str>,
-        opts: &RunOptions<'_>,
     ) -> Result<Option<ExecutionResult>, ExecError> {
-        let history = self.backend.read_history().await?;
-        let plan = compare(self.migrations, &history);
-        let pending = plan.pending.iter().any(|p| {
-            target_key.is_none_or(|k| {
-                self.migrations
-                    .iter()
-                    .any(|m| m.version.to_string() == p.version && m.version.sort_key() <= k)
-            })
-        });
-        if pending || history.iter().any(|r| r.status != RevisionStatus::Applied) {
+        let prints = self.backend.read_fingerprints().await?;
+        if prints.iter().any(|f| f.status != RevisionStatus::Applied) {
             return Ok(None);
         }
-        if !plan.drift.is_empty() && !opts.allow_drift {
-            return Err(ExecError::Drift { drift: plan.drift });
+        let by_key: std::collections::BTreeMap<&str, &migra_core::Fingerprint> =
+            prints.iter().map(|f| (f.sort_key.as_str(), f)).collect();
+        let mut matched = 0;
+        for m in self.migrations {
+            match by_key.get(m.version.sort_key()) {
+                Some(f)
+                    if f.checksum == m.checksum.hex
+                        && f.checksum_algorithm == m.checksum.algorithm =>
+                {
+                    matched += 1
+                }
+                // Drift: the full path reports it (or runs, when drift is allowed).
+                Some(_) => return Ok(None),
+                None if target_key.is_some_and(|k| m.version.sort_key() > k) => {}
+                None => return Ok(None),
+            }
         }
-        Ok(Some(ExecutionResult::new(Direction::Up, false)))
+        // A history row without its file is drift too.
+        Ok((matched == prints.len()).then(|| ExecutionResult::new(Direction::Up, false)))
     }
 
     async fn apply_locked(

@@ -37,6 +37,11 @@ pub struct ExecutionResult {
 }
 
 impl ExecutionResult {
+    /// The result of an `apply` that found nothing to do.
+    pub fn up_to_date() -> Self {
+        Self::new(Direction::Up, false)
+    }
+
     pub(crate) fn new(direction: Direction, dry_run: bool) -> Self {
         Self {
             success: true,

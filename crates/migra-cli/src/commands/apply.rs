@@ -14,7 +14,10 @@ pub async fn apply(
     to: Option<&str>,
     allow_drift: bool,
 ) -> Result<(), Failure> {
-    let mut ctx = Context::open(s, dry_run).await?;
+    let mut ctx = Context::open(s, false).await?;
+    if !dry_run {
+        ctx.writable(s).await?;
+    }
     let mut progress = |e: &Event<'_>| report_progress(&out, e);
     let mut opts = RunOptions {
         dry_run,
@@ -39,7 +42,10 @@ pub async fn rollback(
     dry_run: bool,
     allow_drift: bool,
 ) -> Result<(), Failure> {
-    let mut ctx = Context::open(s, dry_run).await?;
+    let mut ctx = Context::open(s, false).await?;
+    if !dry_run {
+        ctx.writable(s).await?;
+    }
     let mut progress = |e: &Event<'_>| report_progress(&out, e);
     let mut opts = RunOptions {
         dry_run,

@@ -43,12 +43,16 @@ pub(crate) struct Context {
     pub migrations: Vec<Migration>,
     pub backend: Box<dyn Backend>,
     pub lock_wait: Duration,
+    /// History as read while the directory was parsed (plan and status use it as is).
+    pub history: Vec<migra::core::Revision>,
 }
 
 impl Context {
-    /// Loads the directory for the database's dialect and connects. `read_only` opens the database
-    /// without creating or changing anything.
-    pub async fn open(s: &Settings, read_only: bool) -> Result<Self, Failure> {
+    /// Loads the directory for the database's dialect and opens the database read-only (nothing is
+    /// created or changed, even when a file turns out to be malformed); `history` also reads the
+    /// whole history. Commands that write call [`Context::writable`] afterwards.
+    pub async fn open(s: &Settings, history: bool) -> Result<Self, Failure> {
+        let read_only = true;
         let dialect = migra::dialect_of_url(&s.database)?;
         if !s.dir.is_dir() {
             return Err(Failure::usage(format!(
@@ -59,18 +63,49 @@ impl Context {
         let mut load = LoadOptions::new(migra::dialect(dialect).split_options());
         load.layout = s.format;
         load.whole_scripts = s.no_split;
-        let migrations = migra::exec::load_dir(&s.dir, &load)?;
+        let dir = s.dir.clone();
+        let files = tokio::task::spawn_blocking(move || migra::exec::load_dir(&dir, &load));
+        // Connect and read history while the directory is read and parsed on another thread:
+        // the first query makes SQLite load the whole schema, which dominates on big databases.
         let opts = migra::ConnectOptions {
             table: s.table.clone(),
             read_only,
             ..Default::default()
         };
-        let backend = migra::connect(&s.database, &opts).await?;
+        let (backend, files) = tokio::join!(
+            async {
+                let mut b = migra::connect(&s.database, &opts).await?;
+                let h = if history {
+                    b.read_history().await?
+                } else {
+                    // Only warms the connection; a failure surfaces when the executor reads.
+                    let _ = b.read_fingerprints().await;
+                    Vec::new()
+                };
+                Ok::<_, migra::BackendError>((b, h))
+            },
+            files
+        );
+        let migrations = files
+            .map_err(|e| Failure::io(format!("reading the migration directory failed: {e}")))??;
+        let (backend, history) = backend?;
         Ok(Self {
             migrations,
             backend,
             lock_wait: Duration::from_secs(s.lock_timeout),
+            history,
         })
+    }
+
+    /// Replaces the read-only connection with one that may write (creating the database if missing).
+    pub async fn writable(&mut self, s: &Settings) -> Result<(), Failure> {
+        let opts = migra::ConnectOptions {
+            table: s.table.clone(),
+            read_only: false,
+            ..Default::default()
+        };
+        self.backend = migra::connect(&s.database, &opts).await?;
+        Ok(())
     }
 }
 

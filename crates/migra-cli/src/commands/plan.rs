@@ -4,14 +4,11 @@ use super::Context;
 use crate::config::Settings;
 use crate::fail::Failure;
 use crate::output::{Out, table};
-use migra::Executor;
-use migra::exec::{Drift, PlanReport};
+use migra::exec::{Drift, PlanReport, StatusReport, compare};
 
 pub async fn plan(s: &Settings, out: Out) -> Result<(), Failure> {
-    let mut ctx = Context::open(s, true).await?;
-    let report = Executor::new(ctx.backend.as_mut(), &ctx.migrations)
-        .plan()
-        .await?;
+    let ctx = Context::open(s, true).await?;
+    let report = compare(&ctx.migrations, &ctx.history);
     if out.json {
         out.json(&report);
         return Ok(());
@@ -29,10 +26,8 @@ pub async fn plan(s: &Settings, out: Out) -> Result<(), Failure> {
 }
 
 pub async fn status(s: &Settings, out: Out) -> Result<(), Failure> {
-    let mut ctx = Context::open(s, true).await?;
-    let report = Executor::new(ctx.backend.as_mut(), &ctx.migrations)
-        .status()
-        .await?;
+    let ctx = Context::open(s, true).await?;
+    let report = StatusReport::from(compare(&ctx.migrations, &ctx.history));
     if out.json {
         out.json(&report);
         return Ok(());

@@ -58,8 +58,11 @@ pub(crate) fn is_top_level_sql(path: &str) -> bool {
 
 fn classify(f: &SourceFile) -> Option<Layout> {
     let name = file_name(&f.path);
+    if super::native::parse_name(name).is_some() {
+        return Some(Layout::Native);
+    }
     let text = String::from_utf8_lossy(&f.contents);
-    if super::native::parse_name(name).is_some() || has_line_marker(&text, "DIRECTION:") {
+    if has_line_marker(&text, "DIRECTION:") {
         return Some(Layout::Native);
     }
     if text

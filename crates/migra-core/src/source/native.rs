@@ -10,7 +10,7 @@ const UP: &str = "-- DIRECTION: up";
 const DOWN: &str = "-- DIRECTION: down";
 
 /// Splits a native file name into (`YYYYMMDD_HHMMSS`, description).
-pub(crate) fn parse_name(name: &str) -> Option<(String, String)> {
+pub(crate) fn parse_name(name: &str) -> Option<(&str, &str)> {
     let stem = name.strip_suffix(".sql")?;
     let b = stem.as_bytes();
     let ok = b.len() > 16
@@ -18,7 +18,7 @@ pub(crate) fn parse_name(name: &str) -> Option<(String, String)> {
         && b[8] == b'_'
         && b[9..15].iter().all(u8::is_ascii_digit)
         && b[15] == b'_';
-    ok.then(|| (stem[..15].to_string(), stem[16..].to_string()))
+    ok.then(|| (&stem[..15], &stem[16..]))
 }
 
 pub(crate) fn parse(files: &[&SourceFile], errors: &mut Vec<SourceError>) -> Vec<RawMigration> {
@@ -143,7 +143,7 @@ fn parse_file(f: &SourceFile) -> Result<RawMigration, SourceError> {
     let name = name
         .map(|(n, _)| n)
         .filter(|n| !n.is_empty())
-        .unwrap_or(description);
+        .unwrap_or_else(|| description.to_string());
     Ok(RawMigration {
         version: Version::numeric(version),
         name,
