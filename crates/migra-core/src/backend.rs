@@ -4,6 +4,7 @@ use crate::dialect::{Capabilities, DialectId};
 use crate::error::BackendError;
 use crate::revision::{Fingerprint, LogEntry, Revision};
 use crate::schema::Database;
+use crate::split::Statement;
 use async_trait::async_trait;
 use std::time::Duration;
 
@@ -87,6 +88,83 @@ pub trait Backend: HistoryStore {
     async fn execute(&mut self, sql: &str) -> Result<u64, BackendError>;
     /// Runs a multi-statement script in one call; returns the rows affected in total.
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError>;
+
+    /// Runs one migration part and its bookkeeping in one transaction: begin, extend the lock,
+    /// the units, the state row and the log row (built by `step.bookkeeping` after the units
+    /// ran), commit. Returns the rows the units affected.
+    ///
+    /// On failure the transaction is rolled back, so nothing of the step remains. Backends may
+    /// override this to save round trips; the default runs [`run_transaction_stepwise`].
+    async fn run_transaction(&mut self, step: &TxStep<'_>) -> Result<u64, TxFailure> {
+        run_transaction_stepwise(self, step).await
+    }
+}
+
+/// A migration part to run with its bookkeeping in one transaction (see [`Backend::run_transaction`]).
+pub struct TxStep<'a> {
+    /// Statements to send, in order.
+    pub units: &'a [Statement],
+    /// Send each unit as a multi-statement script.
+    pub whole: bool,
+    /// The runner holding the lock.
+    pub runner: &'a RunnerId,
+    /// Fail with [`BackendError::LockLost`] if the version is already applied.
+    pub expect_not_applied: bool,
+    /// Builds the state row and the log row once the units ran (so timings are known).
+    pub bookkeeping: &'a (dyn Fn() -> (Revision, LogEntry) + Send + Sync),
+}
+
+/// Why [`Backend::run_transaction`] failed; the transaction was rolled back either way.
+#[derive(Debug)]
+pub enum TxFailure {
+    /// Unit `index` failed.
+    Statement {
+        /// Index into [`TxStep::units`].
+        index: usize,
+        /// The database's error.
+        error: BackendError,
+    },
+    /// Transaction control, the lock or the bookkeeping failed.
+    Backend(BackendError),
+}
+
+/// [`Backend::run_transaction`] done one call at a time: correct on every backend.
+pub async fn run_transaction_stepwise<B: Backend + ?Sized>(
+    b: &mut B,
+    step: &TxStep<'_>,
+) -> Result<u64, TxFailure> {
+    b.begin().await.map_err(TxFailure::Backend)?;
+    let r = stepwise_body(b, step).await;
+    if r.is_err() {
+        // Roll back first: nothing of a failed step may stay. Its own error would hide the cause.
+        let _ = b.rollback().await;
+    }
+    r
+}
+
+async fn stepwise_body<B: Backend + ?Sized>(
+    b: &mut B,
+    step: &TxStep<'_>,
+) -> Result<u64, TxFailure> {
+    b.refresh_lock(step.runner)
+        .await
+        .map_err(TxFailure::Backend)?;
+    let mut rows = 0;
+    for (index, unit) in step.units.iter().enumerate() {
+        let run = if step.whole {
+            b.execute_script(&unit.sql).await
+        } else {
+            b.execute(&unit.sql).await
+        };
+        rows += run.map_err(|error| TxFailure::Statement { index, error })?;
+    }
+    let (rev, log) = (step.bookkeeping)();
+    b.write_revision(&rev, step.expect_not_applied)
+        .await
+        .map_err(TxFailure::Backend)?;
+    b.append_log(&log).await.map_err(TxFailure::Backend)?;
+    b.commit().await.map_err(TxFailure::Backend)?;
+    Ok(rows)
 }
 
 /// Reads a live database into the neutral model.

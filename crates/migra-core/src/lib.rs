@@ -18,7 +18,7 @@ pub mod source;
 pub mod split;
 pub mod version;
 
-pub use backend::{Backend, HistoryStore, Inspector, RunnerId};
+pub use backend::{Backend, HistoryStore, Inspector, RunnerId, TxFailure, TxStep};
 pub use change::{Change, ColumnAspect, TableChange};
 pub use checksum::{CHECKSUM_ALGORITHM, Checksum};
 pub use dialect::{Capabilities, Dialect, DialectId, LockKind};

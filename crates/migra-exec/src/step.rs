@@ -6,7 +6,7 @@ use crate::result::{Direction, ExecutionResult, StepError, StepRecord};
 use crate::runner::now_rfc3339;
 use migra_core::{
     Backend, BackendError, LogAction, LogEntry, Migration, Revision, RevisionStatus, RunnerId,
-    Script,
+    Script, TxFailure, TxStep,
 };
 use std::time::Instant;
 
@@ -157,44 +157,34 @@ impl Ctx<'_> {
 
     /// Statements and bookkeeping commit together: either all of it is in effect or none.
     async fn in_transaction(&mut self, backend: &mut dyn Backend) -> Result<(), Failure> {
-        backend.begin().await?;
-        let r = self.tx_body(backend).await;
-        match r {
-            Ok(()) => Ok(()),
-            Err(f) => {
-                // Roll back first: nothing of the failed migration may stay.
-                let _ = backend.rollback().await;
-                if let Failure::Statement { index, error } = &f {
-                    let sql = self.script.units()[*index].sql.clone();
-                    // A failed down leaves the migration applied: only the log changes.
-                    let state =
-                        (self.direction == Direction::Up).then_some((RevisionStatus::Failed, 0));
-                    self.record_failure(backend, error, &sql, state).await;
-                }
-                Err(f)
+        let units = self.script.units();
+        let this = &*self;
+        let bookkeeping = || {
+            let (status, applied, action) = this.done_state();
+            (this.revision(status, applied, None), this.log(action, None))
+        };
+        let step = TxStep {
+            units: &units,
+            whole: self.script.mode == migra_core::ScriptMode::Whole,
+            runner: self.runner,
+            expect_not_applied: self.direction == Direction::Up,
+            bookkeeping: &bookkeeping,
+        };
+        match backend.run_transaction(&step).await {
+            Ok(rows) => {
+                self.rows += rows;
+                Ok(())
+            }
+            Err(TxFailure::Backend(e)) => Err(Failure::Backend(e)),
+            Err(TxFailure::Statement { index, error }) => {
+                // A failed down leaves the migration applied: only the log changes.
+                let state =
+                    (self.direction == Direction::Up).then_some((RevisionStatus::Failed, 0));
+                self.record_failure(backend, &error, &units[index].sql, state)
+                    .await;
+                Err(Failure::Statement { index, error })
             }
         }
-    }
-
-    async fn tx_body(&mut self, backend: &mut dyn Backend) -> Result<(), Failure> {
-        backend.refresh_lock(self.runner).await?;
-        for (index, unit) in self.script.units().iter().enumerate() {
-            let run = match self.script.mode {
-                migra_core::ScriptMode::Statements => backend.execute(&unit.sql).await,
-                migra_core::ScriptMode::Whole => backend.execute_script(&unit.sql).await,
-            };
-            self.rows += run.map_err(|error| Failure::Statement { index, error })?;
-        }
-        let (status, applied, action) = self.done_state();
-        backend
-            .write_revision(
-                &self.revision(status, applied, None),
-                self.direction == Direction::Up,
-            )
-            .await?;
-        backend.append_log(&self.log(action, None)).await?;
-        backend.commit().await?;
-        Ok(())
     }
 
     /// Records a failure in its own transaction (the migration's own was rolled back, if any).
