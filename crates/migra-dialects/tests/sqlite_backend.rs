@@ -1,5 +1,5 @@
 //! The SQLite backend's history and lock contracts, on real database files.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 use migra_core::{Backend, BackendError, HistoryStore, Revision, RevisionStatus, RunnerId};
 use migra_dialects::sqlite::{SqliteBackend, SqliteOptions};
@@ -130,4 +130,130 @@ async fn read_only_open_of_a_missing_file_creates_nothing() {
     .await;
     assert!(b.read_history().await.unwrap().is_empty());
     assert!(!dir.path().join("db.sqlite").exists());
+}
+
+fn log_entry(version: &str) -> migra_core::LogEntry {
+    migra_core::LogEntry {
+        version: version.into(),
+        name: "n".into(),
+        action: migra_core::LogAction::Apply,
+        checksum: "c".into(),
+        at: "2026-01-01T00:00:00.000Z".into(),
+        duration_ms: 1,
+        by: "me".into(),
+        error: None,
+        failing_statement: None,
+    }
+}
+
+#[tokio::test]
+async fn a_transaction_step_commits_units_and_bookkeeping_together_or_nothing() {
+    use migra_core::{Statement, TxFailure, TxStep};
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = open(&dir, &SqliteOptions::default()).await;
+    a.ensure_history().await.unwrap();
+    a.lock(&runner("A"), Duration::ZERO).await.unwrap();
+    let units = vec![
+        Statement {
+            sql: "CREATE TABLE t (x INT) -- trailing comment".into(),
+            line: 3,
+        },
+        Statement {
+            sql: "INSERT INTO t VALUES (1), (2)".into(),
+            line: 4,
+        },
+    ];
+    let book = || (revision("1", RevisionStatus::Applied), log_entry("1"));
+    let step = TxStep {
+        units: &units,
+        whole: false,
+        runner: &runner("A"),
+        expect_not_applied: true,
+        bookkeeping: &book,
+    };
+    assert_eq!(
+        a.run_transaction(&step).await.unwrap(),
+        2,
+        "rows of the DML unit only"
+    );
+    assert_eq!(a.read_history().await.unwrap().len(), 1);
+    assert_eq!(a.read_log().await.unwrap().len(), 1);
+
+    // Already applied: the whole step rolls back.
+    let units2 = vec![Statement {
+        sql: "CREATE TABLE u (x INT)".into(),
+        line: 1,
+    }];
+    let step = TxStep {
+        units: &units2,
+        whole: false,
+        runner: &runner("A"),
+        expect_not_applied: true,
+        bookkeeping: &book,
+    };
+    assert!(matches!(
+        a.run_transaction(&step).await,
+        Err(TxFailure::Backend(BackendError::LockLost { .. }))
+    ));
+    assert!(
+        a.execute("SELECT * FROM u").await.is_err(),
+        "u was rolled back"
+    );
+
+    // A failing unit is named by index, and nothing of the step stays.
+    let bad = vec![
+        Statement {
+            sql: "CREATE TABLE v (x INT)".into(),
+            line: 1,
+        },
+        Statement {
+            sql: "INSERT INTO nope VALUES (1)".into(),
+            line: 2,
+        },
+    ];
+    let book2 = || (revision("2", RevisionStatus::Applied), log_entry("2"));
+    let step = TxStep {
+        units: &bad,
+        whole: false,
+        runner: &runner("A"),
+        expect_not_applied: true,
+        bookkeeping: &book2,
+    };
+    match a.run_transaction(&step).await {
+        Err(TxFailure::Statement { index, error }) => {
+            assert_eq!(index, 1);
+            assert!(error.to_string().contains("no such table: nope"), "{error}");
+        }
+        other => panic!("expected a statement failure, got {other:?}"),
+    }
+    assert!(
+        a.execute("SELECT * FROM v").await.is_err(),
+        "v was rolled back"
+    );
+    assert_eq!(a.read_history().await.unwrap().len(), 1);
+
+    // The lock changed hands: the step is refused and rolled back.
+    let mut b = open(
+        &dir,
+        &SqliteOptions {
+            lease: Duration::ZERO,
+            ..Default::default()
+        },
+    )
+    .await;
+    b.execute("UPDATE migra_history_lock SET owner = 'B'")
+        .await
+        .unwrap();
+    let step = TxStep {
+        units: &units2,
+        whole: false,
+        runner: &runner("A"),
+        expect_not_applied: true,
+        bookkeeping: &book2,
+    };
+    assert!(matches!(
+        a.run_transaction(&step).await,
+        Err(TxFailure::Backend(BackendError::LockLost { .. }))
+    ));
+    assert!(a.execute("SELECT * FROM u").await.is_err());
 }

@@ -2,7 +2,10 @@
 
 use super::history::Tables;
 use super::lock::LockState;
-use migra_core::{Backend, BackendError, Capabilities, Dialect, DialectId, RunnerId, async_trait};
+use migra_core::{
+    Backend, BackendError, Capabilities, Dialect, DialectId, RunnerId, TxFailure, TxStep,
+    async_trait,
+};
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions, Sqlite, SqlitePool};
@@ -135,7 +138,7 @@ impl SqliteBackend {
 }
 
 /// True when the statement's first keyword is one whose changed rows SQLite counts.
-fn is_dml(sql: &str) -> bool {
+pub(super) fn is_dml(sql: &str) -> bool {
     let mut rest = sql.trim_start();
     // Skip leading comments.
     loop {
@@ -205,5 +208,8 @@ impl Backend for SqliteBackend {
     }
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
         self.raw(sql).await
+    }
+    async fn run_transaction(&mut self, step: &TxStep<'_>) -> Result<u64, TxFailure> {
+        super::batch::run(self, step).await
     }
 }

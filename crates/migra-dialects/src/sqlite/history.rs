@@ -21,6 +21,12 @@ pub(super) struct Tables {
     pub lock_upsert: String,
     pub lock_refresh: String,
     pub lock_delete: String,
+    /// Bookkeeping and commit of a batched step (numbered parameters are absolute across the
+    /// statements): state row ?1-?14, log row ?15-?23, lease ?24-?25.
+    pub tx_finish: String,
+    /// First statements of a batched step: status of one version, then the lock owner.
+    pub tx_check_lock: String,
+    pub tx_status_prefix: String,
 }
 
 const COLUMNS: &str = "sort_key, version, name, checksum, checksum_algorithm, status, applied_statements, \
@@ -61,9 +67,9 @@ impl Tables {
                    checksum TEXT NOT NULL, checksum_algorithm TEXT NOT NULL, status TEXT NOT NULL, \
                    applied_statements INTEGER NOT NULL, total_statements INTEGER NOT NULL, \
                    started_at TEXT NOT NULL, finished_at TEXT, duration_ms INTEGER NOT NULL, \
-                   error TEXT, failing_statement TEXT, applied_by TEXT NOT NULL);\n\
+                   error TEXT, failing_statement TEXT, applied_by TEXT NOT NULL) WITHOUT ROWID;\n\
                  CREATE TABLE IF NOT EXISTS {log} (\
-                   id INTEGER PRIMARY KEY AUTOINCREMENT, version TEXT NOT NULL, name TEXT NOT NULL, \
+                   id INTEGER PRIMARY KEY, version TEXT NOT NULL, name TEXT NOT NULL, \
                    action TEXT NOT NULL, checksum TEXT NOT NULL, at TEXT NOT NULL, duration_ms INTEGER NOT NULL, \
                    by TEXT NOT NULL, error TEXT, failing_statement TEXT);\n\
                  CREATE TABLE IF NOT EXISTS {lock} (\
@@ -80,7 +86,7 @@ impl Tables {
                 "SELECT group_concat(sort_key || ' ' || checksum_algorithm || ' ' || checksum || ' ' || status, char(10)) FROM {h}"
             ),
             upsert_if_not_applied: format!("{insert} WHERE {h}.status <> 'applied'"),
-            upsert: insert,
+            upsert: insert.clone(),
             insert_log: format!(
                 "INSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
             ),
@@ -97,6 +103,13 @@ impl Tables {
                 "UPDATE {lock} SET expires_at_ms = ?1 WHERE id = 1 AND owner = ?2"
             ),
             lock_delete: format!("DELETE FROM {lock} WHERE id = 1 AND owner = ?1"),
+            tx_finish: format!(
+                "{insert};\nINSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \
+                 VALUES (?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23);\n\
+                 UPDATE {lock} SET expires_at_ms = ?24 WHERE id = 1 AND owner = ?25;\nCOMMIT"
+            ),
+            tx_check_lock: format!("SELECT owner FROM {lock} WHERE id = 1"),
+            tx_status_prefix: format!("SELECT status FROM {h} WHERE sort_key = "),
         })
     }
 }

@@ -172,3 +172,15 @@ pub(super) async fn release(b: &mut SqliteBackend, runner: &RunnerId) -> Result<
     b.lock.last_refresh = None;
     Ok(())
 }
+
+impl SqliteBackend {
+    /// The lease length in milliseconds.
+    pub(super) fn lease_ms(&self) -> i64 {
+        self.lock.lease.as_millis() as i64
+    }
+
+    /// Notes that the lease was just extended (by a batched step).
+    pub(super) fn lease_extended(&mut self) {
+        self.lock.last_refresh = Some(Instant::now());
+    }
+}

@@ -3,6 +3,8 @@
 #[cfg(feature = "sqlite")]
 mod backend;
 #[cfg(feature = "sqlite")]
+mod batch;
+#[cfg(feature = "sqlite")]
 mod history;
 #[cfg(feature = "sqlite")]
 mod lock;
