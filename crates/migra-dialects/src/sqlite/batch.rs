@@ -103,7 +103,11 @@ pub(super) async fn run(b: &mut SqliteBackend, step: &TxStep<'_>) -> Result<u64,
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
         + b.lease_ms();
-    let finish = b.tables.tx_finish.clone();
+    let finish = if status.is_none() {
+        b.tables.tx_finish_new.clone()
+    } else {
+        b.tables.tx_finish.clone()
+    };
     let r = sqlx::query(AssertSqlSafe(finish))
         .bind(&rev.sort_key)
         .bind(&rev.version)

@@ -24,6 +24,9 @@ pub(super) struct Tables {
     /// Bookkeeping and commit of a batched step (numbered parameters are absolute across the
     /// statements): state row ?1-?14, log row ?15-?23, lease ?24-?25.
     pub tx_finish: String,
+    /// As `tx_finish`, for a version without a state row yet: a plain insert is much cheaper to
+    /// compile than an upsert, and every step recompiles it (each migration changes the schema).
+    pub tx_finish_new: String,
     /// First statements of a batched step: status of one version, then the lock owner.
     pub tx_check_lock: String,
     pub tx_status_prefix: String,
@@ -105,6 +108,12 @@ impl Tables {
             lock_delete: format!("DELETE FROM {lock} WHERE id = 1 AND owner = ?1"),
             tx_finish: format!(
                 "{insert};\nINSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \
+                 VALUES (?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23);\n\
+                 UPDATE {lock} SET expires_at_ms = ?24 WHERE id = 1 AND owner = ?25;\nCOMMIT"
+            ),
+            tx_finish_new: format!(
+                "INSERT INTO {h} ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14);\n\
+                 INSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \
                  VALUES (?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23);\n\
                  UPDATE {lock} SET expires_at_ms = ?24 WHERE id = 1 AND owner = ?25;\nCOMMIT"
             ),
