@@ -7,43 +7,34 @@ use crate::output::Out;
 use migra::exec::{Direction, Event, ExecutionResult};
 use migra::{Executor, RollbackTarget, RunOptions};
 
-pub async fn apply(
-    s: &Settings,
-    out: Out,
-    dry_run: bool,
-    to: Option<&str>,
-    allow_drift: bool,
-) -> Result<(), Failure> {
-    let mut ctx = Context::open(s, false).await?;
-    if !dry_run {
-        ctx.writable(s).await?;
-    }
-    let mut progress = |e: &Event<'_>| report_progress(&out, e);
-    let mut opts = RunOptions {
-        dry_run,
-        allow_drift,
-        lock_wait: ctx.lock_wait,
-        on_event: None,
-    };
-    if !out.json {
-        opts.on_event = Some(&mut progress);
-    }
-    let result = Executor::new(ctx.backend.as_mut(), &ctx.migrations)
-        .apply(to, &mut opts)
-        .await?;
-    finish(&out, &result);
-    Ok(())
+/// What to run.
+pub enum Action<'a> {
+    /// `apply [--to VERSION]`.
+    Apply(Option<&'a str>),
+    /// `rollback`.
+    Rollback(&'a RollbackTarget),
 }
 
-pub async fn rollback(
+pub async fn run(
     s: &Settings,
     out: Out,
-    target: &RollbackTarget,
+    action: Action<'_>,
     dry_run: bool,
     allow_drift: bool,
 ) -> Result<(), Failure> {
     let mut ctx = Context::open(s, false).await?;
     if !dry_run {
+        if let Action::Apply(to) = action {
+            // The startup fast path, on the read-only connection already warmed up: when nothing
+            // is pending, no writable connection, lock or write is needed.
+            if Executor::new(ctx.backend.as_mut(), &ctx.migrations)
+                .up_to_date(to)
+                .await?
+            {
+                finish(&out, &ExecutionResult::up_to_date());
+                return Ok(());
+            }
+        }
         ctx.writable(s).await?;
     }
     let mut progress = |e: &Event<'_>| report_progress(&out, e);
@@ -56,9 +47,11 @@ pub async fn rollback(
     if !out.json {
         opts.on_event = Some(&mut progress);
     }
-    let result = Executor::new(ctx.backend.as_mut(), &ctx.migrations)
-        .rollback(target, &mut opts)
-        .await?;
+    let mut exec = Executor::new(ctx.backend.as_mut(), &ctx.migrations);
+    let result = match action {
+        Action::Apply(to) => exec.apply(to, &mut opts).await?,
+        Action::Rollback(target) => exec.rollback(target, &mut opts).await?,
+    };
     finish(&out, &result);
     Ok(())
 }

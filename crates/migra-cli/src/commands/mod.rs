@@ -22,7 +22,16 @@ pub async fn run(cli: Cli, out: Out) -> Result<(), Failure> {
             dry_run,
             to,
             allow_drift,
-        } => apply::apply(&settings, out, dry_run, to.as_deref(), allow_drift).await,
+        } => {
+            apply::run(
+                &settings,
+                out,
+                apply::Action::Apply(to.as_deref()),
+                dry_run,
+                allow_drift,
+            )
+            .await
+        }
         Command::Rollback {
             steps,
             to,
@@ -33,7 +42,14 @@ pub async fn run(cli: Cli, out: Out) -> Result<(), Failure> {
                 Some(v) => migra::RollbackTarget::To(v),
                 None => migra::RollbackTarget::Steps(steps.unwrap_or(1)),
             };
-            apply::rollback(&settings, out, &target, dry_run, allow_drift).await
+            apply::run(
+                &settings,
+                out,
+                apply::Action::Rollback(&target),
+                dry_run,
+                allow_drift,
+            )
+            .await
         }
     }
 }

@@ -8,17 +8,7 @@ use crate::migration::Layout;
 use crate::version::Version;
 
 pub(crate) fn parse(files: &[&SourceFile], errors: &mut Vec<SourceError>) -> Vec<RawMigration> {
-    let mut out = Vec::new();
-    for f in files
-        .iter()
-        .filter(|f| super::detect::is_top_level_sql(&f.path))
-    {
-        match parse_file(f) {
-            Ok(m) => out.push(m),
-            Err(e) => errors.push(e),
-        }
-    }
-    out
+    super::each_file(files, errors, parse_file)
 }
 
 fn parse_file(f: &SourceFile) -> Result<RawMigration, SourceError> {

@@ -128,6 +128,22 @@ pub fn load(files: &[SourceFile], opts: &LoadOptions) -> Result<Vec<Migration>, 
     }
 }
 
+/// Parses every top-level `.sql` file with `parse`, one migration per file, collecting errors.
+pub(crate) fn each_file(
+    files: &[&SourceFile],
+    errors: &mut Vec<SourceError>,
+    parse: impl Fn(&SourceFile) -> Result<RawMigration, SourceError>,
+) -> Vec<RawMigration> {
+    let mut out = Vec::new();
+    for f in files.iter().filter(|f| detect::is_top_level_sql(&f.path)) {
+        match parse(f) {
+            Ok(m) => out.push(m),
+            Err(e) => errors.push(e),
+        }
+    }
+    out
+}
+
 /// Decodes a file as UTF-8, naming the line of the first bad byte.
 pub(crate) fn decode(file: &SourceFile) -> Result<String, SourceError> {
     String::from_utf8(file.contents.clone()).map_err(|e| {

@@ -22,17 +22,7 @@ pub(crate) fn parse_name(name: &str) -> Option<(&str, &str)> {
 }
 
 pub(crate) fn parse(files: &[&SourceFile], errors: &mut Vec<SourceError>) -> Vec<RawMigration> {
-    let mut out = Vec::new();
-    for f in files
-        .iter()
-        .filter(|f| super::detect::is_top_level_sql(&f.path))
-    {
-        match parse_file(f) {
-            Ok(m) => out.push(m),
-            Err(e) => errors.push(e),
-        }
-    }
-    out
+    super::each_file(files, errors, parse_file)
 }
 
 fn parse_file(f: &SourceFile) -> Result<RawMigration, SourceError> {

@@ -9,6 +9,7 @@
 //! applied meanwhile, or a lock that changed hands, rolls the whole step back.
 
 use super::backend::{SqliteBackend, is_dml, map_err};
+use super::history::{bind_log, bind_revision};
 use futures_util::StreamExt;
 use migra_core::backend::run_transaction_stepwise;
 use migra_core::{BackendError, TxFailure, TxStep};
@@ -108,30 +109,11 @@ pub(super) async fn run(b: &mut SqliteBackend, step: &TxStep<'_>) -> Result<u64,
     } else {
         b.tables.tx_finish.clone()
     };
-    let r = sqlx::query(AssertSqlSafe(finish))
-        .bind(&rev.sort_key)
-        .bind(&rev.version)
-        .bind(&rev.name)
-        .bind(&rev.checksum)
-        .bind(&rev.checksum_algorithm)
-        .bind(rev.status.as_str())
-        .bind(i64::from(rev.applied_statements))
-        .bind(i64::from(rev.total_statements))
-        .bind(&rev.started_at)
-        .bind(&rev.finished_at)
-        .bind(rev.duration_ms as i64)
-        .bind(&rev.error)
-        .bind(&rev.failing_statement)
-        .bind(&rev.applied_by)
-        .bind(&log.version)
-        .bind(&log.name)
-        .bind(log.action.as_str())
-        .bind(&log.checksum)
-        .bind(&log.at)
-        .bind(log.duration_ms as i64)
-        .bind(&log.by)
-        .bind(&log.error)
-        .bind(&log.failing_statement)
+    let q = bind_log(
+        bind_revision(sqlx::query(AssertSqlSafe(finish)), &rev),
+        &log,
+    );
+    let r = q
         .bind(lease_until)
         .bind(&step.runner.id)
         .execute(b.conn())

@@ -141,6 +141,41 @@ type RevisionRow = (
     String,
 );
 
+/// A query on SQLite with its arguments.
+pub(super) type SqliteQuery<'q> =
+    sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
+
+/// Binds a state row's 14 values in [`COLUMNS`] order.
+pub(super) fn bind_revision<'q>(q: SqliteQuery<'q>, rev: &'q Revision) -> SqliteQuery<'q> {
+    q.bind(&rev.sort_key)
+        .bind(&rev.version)
+        .bind(&rev.name)
+        .bind(&rev.checksum)
+        .bind(&rev.checksum_algorithm)
+        .bind(rev.status.as_str())
+        .bind(i64::from(rev.applied_statements))
+        .bind(i64::from(rev.total_statements))
+        .bind(&rev.started_at)
+        .bind(&rev.finished_at)
+        .bind(rev.duration_ms as i64)
+        .bind(&rev.error)
+        .bind(&rev.failing_statement)
+        .bind(&rev.applied_by)
+}
+
+/// Binds a log row's 9 values.
+pub(super) fn bind_log<'q>(q: SqliteQuery<'q>, e: &'q LogEntry) -> SqliteQuery<'q> {
+    q.bind(&e.version)
+        .bind(&e.name)
+        .bind(e.action.as_str())
+        .bind(&e.checksum)
+        .bind(&e.at)
+        .bind(e.duration_ms as i64)
+        .bind(&e.by)
+        .bind(&e.error)
+        .bind(&e.failing_statement)
+}
+
 fn is_missing_table(e: &BackendError) -> bool {
     matches!(e, BackendError::Statement { message, .. } if message.starts_with("no such table"))
 }
@@ -247,21 +282,7 @@ impl HistoryStore for SqliteBackend {
         } else {
             self.tables.upsert.clone()
         };
-        let done = sqlx::query(AssertSqlSafe(sql))
-            .bind(&rev.sort_key)
-            .bind(&rev.version)
-            .bind(&rev.name)
-            .bind(&rev.checksum)
-            .bind(&rev.checksum_algorithm)
-            .bind(rev.status.as_str())
-            .bind(i64::from(rev.applied_statements))
-            .bind(i64::from(rev.total_statements))
-            .bind(&rev.started_at)
-            .bind(&rev.finished_at)
-            .bind(rev.duration_ms as i64)
-            .bind(&rev.error)
-            .bind(&rev.failing_statement)
-            .bind(&rev.applied_by)
+        let done = bind_revision(sqlx::query(AssertSqlSafe(sql)), rev)
             .execute(self.conn())
             .await
             .map_err(map_err)?;
@@ -278,16 +299,7 @@ impl HistoryStore for SqliteBackend {
 
     async fn append_log(&mut self, e: &LogEntry) -> Result<(), BackendError> {
         let sql = self.tables.insert_log.clone();
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(&e.version)
-            .bind(&e.name)
-            .bind(e.action.as_str())
-            .bind(&e.checksum)
-            .bind(&e.at)
-            .bind(e.duration_ms as i64)
-            .bind(&e.by)
-            .bind(&e.error)
-            .bind(&e.failing_statement)
+        bind_log(sqlx::query(AssertSqlSafe(sql)), e)
             .execute(self.conn())
             .await
             .map_err(map_err)?;
