@@ -45,7 +45,13 @@ fn apply_then_apply_again_is_a_no_op() {
         "lock released"
     );
 
+    let before = std::fs::read(p.db_path()).unwrap();
     let again = p.migra(&["apply", "--json"]).code(0).json();
+    assert_eq!(
+        std::fs::read(p.db_path()).unwrap(),
+        before,
+        "a no-op apply writes nothing, not even the lock"
+    );
     assert_eq!(again["steps_completed"], 0);
     assert_eq!(
         p.query("SELECT count(*) FROM migra_history_log"),

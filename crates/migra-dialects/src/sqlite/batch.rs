@@ -100,10 +100,11 @@ pub(super) async fn run(b: &mut SqliteBackend, step: &TxStep<'_>) -> Result<u64,
         return Err(TxFailure::Backend(BackendError::LockLost { message }));
     }
     let (rev, log) = (step.bookkeeping)();
-    let lease_until = SystemTime::now()
+    let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-        + b.lease_ms();
+        .map_or(0, |d| d.as_millis() as i64);
+    let lease_until = now + b.lease_ms();
+    let due_before = now + b.lease_ms() * 3 / 4;
     let finish = if status.is_none() {
         b.tables.tx_finish_new.clone()
     } else {
@@ -116,13 +117,11 @@ pub(super) async fn run(b: &mut SqliteBackend, step: &TxStep<'_>) -> Result<u64,
     let r = q
         .bind(lease_until)
         .bind(&step.runner.id)
+        .bind(due_before)
         .execute(b.conn())
         .await;
     match r {
-        Ok(_) => {
-            b.lease_extended();
-            Ok(rows)
-        }
+        Ok(_) => Ok(rows),
         Err(e) => {
             let _ = b.raw("ROLLBACK").await;
             Err(TxFailure::Backend(map_err(e)))

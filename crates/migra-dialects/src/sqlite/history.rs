@@ -109,13 +109,13 @@ impl Tables {
             tx_finish: format!(
                 "{insert};\nINSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \
                  VALUES (?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23);\n\
-                 UPDATE {lock} SET expires_at_ms = ?24 WHERE id = 1 AND owner = ?25;\nCOMMIT"
+                 UPDATE {lock} SET expires_at_ms = ?24 WHERE id = 1 AND owner = ?25 AND expires_at_ms < ?26;\nCOMMIT"
             ),
             tx_finish_new: format!(
                 "INSERT INTO {h} ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14);\n\
                  INSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \
                  VALUES (?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23);\n\
-                 UPDATE {lock} SET expires_at_ms = ?24 WHERE id = 1 AND owner = ?25;\nCOMMIT"
+                 UPDATE {lock} SET expires_at_ms = ?24 WHERE id = 1 AND owner = ?25 AND expires_at_ms < ?26;\nCOMMIT"
             ),
             tx_check_lock: format!("SELECT owner FROM {lock} WHERE id = 1"),
             tx_status_prefix: format!("SELECT status FROM {h} WHERE sort_key = "),

@@ -178,9 +178,4 @@ impl SqliteBackend {
     pub(super) fn lease_ms(&self) -> i64 {
         self.lock.lease.as_millis() as i64
     }
-
-    /// Notes that the lease was just extended (by a batched step).
-    pub(super) fn lease_extended(&mut self) {
-        self.lock.last_refresh = Some(Instant::now());
-    }
 }
