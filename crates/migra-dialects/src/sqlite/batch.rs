@@ -1,68 +1,48 @@
 //! A migration step in two round trips instead of six.
 //!
-//! Every call into sqlx's SQLite driver crosses to its worker thread and back (30–60 µs here),
-//! which made bookkeeping cost more than the DDL itself. So a step sends:
-//! 1. `BEGIN IMMEDIATE`, the version's status, the lock owner, then the units, as one script;
-//! 2. the state row, the log row, the lease extension and `COMMIT`, as one bound query.
+//! Every call into sqlx's SQLite driver crosses to its worker thread, and every statement's
+//! result wakes the caller again; on a 1,000-migration apply those hand-offs cost more than the
+//! DDL. So a step sends as few statements as it can, in two calls:
+//! 1. `BEGIN IMMEDIATE` and the units, as one script, reading each statement's result (which
+//!    names a failing unit and counts the rows of DML units);
+//! 2. the log row, the state row, the lease extension (only when due) and `COMMIT`, as one
+//!    bound query.
 //!
-//! The checks of (1) are read under the write lock, before anything is committed: a version
-//! applied meanwhile, or a lock that changed hands, rolls the whole step back.
+//! The log row is also the guard: its `version` is selected only if this runner still holds the
+//! lock and (for an up part) the version is not applied yet; otherwise it is NULL, the NOT NULL
+//! constraint stops the query before `COMMIT`, and the whole step rolls back.
 
 use super::backend::{SqliteBackend, is_dml, map_err};
-use super::history::{bind_log, bind_revision};
+use super::history::{bind_log_rest, bind_revision};
 use futures_util::StreamExt;
 use migra_core::backend::run_transaction_stepwise;
 use migra_core::{BackendError, TxFailure, TxStep};
-use sqlx::{AssertSqlSafe, Either, Row};
+use sqlx::{AssertSqlSafe, Either};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Statements of the script before the first unit.
-const PREAMBLE: usize = 3;
-
 pub(super) async fn run(b: &mut SqliteBackend, step: &TxStep<'_>) -> Result<u64, TxFailure> {
-    let (probe_rev, _) = (step.bookkeeping)();
-    let key = probe_rev.sort_key;
-    // Sort keys are migra's own tokens; anything else takes the general path rather than be quoted.
-    let plain = key
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || ":/-_.".contains(c));
-    if step.whole || !plain {
+    if step.whole {
         return run_transaction_stepwise(b, step).await;
     }
-    let mut script = format!(
-        "BEGIN IMMEDIATE;\n{}'{key}';\n{};\n",
-        b.tables.tx_status_prefix, b.tables.tx_check_lock
-    );
+    let mut script = String::from("BEGIN IMMEDIATE;\n");
     for unit in step.units {
         script.push_str(&unit.sql);
         // A newline first: a unit may end in a `--` comment.
         script.push_str("\n;\n");
     }
-    let mut done = 0usize;
-    let mut status: Option<String> = None;
-    let mut owner: Option<String> = None;
-    let mut rows = 0u64;
-    let mut failure: Option<BackendError> = None;
+    let (mut done, mut rows, mut failure) = (0usize, 0u64, None);
     {
-        let mut stream = sqlx::raw_sql(AssertSqlSafe(script)).fetch_many(b.conn());
-        while let Some(item) = stream.next().await {
+        let mut results = sqlx::raw_sql(AssertSqlSafe(script)).fetch_many(b.conn());
+        while let Some(item) = results.next().await {
             match item {
                 Ok(Either::Left(result)) => {
-                    if done >= PREAMBLE
-                        && step
-                            .units
-                            .get(done - PREAMBLE)
-                            .is_some_and(|u| is_dml(&u.sql))
-                    {
+                    // SQLite's per-statement count goes stale across DDL: count DML units only.
+                    if done > 0 && step.units.get(done - 1).is_some_and(|u| is_dml(&u.sql)) {
                         rows += result.rows_affected();
                     }
                     done += 1;
                 }
-                Ok(Either::Right(row)) => match done {
-                    1 => status = row.try_get(0).ok(),
-                    2 => owner = row.try_get(0).ok(),
-                    _ => {}
-                },
+                Ok(Either::Right(_)) => {}
                 Err(e) => {
                     failure = Some(map_err(e));
                     break;
@@ -71,60 +51,68 @@ pub(super) async fn run(b: &mut SqliteBackend, step: &TxStep<'_>) -> Result<u64,
         }
     }
     if let Some(error) = failure {
-        if done > 0 {
-            let _ = b.raw("ROLLBACK").await;
-        }
-        return Err(match done.checked_sub(PREAMBLE) {
-            Some(index) => TxFailure::Statement {
-                index: index.min(step.units.len().saturating_sub(1)),
-                error,
-            },
+        return Err(match done.checked_sub(1) {
             None => TxFailure::Backend(error),
+            Some(index) => {
+                let _ = b.raw("ROLLBACK").await;
+                TxFailure::Statement {
+                    index: index.min(step.units.len().saturating_sub(1)),
+                    error,
+                }
+            }
         });
     }
-    let lost = if owner.as_deref() != Some(step.runner.id.as_str()) {
-        Some(
-            "the lock row no longer names this runner (lease expired and another runner took over)"
-                .to_string(),
-        )
-    } else if step.expect_not_applied && status.as_deref() == Some("applied") {
-        Some(format!(
-            "version {} was applied by another runner meanwhile",
-            probe_rev.version
-        ))
-    } else {
-        None
-    };
-    if let Some(message) = lost {
-        let _ = b.raw("ROLLBACK").await;
-        return Err(TxFailure::Backend(BackendError::LockLost { message }));
-    }
     let (rev, log) = (step.bookkeeping)();
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64);
-    let lease_until = now + b.lease_ms();
-    let due_before = now + b.lease_ms() * 3 / 4;
-    let finish = if status.is_none() {
-        b.tables.tx_finish_new.clone()
+    let lease = b.lease_due();
+    let sql = if lease {
+        b.tables.tx_finish_lease.clone()
     } else {
         b.tables.tx_finish.clone()
     };
-    let q = bind_log(
-        bind_revision(sqlx::query(AssertSqlSafe(finish)), &rev),
-        &log,
-    );
-    let r = q
-        .bind(lease_until)
+    let guarded = sqlx::query(AssertSqlSafe(sql))
+        .bind(&log.version)
         .bind(&step.runner.id)
-        .bind(due_before)
-        .execute(b.conn())
-        .await;
-    match r {
-        Ok(_) => Ok(rows),
+        .bind(i64::from(step.expect_not_applied))
+        .bind(&rev.sort_key);
+    let mut q = bind_revision(bind_log_rest(guarded, &log), &rev);
+    if lease {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        q = q.bind(now + b.lease_ms()).bind(&step.runner.id);
+    }
+    match q.execute(b.conn()).await {
+        Ok(_) => {
+            if lease {
+                b.lease_extended();
+            }
+            Ok(rows)
+        }
         Err(e) => {
+            let error = map_err(e);
             let _ = b.raw("ROLLBACK").await;
-            Err(TxFailure::Backend(map_err(e)))
+            let guard = matches!(&error, BackendError::Statement { message, .. } if *message == b.tables.guard_failed);
+            Err(TxFailure::Backend(if guard {
+                lost(b, step, &rev.version).await
+            } else {
+                error
+            }))
         }
     }
+}
+
+/// Says which check failed, after the rollback (the rare path).
+async fn lost(b: &mut SqliteBackend, step: &TxStep<'_>, version: &str) -> BackendError {
+    let owner: Option<String> = sqlx::query_scalar(AssertSqlSafe(b.tables.lock_owner.clone()))
+        .fetch_optional(b.conn())
+        .await
+        .ok()
+        .flatten();
+    let message = if owner.as_deref() != Some(step.runner.id.as_str()) {
+        "the lock row no longer names this runner (lease expired and another runner took over)"
+            .to_string()
+    } else {
+        format!("version {version} was applied by another runner meanwhile")
+    };
+    BackendError::LockLost { message }
 }

@@ -21,15 +21,16 @@ pub(super) struct Tables {
     pub lock_upsert: String,
     pub lock_refresh: String,
     pub lock_delete: String,
-    /// Bookkeeping and commit of a batched step (numbered parameters are absolute across the
-    /// statements): state row ?1-?14, log row ?15-?23, lease ?24-?25.
+    pub lock_owner: String,
+    /// Bookkeeping and commit of a batched step (see `batch.rs`), placeholders bound in order:
+    /// the log row, whose `version` comes out NULL, failing its NOT NULL, unless this runner
+    /// holds the lock and (when the flag is 1) the version is not applied yet: version, runner
+    /// id, flag, sort key, then the other 8 log values; the state row (14); `COMMIT`.
     pub tx_finish: String,
-    /// As `tx_finish`, for a version without a state row yet: a plain insert is much cheaper to
-    /// compile than an upsert, and every step recompiles it (each migration changes the schema).
-    pub tx_finish_new: String,
-    /// First statements of a batched step: status of one version, then the lock owner.
-    pub tx_check_lock: String,
-    pub tx_status_prefix: String,
+    /// As `tx_finish`, also extending the lease (new expiry, runner id) before `COMMIT`.
+    pub tx_finish_lease: String,
+    /// The error of a failed guard in `tx_finish`.
+    pub guard_failed: String,
 }
 
 const COLUMNS: &str = "sort_key, version, name, checksum, checksum_algorithm, status, applied_statements, \
@@ -106,19 +107,25 @@ impl Tables {
                 "UPDATE {lock} SET expires_at_ms = ?1 WHERE id = 1 AND owner = ?2"
             ),
             lock_delete: format!("DELETE FROM {lock} WHERE id = 1 AND owner = ?1"),
+            lock_owner: format!("SELECT owner FROM {lock} WHERE id = 1"),
+            // Plain `?` placeholders, bound in order across the statements: sqlx binds a numbered
+            // placeholder after a gap (`?15` in a statement without `?1`) as NULL.
             tx_finish: format!(
-                "{insert};\nINSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \
-                 VALUES (?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23);\n\
-                 UPDATE {lock} SET expires_at_ms = ?24 WHERE id = 1 AND owner = ?25 AND expires_at_ms < ?26;\nCOMMIT"
+                "INSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \
+                 VALUES ((SELECT ? WHERE (SELECT count(*) FROM {lock} WHERE id = 1 AND owner = ?) = 1 \
+                   AND (? = 0 OR NOT EXISTS (SELECT 1 FROM {h} WHERE sort_key = ? AND status = 'applied'))), ?, ?, ?, ?, ?, ?, ?, ?);\n\
+                 INSERT OR REPLACE INTO {h} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);\n\
+                 COMMIT"
             ),
-            tx_finish_new: format!(
-                "INSERT INTO {h} ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14);\n\
-                 INSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \
-                 VALUES (?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23);\n\
-                 UPDATE {lock} SET expires_at_ms = ?24 WHERE id = 1 AND owner = ?25 AND expires_at_ms < ?26;\nCOMMIT"
+            tx_finish_lease: format!(
+                "INSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \
+                 VALUES ((SELECT ? WHERE (SELECT count(*) FROM {lock} WHERE id = 1 AND owner = ?) = 1 \
+                   AND (? = 0 OR NOT EXISTS (SELECT 1 FROM {h} WHERE sort_key = ? AND status = 'applied'))), ?, ?, ?, ?, ?, ?, ?, ?);\n\
+                 INSERT OR REPLACE INTO {h} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);\n\
+                 UPDATE {lock} SET expires_at_ms = ? WHERE id = 1 AND owner = ?;\n\
+                 COMMIT"
             ),
-            tx_check_lock: format!("SELECT owner FROM {lock} WHERE id = 1"),
-            tx_status_prefix: format!("SELECT status FROM {h} WHERE sort_key = "),
+            guard_failed: format!("NOT NULL constraint failed: {name}_log.version"),
         })
     }
 }
@@ -165,8 +172,12 @@ pub(super) fn bind_revision<'q>(q: SqliteQuery<'q>, rev: &'q Revision) -> Sqlite
 
 /// Binds a log row's 9 values.
 pub(super) fn bind_log<'q>(q: SqliteQuery<'q>, e: &'q LogEntry) -> SqliteQuery<'q> {
-    q.bind(&e.version)
-        .bind(&e.name)
+    bind_log_rest(q.bind(&e.version), e)
+}
+
+/// Binds a log row's values after its version.
+pub(super) fn bind_log_rest<'q>(q: SqliteQuery<'q>, e: &'q LogEntry) -> SqliteQuery<'q> {
+    q.bind(&e.name)
         .bind(e.action.as_str())
         .bind(&e.checksum)
         .bind(&e.at)

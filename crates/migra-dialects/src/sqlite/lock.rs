@@ -179,3 +179,17 @@ impl SqliteBackend {
         self.lock.lease.as_millis() as i64
     }
 }
+
+impl SqliteBackend {
+    /// True when a quarter of the lease has passed since it was last extended.
+    pub(super) fn lease_due(&self) -> bool {
+        self.lock
+            .last_refresh
+            .is_none_or(|t| t.elapsed() >= self.lock.lease / 4)
+    }
+
+    /// Notes that the lease was just extended (by a batched step).
+    pub(super) fn lease_extended(&mut self) {
+        self.lock.last_refresh = Some(Instant::now());
+    }
+}
