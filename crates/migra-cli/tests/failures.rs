@@ -254,6 +254,21 @@ fn bad_urls_and_missing_directories_are_usage_errors() {
             "postgres://bob:hunter2@127.0.0.1:1/x",
             "--json",
         ])
+        .code(1);
+    assert!(!r.stdout.contains("hunter2"), "{}", r.stdout);
+    assert_eq!(r.json()["error"]["kind"], "connection_failed");
+    assert!(
+        r.stdout.contains("postgres://bob:***@127.0.0.1:1/x"),
+        "{}",
+        r.stdout
+    );
+    let r = p
+        .migra_raw(&[
+            "plan",
+            "-d",
+            "mongodb://bob:hunter2@127.0.0.1:1/x",
+            "--json",
+        ])
         .code(2);
     assert!(!r.stdout.contains("hunter2"));
     assert_eq!(r.json()["error"]["kind"], "unsupported");

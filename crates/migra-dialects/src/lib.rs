@@ -6,7 +6,7 @@
 //! | dialect | backend (feature) | state |
 //! |---|---|---|
 //! | SQLite | `sqlite` (sqlx) | backend, history, lock row |
-//! | PostgreSQL | — | dialect data only; backend not written yet |
+//! | PostgreSQL | `postgres` (sqlx) | backend, history, advisory lock on a dedicated connection |
 //! | MySQL/MariaDB | — | dialect data only; backend not written yet |
 //! | MongoDB | — | dialect data only; backend not written yet |
 

@@ -93,9 +93,12 @@ impl<'a> Executor<'a> {
         } else if let Some(done) = self.nothing_pending(target_key.as_deref()).await? {
             Ok(done)
         } else {
-            self.backend.ensure_history().await?;
+            // Lock first: concurrent `CREATE TABLE IF NOT EXISTS` races on some databases.
             self.backend.lock(&self.runner, opts.lock_wait).await?;
-            let r = self.apply_locked(target_key.as_deref(), opts).await;
+            let r = match self.backend.ensure_history().await {
+                Ok(()) => self.apply_locked(target_key.as_deref(), opts).await,
+                Err(e) => Err(e.into()),
+            };
             let released = self.backend.unlock(&self.runner).await;
             released.map_err(ExecError::from).and(r)
         };
@@ -187,9 +190,11 @@ impl<'a> Executor<'a> {
         let r = if opts.dry_run {
             self.rollback_locked(target, opts).await
         } else {
-            self.backend.ensure_history().await?;
             self.backend.lock(&self.runner, opts.lock_wait).await?;
-            let r = self.rollback_locked(target, opts).await;
+            let r = match self.backend.ensure_history().await {
+                Ok(()) => self.rollback_locked(target, opts).await,
+                Err(e) => Err(e.into()),
+            };
             let released = self.backend.unlock(&self.runner).await;
             released.map_err(ExecError::from).and(r)
         };

@@ -60,9 +60,18 @@ pub async fn connect(url: &str, opts: &ConnectOptions) -> Result<Box<dyn Backend
                 migra_dialects::sqlite::SqliteBackend::connect(url, &o).await?,
             ))
         }
+        #[cfg(feature = "postgres")]
+        DialectId::Postgres => {
+            let o = migra_dialects::postgres::PostgresOptions {
+                table: opts.table.clone(),
+            };
+            Ok(Box::new(
+                migra_dialects::postgres::PostgresBackend::connect(url, &o).await?,
+            ))
+        }
         other => Err(BackendError::Unsupported {
             dialect: other.name().into(),
-            what: "this build of migra has no backend for it yet (SQLite is the only one so far)"
+            what: "this build of migra has no backend for it yet (SQLite and PostgreSQL so far)"
                 .into(),
         }),
     }

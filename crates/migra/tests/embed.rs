@@ -65,10 +65,7 @@ async fn run_with_an_application_pool_and_a_custom_table() {
 #[tokio::test]
 async fn errors_are_typed() {
     let m = migra::Migrator::new(&MIGRATIONS);
-    let e = m
-        .run("postgres://u:secret@127.0.0.1:1/x")
-        .await
-        .unwrap_err();
+    let e = m.run("mongodb://u:secret@127.0.0.1:1/x").await.unwrap_err();
     assert!(
         matches!(
             e,
@@ -77,6 +74,21 @@ async fn errors_are_typed() {
         "{e}"
     );
     assert!(!e.to_string().contains("secret"));
+    let e = m
+        .run("postgres://u:secret@127.0.0.1:1/x")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            migra::Error::Backend(migra::BackendError::Connect { .. })
+        ),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains("cannot reach 127.0.0.1:1") && !e.to_string().contains("secret"),
+        "{e}"
+    );
     let e = m.run("nonsense").await.unwrap_err();
     assert!(
         matches!(

@@ -1,4 +1,15 @@
-//! PostgreSQL. Only the dialect data exists today; the backend is not written yet.
+//! PostgreSQL: the dialect (always), and the sqlx backend, history and advisory lock (feature
+//! `postgres`).
+
+#[cfg(feature = "postgres")]
+mod backend;
+#[cfg(feature = "postgres")]
+mod history;
+#[cfg(feature = "postgres")]
+mod lock;
+
+#[cfg(feature = "postgres")]
+pub use backend::{PostgresBackend, PostgresOptions};
 
 use migra_core::{Capabilities, Dialect, DialectId, LockKind, SplitOptions, dialect::quote_with};
 

@@ -22,6 +22,8 @@ pub(super) struct Tables {
     pub lock_refresh: String,
     pub lock_delete: String,
     pub lock_owner: String,
+    /// Creates the lock table alone (the lock is taken before the other tables are ensured).
+    pub create_lock: String,
     /// Bookkeeping and commit of a batched step (see `batch.rs`), placeholders bound in order:
     /// the log row, whose `version` comes out NULL, failing its NOT NULL, unless this runner
     /// holds the lock and (when the flag is 1) the version is not applied yet: version, runner
@@ -108,6 +110,11 @@ impl Tables {
             ),
             lock_delete: format!("DELETE FROM {lock} WHERE id = 1 AND owner = ?1"),
             lock_owner: format!("SELECT owner FROM {lock} WHERE id = 1"),
+            create_lock: format!(
+                "CREATE TABLE IF NOT EXISTS {lock} (\
+                   id INTEGER PRIMARY KEY CHECK (id = 1), owner TEXT NOT NULL, holder TEXT NOT NULL, \
+                   host TEXT NOT NULL, pid INTEGER NOT NULL, acquired_at TEXT NOT NULL, expires_at_ms INTEGER NOT NULL)"
+            ),
             // Plain `?` placeholders, bound in order across the statements: sqlx binds a numbered
             // placeholder after a gap (`?15` in a statement without `?1`) as NULL.
             tx_finish: format!(

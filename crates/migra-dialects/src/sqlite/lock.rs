@@ -47,6 +47,8 @@ pub(super) async fn acquire(
     runner: &RunnerId,
     wait: Duration,
 ) -> Result<(), BackendError> {
+    let create = b.tables.create_lock.clone();
+    b.raw(&create).await?;
     let t0 = Instant::now();
     let mut delay = Duration::from_millis(20);
     loop {

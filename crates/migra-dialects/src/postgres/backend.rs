@@ -1,0 +1,157 @@
+//! The PostgreSQL backend: one connection for migrations and history, and (while locked) a
+//! second, dedicated connection that holds the advisory lock outside any transaction.
+
+use super::history::Tables;
+use crate::redact_url;
+use migra_core::{Backend, BackendError, Capabilities, Dialect, DialectId, RunnerId, async_trait};
+use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::{AssertSqlSafe, ConnectOptions};
+use std::str::FromStr;
+
+/// How to open a PostgreSQL database.
+#[derive(Debug, Clone)]
+pub struct PostgresOptions {
+    /// History table name; the log table is `<table>_log`. The lock is an advisory lock keyed by
+    /// this name.
+    pub table: String,
+}
+
+impl Default for PostgresOptions {
+    fn default() -> Self {
+        Self {
+            table: "migra_history".into(),
+        }
+    }
+}
+
+/// A PostgreSQL database driven by the executor.
+pub struct PostgresBackend {
+    pub(super) conn: PgConnection,
+    pub(super) options: PgConnectOptions,
+    pub(super) target: String,
+    pub(super) tables: Tables,
+    /// The dedicated connection holding the advisory lock, while it is held. Dropping the
+    /// backend closes it, which ends its session and so releases the lock on every path.
+    pub(super) lock_conn: Option<PgConnection>,
+}
+
+impl PostgresBackend {
+    /// Connects to `url` (`postgres://user:password@host:port/database?sslmode=...`).
+    ///
+    /// Errors: [`BackendError::InvalidUrl`] for a malformed URL or history table name;
+    /// [`BackendError::Connect`] saying what failed (host unreachable, authentication, missing
+    /// database), never with the password.
+    pub async fn connect(url: &str, opts: &PostgresOptions) -> Result<Self, BackendError> {
+        let target = redact_url(url);
+        let tables = Tables::new(&opts.table).map_err(|reason| BackendError::InvalidUrl {
+            url: target.clone(),
+            reason,
+        })?;
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| BackendError::InvalidUrl {
+                url: target.clone(),
+                reason: e.to_string(),
+            })?
+            .disable_statement_logging();
+        let conn = open(&options, &target).await?;
+        Ok(Self {
+            conn,
+            options,
+            target,
+            tables,
+            lock_conn: None,
+        })
+    }
+
+    pub(super) async fn raw(&mut self, sql: &str) -> Result<u64, BackendError> {
+        let r = sqlx::raw_sql(AssertSqlSafe(sql))
+            .execute(&mut self.conn)
+            .await
+            .map_err(map_err)?;
+        Ok(r.rows_affected())
+    }
+}
+
+/// Opens one connection, turning driver errors into messages that say what failed.
+pub(super) async fn open(
+    options: &PgConnectOptions,
+    target: &str,
+) -> Result<PgConnection, BackendError> {
+    options.connect().await.map_err(|e| {
+        let message = match &e {
+            sqlx::Error::Database(db) => match db.code().as_deref() {
+                Some("28P01") | Some("28000") => format!(
+                    "authentication failed for user `{}`",
+                    options.get_username()
+                ),
+                Some("3D000") => format!(
+                    "database `{}` does not exist",
+                    options.get_database().unwrap_or("?")
+                ),
+                _ => db.message().to_string(),
+            },
+            sqlx::Error::Io(io) => format!(
+                "cannot reach {}:{} ({io})",
+                options.get_host(),
+                options.get_port()
+            ),
+            other => other.to_string(),
+        };
+        BackendError::Connect {
+            target: target.to_string(),
+            message,
+        }
+    })
+}
+
+/// Maps a sqlx error to a backend error, keeping the database's message and SQLSTATE.
+pub(super) fn map_err(e: sqlx::Error) -> BackendError {
+    match e {
+        sqlx::Error::Database(db) => BackendError::Statement {
+            message: db.message().to_string(),
+            code: db.code().map(|c| c.to_string()),
+        },
+        other => BackendError::Driver(Box::new(other)),
+    }
+}
+
+#[async_trait]
+impl Backend for PostgresBackend {
+    fn dialect(&self) -> DialectId {
+        DialectId::Postgres
+    }
+    fn capabilities(&self) -> Capabilities {
+        super::PostgresDialect.capabilities()
+    }
+    fn target(&self) -> String {
+        self.target.clone()
+    }
+    async fn lock(
+        &mut self,
+        runner: &RunnerId,
+        wait: std::time::Duration,
+    ) -> Result<(), BackendError> {
+        super::lock::acquire(self, runner, wait).await
+    }
+    async fn refresh_lock(&mut self, _runner: &RunnerId) -> Result<(), BackendError> {
+        super::lock::check(self).await
+    }
+    async fn unlock(&mut self, _runner: &RunnerId) -> Result<(), BackendError> {
+        super::lock::release(self).await
+    }
+    async fn begin(&mut self) -> Result<(), BackendError> {
+        self.raw("BEGIN").await.map(drop)
+    }
+    async fn commit(&mut self) -> Result<(), BackendError> {
+        self.raw("COMMIT").await.map(drop)
+    }
+    async fn rollback(&mut self) -> Result<(), BackendError> {
+        self.raw("ROLLBACK").await.map(drop)
+    }
+    async fn execute(&mut self, sql: &str) -> Result<u64, BackendError> {
+        self.raw(sql).await
+    }
+    async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
+        self.raw(sql).await
+    }
+}

@@ -1,0 +1,240 @@
+//! The history state table and append-only log in PostgreSQL.
+
+use super::backend::{PostgresBackend, map_err};
+use migra_core::{
+    BackendError, HistoryStore, LogAction, LogEntry, Revision, RevisionStatus, async_trait,
+};
+use sqlx::postgres::PgRow;
+use sqlx::{AssertSqlSafe, Row};
+
+/// SQL for the history tables, built once from the (validated, quoted) table name.
+pub(super) struct Tables {
+    pub name: String,
+    create: String,
+    select: String,
+    upsert: String,
+    upsert_if_not_applied: String,
+    insert_log: String,
+    select_log: String,
+}
+
+const COLUMNS: &str = "sort_key, version, name, checksum, checksum_algorithm, status, applied_statements, \
+                       total_statements, started_at, finished_at, duration_ms, error, failing_statement, applied_by";
+
+impl Tables {
+    /// Builds the SQL for table `name`. Errors when the name is not a plain identifier.
+    pub fn new(name: &str) -> Result<Self, String> {
+        let ok = !name.is_empty()
+            && name.len() <= 59
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit());
+        if !ok {
+            return Err(format!(
+                "history table name `{name}` must be lower-case letters, digits and _ (at most 59, not starting with a digit)"
+            ));
+        }
+        let q = |s: &str| migra_core::dialect::quote_with(s, '"');
+        let (h, log) = (q(name), q(&format!("{name}_log")));
+        let update_all = COLUMNS
+            .split(", ")
+            .filter(|c| *c != "sort_key")
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let insert = format!(
+            "INSERT INTO {h} ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+             ON CONFLICT (sort_key) DO UPDATE SET {update_all}"
+        );
+        Ok(Self {
+            name: name.to_string(),
+            create: format!(
+                "CREATE TABLE IF NOT EXISTS {h} (\
+                   sort_key TEXT PRIMARY KEY, version TEXT NOT NULL, name TEXT NOT NULL, \
+                   checksum TEXT NOT NULL, checksum_algorithm TEXT NOT NULL, status TEXT NOT NULL, \
+                   applied_statements BIGINT NOT NULL, total_statements BIGINT NOT NULL, \
+                   started_at TEXT NOT NULL, finished_at TEXT, duration_ms BIGINT NOT NULL, \
+                   error TEXT, failing_statement TEXT, applied_by TEXT NOT NULL);\n\
+                 CREATE TABLE IF NOT EXISTS {log} (\
+                   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, version TEXT NOT NULL, name TEXT NOT NULL, \
+                   action TEXT NOT NULL, checksum TEXT NOT NULL, at TEXT NOT NULL, duration_ms BIGINT NOT NULL, \
+                   by TEXT NOT NULL, error TEXT, failing_statement TEXT);"
+            ),
+            select: format!("SELECT {COLUMNS} FROM {h} ORDER BY sort_key"),
+            upsert_if_not_applied: format!("{insert} WHERE {h}.status <> 'applied'"),
+            upsert: insert,
+            insert_log: format!(
+                "INSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            ),
+            select_log: format!(
+                "SELECT version, name, action, checksum, at, duration_ms, by, error, failing_statement FROM {log} ORDER BY id"
+            ),
+        })
+    }
+}
+
+/// SQLSTATE 42P01: undefined table.
+fn is_missing_table(e: &BackendError) -> bool {
+    matches!(e, BackendError::Statement { code: Some(c), .. } if c == "42P01")
+}
+
+fn history_err(table: &str, e: impl std::fmt::Display) -> BackendError {
+    BackendError::History {
+        table: table.to_string(),
+        message: e.to_string(),
+    }
+}
+
+fn revision(r: &PgRow) -> Result<Revision, sqlx::Error> {
+    let status: String = r.try_get(5)?;
+    Ok(Revision {
+        sort_key: r.try_get(0)?,
+        version: r.try_get(1)?,
+        name: r.try_get(2)?,
+        checksum: r.try_get(3)?,
+        checksum_algorithm: r.try_get(4)?,
+        status: RevisionStatus::parse(&status)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown status `{status}`").into()))?,
+        applied_statements: r.try_get::<i64, _>(6)? as u32,
+        total_statements: r.try_get::<i64, _>(7)? as u32,
+        started_at: r.try_get(8)?,
+        finished_at: r.try_get(9)?,
+        duration_ms: r.try_get::<i64, _>(10)? as u64,
+        error: r.try_get(11)?,
+        failing_statement: r.try_get(12)?,
+        applied_by: r.try_get(13)?,
+    })
+}
+
+fn log_entry(r: &PgRow) -> Result<LogEntry, sqlx::Error> {
+    let action: String = r.try_get(2)?;
+    Ok(LogEntry {
+        version: r.try_get(0)?,
+        name: r.try_get(1)?,
+        action: match action.as_str() {
+            "apply" => LogAction::Apply,
+            "rollback" => LogAction::Rollback,
+            "failure" => LogAction::Failure,
+            "repair" => LogAction::Repair,
+            other => {
+                return Err(sqlx::Error::Decode(
+                    format!("unknown action `{other}`").into(),
+                ));
+            }
+        },
+        checksum: r.try_get(3)?,
+        at: r.try_get(4)?,
+        duration_ms: r.try_get::<i64, _>(5)? as u64,
+        by: r.try_get(6)?,
+        error: r.try_get(7)?,
+        failing_statement: r.try_get(8)?,
+    })
+}
+
+#[async_trait]
+impl HistoryStore for PostgresBackend {
+    async fn ensure_history(&mut self) -> Result<(), BackendError> {
+        let sql = self.tables.create.clone();
+        self.raw(&sql).await?;
+        // A table of that name made by someone else fails here rather than corrupt later.
+        let check = format!("{} LIMIT 0", self.tables.select);
+        sqlx::query(AssertSqlSafe(check))
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(|e| history_err(&self.tables.name, e))?;
+        Ok(())
+    }
+
+    async fn read_history(&mut self) -> Result<Vec<Revision>, BackendError> {
+        let sql = self.tables.select.clone();
+        let rows = match sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(map_err)
+        {
+            Ok(rows) => rows,
+            Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
+            Err(e) => return Err(history_err(&self.tables.name, e)),
+        };
+        rows.iter()
+            .map(revision)
+            .collect::<Result<_, _>>()
+            .map_err(|e| history_err(&self.tables.name, e))
+    }
+
+    async fn write_revision(
+        &mut self,
+        rev: &Revision,
+        expect_not_applied: bool,
+    ) -> Result<(), BackendError> {
+        let sql = if expect_not_applied {
+            self.tables.upsert_if_not_applied.clone()
+        } else {
+            self.tables.upsert.clone()
+        };
+        let done = sqlx::query(AssertSqlSafe(sql))
+            .bind(&rev.sort_key)
+            .bind(&rev.version)
+            .bind(&rev.name)
+            .bind(&rev.checksum)
+            .bind(&rev.checksum_algorithm)
+            .bind(rev.status.as_str())
+            .bind(i64::from(rev.applied_statements))
+            .bind(i64::from(rev.total_statements))
+            .bind(&rev.started_at)
+            .bind(&rev.finished_at)
+            .bind(rev.duration_ms as i64)
+            .bind(&rev.error)
+            .bind(&rev.failing_statement)
+            .bind(&rev.applied_by)
+            .execute(&mut self.conn)
+            .await
+            .map_err(map_err)?;
+        if expect_not_applied && done.rows_affected() == 0 {
+            return Err(BackendError::LockLost {
+                message: format!(
+                    "version {} was applied by another runner meanwhile",
+                    rev.version
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    async fn append_log(&mut self, e: &LogEntry) -> Result<(), BackendError> {
+        let sql = self.tables.insert_log.clone();
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(&e.version)
+            .bind(&e.name)
+            .bind(e.action.as_str())
+            .bind(&e.checksum)
+            .bind(&e.at)
+            .bind(e.duration_ms as i64)
+            .bind(&e.by)
+            .bind(&e.error)
+            .bind(&e.failing_statement)
+            .execute(&mut self.conn)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn read_log(&mut self) -> Result<Vec<LogEntry>, BackendError> {
+        let sql = self.tables.select_log.clone();
+        let rows = match sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(map_err)
+        {
+            Ok(rows) => rows,
+            Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
+            Err(e) => return Err(history_err(&self.tables.name, e)),
+        };
+        rows.iter()
+            .map(log_entry)
+            .collect::<Result<_, _>>()
+            .map_err(|e| history_err(&self.tables.name, e))
+    }
+}
