@@ -1,79 +1,9 @@
-//! Several `migra apply` processes at once on one SQLite file: every migration applied exactly
-//! once, the others wait or stop with "locked by ...", history never corrupt.
+//! The SQLite lock row: a held lock stops a runner with "locked by ..."; expired and dead-owner
+//! locks are taken over. (Concurrent runners on every dialect: `suite.rs`.)
 #![allow(clippy::unwrap_used)]
 
 mod common;
 use common::Project;
-use std::collections::BTreeMap;
-
-fn many(p: &Project, n: usize, rows: usize) {
-    for i in 1..=n {
-        let (hh, mm, ss) = (i / 3600, (i / 60) % 60, i % 60);
-        let up = format!(
-            "CREATE TABLE t_{i} (id INTEGER PRIMARY KEY, v TEXT);\nINSERT INTO t_{i} (v) WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {rows}) SELECT 'row' || x FROM c;\nCREATE INDEX t_{i}_v ON t_{i} (v);"
-        );
-        p.native(
-            &format!("20260101_{hh:02}{mm:02}{ss:02}"),
-            &format!("t{i}"),
-            &up,
-            Some(&format!("DROP TABLE t_{i};")),
-        );
-    }
-}
-
-fn check_history(p: &Project, n: usize) {
-    let applied = p.query("SELECT version FROM migra_history_log WHERE action = 'apply'");
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for v in applied {
-        *counts.entry(v).or_default() += 1;
-    }
-    assert_eq!(counts.len(), n, "every migration applied");
-    assert!(
-        counts.values().all(|c| *c == 1),
-        "applied more than once: {counts:?}"
-    );
-    assert_eq!(
-        p.query("SELECT count(*) FROM migra_history WHERE status = 'applied'"),
-        vec![n.to_string()]
-    );
-    assert_eq!(
-        p.query("SELECT count(*) FROM migra_history_log WHERE action = 'failure'"),
-        vec!["0"]
-    );
-    assert_eq!(
-        p.query("SELECT count(*) FROM migra_history_lock"),
-        vec!["0"],
-        "lock released"
-    );
-    assert_eq!(p.query("PRAGMA integrity_check"), vec!["ok"]);
-}
-
-#[test]
-fn concurrent_runners_that_wait_apply_each_migration_once() {
-    let p = Project::new();
-    let n = 40;
-    many(&p, n, 2000);
-    let url = p.url();
-    let children: Vec<_> = (0..4)
-        .map(|_| {
-            p.command(&["--database", &url, "apply", "--json"])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    let mut completed = 0;
-    for c in children {
-        let out = common::Run::from(c.wait_with_output().unwrap()).code(0);
-        completed += out.json()["steps_completed"].as_u64().unwrap();
-    }
-    assert_eq!(
-        completed, n as u64,
-        "the steps add up to n across the runners"
-    );
-    check_history(&p, n);
-}
 
 /// Puts a lock row in place as another runner would.
 fn hold_lock(p: &Project, host: &str, pid: u32, expires_in_ms: i64) {

@@ -152,27 +152,6 @@ fn missing_and_out_of_order_files_are_drift() {
 }
 
 #[test]
-fn a_half_applied_migration_outside_a_transaction_is_refused() {
-    let p = Project::new();
-    p.native("20260101_000001", "a", "-- migra:no-transaction\nCREATE TABLE a (x INT);\nCREATE TABLE a (y INT);\nCREATE TABLE z (x INT);", None);
-    let r = p.migra(&["apply", "--json"]).code(1).json();
-    assert_eq!(r["errors"][0]["location"], "20260101_000001_a.sql:5");
-    assert_eq!(p.query("SELECT status || ' ' || applied_statements || '/' || total_statements FROM migra_history"), vec!["failed 1/3"]);
-    assert!(
-        p.tables().contains(&"a".into()),
-        "the first statement stays applied outside a transaction"
-    );
-    let again = p.migra(&["apply"]).code(3);
-    assert!(
-        again
-            .stderr
-            .contains("is half applied: 1 of 3 statements ran"),
-        "{}",
-        again.stderr
-    );
-}
-
-#[test]
 fn malformed_files_exit_2_naming_file_and_line() {
     let cases: &[(&str, &str, &str)] = &[
         (

@@ -89,69 +89,6 @@ fn apply_to_a_version_then_the_rest() {
 }
 
 #[test]
-fn rollback_latest_steps_and_to() {
-    let p = Project::new();
-    three(&p);
-    p.migra(&["apply"]).code(0);
-    let r = p.migra(&["rollback", "--json"]).code(0).json();
-    assert_eq!(r["steps_completed"], 1);
-    assert_eq!(r["direction"], "down");
-    assert!(!p.tables().contains(&"tags".to_string()));
-    assert_eq!(
-        p.query("SELECT status FROM migra_history WHERE version = '20260101_000003'"),
-        vec!["rolled_back"]
-    );
-
-    p.migra(&["apply"]).code(0);
-    p.migra(&["rollback", "--steps", "2"]).code(0);
-    assert_eq!(
-        p.query("SELECT version FROM migra_history WHERE status = 'applied'"),
-        vec!["20260101_000001"]
-    );
-
-    p.migra(&["apply"]).code(0);
-    p.migra(&["rollback", "--to", "20260101_000001"]).code(0);
-    assert_eq!(
-        p.query("SELECT version FROM migra_history WHERE status = 'applied'"),
-        vec!["20260101_000001"]
-    );
-    p.migra(&["rollback", "--to", "0"]).code(0);
-    assert_eq!(
-        p.query("SELECT count(*) FROM migra_history WHERE status = 'applied'"),
-        vec!["0"]
-    );
-    assert_eq!(
-        p.tables(),
-        vec!["migra_history", "migra_history_lock", "migra_history_log"]
-    );
-    let actions = p.query("SELECT action FROM migra_history_log ORDER BY id");
-    assert_eq!(actions.iter().filter(|a| *a == "apply").count(), 6);
-    assert_eq!(actions.iter().filter(|a| *a == "rollback").count(), 6);
-}
-
-#[test]
-fn rollback_of_an_irreversible_migration_is_refused() {
-    let p = Project::new();
-    p.native(
-        "20260101_000001",
-        "a",
-        "CREATE TABLE a (x INT);",
-        Some("DROP TABLE a;"),
-    );
-    p.native("20260101_000002", "b", "CREATE TABLE b (x INT);", None);
-    p.migra(&["apply"]).code(0);
-    let r = p.migra(&["rollback", "--steps", "2"]).code(3);
-    assert!(r.stderr.contains("refusing to roll back 20260101_000002 (b): it is not reversible because it has no down part"), "{}", r.stderr);
-    assert_eq!(
-        p.tables().iter().filter(|t| *t == "a" || *t == "b").count(),
-        2,
-        "nothing was rolled back"
-    );
-    let j = p.migra(&["rollback", "--json"]).code(3).json();
-    assert_eq!(j["error"]["kind"], "irreversible");
-}
-
-#[test]
 fn dry_run_changes_nothing_at_all() {
     let p = Project::new();
     three(&p);

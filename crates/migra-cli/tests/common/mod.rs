@@ -1,20 +1,31 @@
 //! Helpers for driving the real `migra` binary against real SQLite files.
 #![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
+pub mod db;
+
 use sqlx::{Connection, Row, SqliteConnection};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// A scratch project: a temp dir with a `migrations` folder and a database file.
+/// A scratch project: a temp dir with a `migrations` folder and a fresh database.
 pub struct Project {
+    pub db: db::TestDb,
     pub dir: tempfile::TempDir,
 }
 
 impl Project {
+    /// A project on a SQLite file.
     pub fn new() -> Self {
+        Self::on(db::Kind::Sqlite).unwrap()
+    }
+
+    /// A project on a fresh database of `kind`; `None` when that server is not available
+    /// outside CI (see [`db::TestDb::new`]).
+    pub fn on(kind: db::Kind) -> Option<Self> {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("migrations")).unwrap();
-        Self { dir }
+        let db = db::TestDb::new(kind, dir.path())?;
+        Some(Self { db, dir })
     }
 
     pub fn path(&self) -> &Path {
@@ -26,7 +37,7 @@ impl Project {
     }
 
     pub fn url(&self) -> String {
-        format!("sqlite://{}", self.db_path().display())
+        self.db.url()
     }
 
     /// Writes `migrations/<name>`.
@@ -71,26 +82,7 @@ impl Project {
 
     /// Runs a query on the database and returns the first column of each row as text.
     pub fn query(&self, sql: &str) -> Vec<String> {
-        let url = format!("{}?mode=ro", self.url());
-        block_on(async move {
-            let mut c = SqliteConnection::connect(&url).await.unwrap();
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
-                .fetch_all(&mut c)
-                .await
-                .unwrap();
-            rows.iter()
-                .map(|r| {
-                    let v: Option<String> = r
-                        .try_get::<Option<String>, _>(0)
-                        .or_else(|_| {
-                            r.try_get::<Option<i64>, _>(0)
-                                .map(|o| o.map(|n| n.to_string()))
-                        })
-                        .unwrap();
-                    v.unwrap_or_else(|| "NULL".into())
-                })
-                .collect()
-        })
+        self.db.query(sql)
     }
 
     /// Like [`Project::query`], but `None` when the database or table is not there yet.
@@ -118,9 +110,9 @@ impl Project {
         })
     }
 
-    /// Table names in the database (excluding SQLite internals).
+    /// Table names in the database (excluding the database's own).
     pub fn tables(&self) -> Vec<String> {
-        self.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        self.db.tables()
     }
 }
 

@@ -1,0 +1,136 @@
+//! PostgreSQL-only behaviour: the advisory lock's holder message, `CREATE INDEX CONCURRENTLY`
+//! with two runners, and connection errors that say what failed without the password.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+use common::Project;
+use common::db::Kind;
+use std::process::Stdio;
+
+#[test]
+fn a_held_advisory_lock_names_its_holder() {
+    let Some(p) = Project::on(Kind::Postgres) else {
+        return;
+    };
+    for i in 1..=6 {
+        p.native(
+            &format!("20260101_00000{i}"),
+            &format!("slow{i}"),
+            &format!("CREATE TABLE s{i} (x INTEGER);\nSELECT pg_sleep(0.3);"),
+            None,
+        );
+    }
+    let url = p.url();
+    let first = p
+        .command(&["--database", &url, "apply"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut tries = 0;
+    while p.tables().iter().all(|t| t != "migra_history")
+        || p.query("SELECT count(*) FROM migra_history")
+            .first()
+            .is_none_or(|c| c == "0")
+    {
+        tries += 1;
+        assert!(tries < 400, "the first runner never started");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let j = p
+        .migra(&["apply", "--lock-timeout", "0", "--json"])
+        .code(3)
+        .json();
+    assert_eq!(j["error"]["kind"], "lock_held");
+    let msg = j["error"]["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with("migration lock is held by `migra ") && msg.contains("server pid"),
+        "{msg}"
+    );
+    common::Run::from(first.wait_with_output().unwrap()).code(0);
+    // Released: the next runner gets it at once.
+    assert_eq!(
+        p.migra(&["apply", "--lock-timeout", "0", "--json"])
+            .code(0)
+            .json()["steps_completed"],
+        0
+    );
+}
+
+#[test]
+fn create_index_concurrently_with_two_runners_does_not_deadlock() {
+    let Some(p) = Project::on(Kind::Postgres) else {
+        return;
+    };
+    p.native("20260101_000001", "table", "CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT);\nINSERT INTO big SELECT g, 'v' || g FROM generate_series(1, 200000) g;", None);
+    p.native(
+        "20260101_000002",
+        "index",
+        "-- migra:no-transaction\nCREATE INDEX CONCURRENTLY big_v ON big (v);",
+        Some("DROP INDEX CONCURRENTLY big_v;"),
+    );
+    let url = p.url();
+    let kids: Vec<_> = (0..2)
+        .map(|_| {
+            p.command(&["--database", &url, "apply", "--json"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut steps = 0;
+    for k in kids {
+        steps += common::Run::from(k.wait_with_output().unwrap())
+            .code(0)
+            .json()["steps_completed"]
+            .as_u64()
+            .unwrap();
+    }
+    assert_eq!(steps, 2);
+    assert_eq!(
+        p.query(
+            "SELECT indexname::text FROM pg_indexes WHERE tablename = 'big' AND indexname = 'big_v'"
+        ),
+        vec!["big_v"]
+    );
+    assert_eq!(
+        p.query("SELECT status FROM migra_history ORDER BY sort_key"),
+        vec!["applied", "applied"]
+    );
+}
+
+#[test]
+fn connection_errors_say_what_failed_without_the_password() {
+    let Some(p) = Project::on(Kind::Postgres) else {
+        return;
+    };
+    p.native("20260101_000001", "a", "SELECT 1;", None);
+    let good = p.url();
+    let bad_password = good.replacen(":migra_test@", ":wrong-s3cret@", 1);
+    let r = p
+        .migra_raw(&["apply", "-d", &bad_password, "--json"])
+        .code(1);
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        msg.contains("authentication failed for user `migra_test`")
+            && !r.stdout.contains("wrong-s3cret"),
+        "{msg}"
+    );
+    let (base, _) = good.rsplit_once('/').unwrap();
+    let r = p
+        .migra_raw(&["apply", "-d", &format!("{base}/no_such_db_here"), "--json"])
+        .code(1);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("database `no_such_db_here` does not exist"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("migra_test:migra_test"),
+        "password shown: {}",
+        r.stdout
+    );
+}
