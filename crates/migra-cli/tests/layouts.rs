@@ -2,26 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
-use common::Project;
-use std::path::PathBuf;
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-/// `shared/corpus`, next to the repository (as on developer machines and in CI).
-fn corpus() -> PathBuf {
-    let p = repo_root().join("../shared/corpus");
-    assert!(
-        p.is_dir(),
-        "the shared corpus is missing at {} (it sits beside the repository)",
-        p.display()
-    );
-    p
-}
+use common::{Project, corpus, repo_root};
 
 fn versions(plan: &serde_json::Value) -> Vec<String> {
     plan["pending"]

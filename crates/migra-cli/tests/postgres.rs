@@ -134,3 +134,44 @@ fn connection_errors_say_what_failed_without_the_password() {
         r.stdout
     );
 }
+
+#[test]
+fn the_crates_io_history_applies_rolls_back_and_refuses_an_empty_down() {
+    let Some(p) = Project::on(Kind::Postgres) else {
+        return;
+    };
+    let dir = common::corpus().join("crates-io/migrations");
+    let dir = dir.to_str().unwrap();
+    let r = p.migra(&["apply", "--dir", dir, "--json"]).code(0).json();
+    assert_eq!(r["steps_completed"], 285);
+    assert_eq!(
+        p.query("SELECT count(*) FROM migra_history WHERE status = 'applied'"),
+        vec!["285"]
+    );
+    assert_eq!(
+        p.migra(&["rollback", "--dir", dir, "--steps", "10", "--json"])
+            .code(0)
+            .json()["steps_completed"],
+        10
+    );
+    assert_eq!(
+        p.migra(&["apply", "--dir", dir, "--json"]).code(0).json()["steps_completed"],
+        10
+    );
+    // Nine real downs are empty: a full walk back is refused before anything runs.
+    let j = p
+        .migra(&["rollback", "--dir", dir, "--to", "0", "--json"])
+        .code(3)
+        .json();
+    assert!(
+        j["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("drop_email_from_user"),
+        "{j}"
+    );
+    assert_eq!(
+        p.query("SELECT count(*) FROM migra_history WHERE status = 'applied'"),
+        vec!["285"]
+    );
+}

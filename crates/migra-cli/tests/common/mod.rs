@@ -116,6 +116,25 @@ impl Project {
     }
 }
 
+/// The repository's root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// `shared/corpus`, next to the repository (as on developer machines and in CI).
+pub fn corpus() -> PathBuf {
+    let p = repo_root().join("../shared/corpus");
+    assert!(
+        p.is_dir(),
+        "the shared corpus is missing at {} (it sits beside the repository)",
+        p.display()
+    );
+    p
+}
+
 pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
