@@ -26,3 +26,22 @@ pg_start() {
       END IF; END \\\$\\\$\"" >/dev/null
   export MIGRA_TEST_PG_URL="postgres://migra_test:migra_test@127.0.0.1:$port/postgres"
 }
+
+mariadb_start() {
+  if [ ! -x /usr/sbin/mariadbd ]; then
+    echo "== installing MariaDB"
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q mariadb-server >/dev/null
+  fi
+  if ! mariadb-admin ping --silent >/dev/null 2>&1; then
+    echo "== starting MariaDB"
+    mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
+    start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql
+  fi
+  for _ in $(seq 1 60); do mariadb-admin ping --silent >/dev/null 2>&1 && break; sleep 0.5; done
+  mariadb-admin ping --silent >/dev/null 2>&1 || { echo "error: MariaDB did not come up" >&2; return 1; }
+  # root authenticates by unix socket on Debian; tests use their own user over TCP.
+  mariadb -uroot -e "CREATE USER IF NOT EXISTS 'migra_test'@'127.0.0.1' IDENTIFIED BY 'migra_test';
+                     GRANT ALL PRIVILEGES ON *.* TO 'migra_test'@'127.0.0.1' WITH GRANT OPTION;"
+  export MIGRA_TEST_MYSQL_URL="mysql://migra_test:migra_test@127.0.0.1:3306/mysql"
+}

@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | SQLite | `sqlite` (sqlx) | backend, history, lock row |
 //! | PostgreSQL | `postgres` (sqlx) | backend, history, advisory lock on a dedicated connection |
-//! | MySQL/MariaDB | — | dialect data only; backend not written yet |
+//! | MySQL/MariaDB | `mysql` (sqlx) | backend, history, committed lock row (holds on Galera) |
 //! | MongoDB | — | dialect data only; backend not written yet |
 
 pub mod mongodb;

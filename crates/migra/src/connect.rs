@@ -69,9 +69,14 @@ pub async fn connect(url: &str, opts: &ConnectOptions) -> Result<Box<dyn Backend
                 migra_dialects::postgres::PostgresBackend::connect(url, &o).await?,
             ))
         }
+        #[cfg(feature = "mysql")]
+        DialectId::Mysql => {
+            let o = migra_dialects::mysql::MysqlOptions { table: opts.table.clone(), ..Default::default() };
+            Ok(Box::new(migra_dialects::mysql::MysqlBackend::connect(url, &o).await?))
+        }
         other => Err(BackendError::Unsupported {
             dialect: other.name().into(),
-            what: "this build of migra has no backend for it yet (SQLite and PostgreSQL so far)"
+            what: "this build of migra has no backend for it yet (SQLite, PostgreSQL and MySQL/MariaDB so far)"
                 .into(),
         }),
     }

@@ -7,6 +7,18 @@ use sqlx::{AnyConnection, Connection, Row};
 pub enum Kind {
     Sqlite,
     Postgres,
+    Mysql,
+}
+
+impl Kind {
+    /// The environment variable with the admin URL of this kind's test server.
+    fn env(self) -> &'static str {
+        match self {
+            Kind::Sqlite => "",
+            Kind::Postgres => "MIGRA_TEST_PG_URL",
+            Kind::Mysql => "MIGRA_TEST_MYSQL_URL",
+        }
+    }
 }
 
 /// One test's database; a PostgreSQL database is dropped when this is.
@@ -31,17 +43,18 @@ impl TestDb {
                 url: format!("sqlite://{}", dir.join("app.db").display()),
                 admin: None,
             }),
-            Kind::Postgres => {
-                let admin = match std::env::var("MIGRA_TEST_PG_URL") {
+            Kind::Postgres | Kind::Mysql => {
+                let var = kind.env();
+                let admin = match std::env::var(var) {
                     Ok(u) => u,
                     Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
                         panic!(
-                            "MIGRA_TEST_PG_URL is not set: under CI the PostgreSQL tests must run (use ./scripts/test-all)"
+                            "{var} is not set: under CI the {kind:?} tests must run (use ./scripts/test-all)"
                         )
                     }
                     Err(_) => {
                         eprintln!(
-                            "skipping: no PostgreSQL (MIGRA_TEST_PG_URL unset; ./scripts/test-all starts one)"
+                            "skipping: no {kind:?} server ({var} unset; ./scripts/test-all starts one)"
                         );
                         return None;
                     }
@@ -54,7 +67,7 @@ impl TestDb {
                 block_on(async move {
                     let mut c = AnyConnection::connect(&a)
                         .await
-                        .expect("PostgreSQL reachable at MIGRA_TEST_PG_URL");
+                        .expect("test server reachable");
                     sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
                         .execute(&mut c)
                         .await
@@ -114,6 +127,7 @@ impl TestDb {
         self.query(match self.kind {
             Kind::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
             Kind::Postgres => "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+            Kind::Mysql => "SELECT CAST(table_name AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name",
         })
     }
 
@@ -121,7 +135,7 @@ impl TestDb {
     pub fn exists(&self) -> bool {
         match self.kind {
             Kind::Sqlite => std::path::Path::new(self.url.trim_start_matches("sqlite://")).exists(),
-            Kind::Postgres => true,
+            Kind::Postgres | Kind::Mysql => true,
         }
     }
 }
@@ -129,7 +143,11 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some((admin, name)) = self.admin.take() {
-            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            let sql = if self.kind == Kind::Postgres {
+                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            } else {
+                format!("DROP DATABASE IF EXISTS {name}")
+            };
             block_on(async move {
                 if let Ok(mut c) = AnyConnection::connect(&admin).await {
                     let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))

@@ -1,4 +1,15 @@
-//! MySQL and MariaDB. Only the dialect data exists today; the backend is not written yet.
+//! MySQL and MariaDB: the dialect (always), and the sqlx backend, history and lock row (feature
+//! `mysql`).
+
+#[cfg(feature = "mysql")]
+mod backend;
+#[cfg(feature = "mysql")]
+mod history;
+#[cfg(feature = "mysql")]
+mod lock;
+
+#[cfg(feature = "mysql")]
+pub use backend::{MysqlBackend, MysqlOptions};
 
 use migra_core::{Capabilities, Dialect, DialectId, LockKind, SplitOptions, dialect::quote_with};
 

@@ -1,0 +1,147 @@
+//! The MySQL/MariaDB backend: one connection. DDL commits implicitly, so the executor runs each
+//! migration statement by statement and history records progress after every one.
+
+use super::history::Tables;
+use crate::redact_url;
+use migra_core::{Backend, BackendError, Capabilities, Dialect, DialectId, RunnerId, async_trait};
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
+use sqlx::{AssertSqlSafe, ConnectOptions};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// How to open a MySQL or MariaDB database.
+#[derive(Debug, Clone)]
+pub struct MysqlOptions {
+    /// History table name; the log and lock tables are `<table>_log` and `<table>_lock`.
+    pub table: String,
+    /// Lease of the migration lock.
+    pub lease: Duration,
+}
+
+impl Default for MysqlOptions {
+    fn default() -> Self {
+        Self {
+            table: "migra_history".into(),
+            lease: migra_core::backend::DEFAULT_LEASE,
+        }
+    }
+}
+
+/// A MySQL or MariaDB database driven by the executor.
+pub struct MysqlBackend {
+    pub(super) conn: MySqlConnection,
+    target: String,
+    pub(super) tables: Tables,
+    pub(super) lease: Duration,
+    pub(super) last_refresh: Option<std::time::Instant>,
+}
+
+impl MysqlBackend {
+    /// Connects to `url` (`mysql://user:password@host:port/database`, `mariadb://` too).
+    ///
+    /// Errors: [`BackendError::InvalidUrl`]; [`BackendError::Connect`] saying what failed
+    /// (host unreachable, access denied, unknown database), never with the password.
+    pub async fn connect(url: &str, opts: &MysqlOptions) -> Result<Self, BackendError> {
+        let target = redact_url(url);
+        let tables = Tables::new(&opts.table).map_err(|reason| BackendError::InvalidUrl {
+            url: target.clone(),
+            reason,
+        })?;
+        let normalized = url
+            .strip_prefix("mariadb:")
+            .map_or_else(|| url.to_string(), |rest| format!("mysql:{rest}"));
+        let options = MySqlConnectOptions::from_str(&normalized)
+            .map_err(|e| BackendError::InvalidUrl {
+                url: target.clone(),
+                reason: e.to_string(),
+            })?
+            .disable_statement_logging();
+        let conn = options.connect().await.map_err(|e| {
+            let message = match &e {
+                sqlx::Error::Database(db) => match db.code().as_deref() {
+                    Some("28000") => format!("access denied for user `{}`", options.get_username()),
+                    Some("42000") if db.message().contains("Unknown database") => {
+                        format!(
+                            "database `{}` does not exist",
+                            options.get_database().unwrap_or("?")
+                        )
+                    }
+                    _ => db.message().to_string(),
+                },
+                sqlx::Error::Io(io) => format!(
+                    "cannot reach {}:{} ({io})",
+                    options.get_host(),
+                    options.get_port()
+                ),
+                other => other.to_string(),
+            };
+            BackendError::Connect {
+                target: target.clone(),
+                message,
+            }
+        })?;
+        Ok(Self {
+            conn,
+            target,
+            tables,
+            lease: opts.lease,
+            last_refresh: None,
+        })
+    }
+
+    pub(super) async fn raw(&mut self, sql: &str) -> Result<u64, BackendError> {
+        let r = sqlx::raw_sql(AssertSqlSafe(sql))
+            .execute(&mut self.conn)
+            .await
+            .map_err(map_err)?;
+        Ok(r.rows_affected())
+    }
+}
+
+/// Maps a sqlx error to a backend error, keeping the server's message and SQLSTATE.
+pub(super) fn map_err(e: sqlx::Error) -> BackendError {
+    match e {
+        sqlx::Error::Database(db) => BackendError::Statement {
+            message: db.message().to_string(),
+            code: db.code().map(|c| c.to_string()),
+        },
+        other => BackendError::Driver(Box::new(other)),
+    }
+}
+
+#[async_trait]
+impl Backend for MysqlBackend {
+    fn dialect(&self) -> DialectId {
+        DialectId::Mysql
+    }
+    fn capabilities(&self) -> Capabilities {
+        super::MysqlDialect.capabilities()
+    }
+    fn target(&self) -> String {
+        self.target.clone()
+    }
+    async fn lock(&mut self, runner: &RunnerId, wait: Duration) -> Result<(), BackendError> {
+        super::lock::acquire(self, runner, wait).await
+    }
+    async fn refresh_lock(&mut self, runner: &RunnerId) -> Result<(), BackendError> {
+        super::lock::refresh(self, runner).await
+    }
+    async fn unlock(&mut self, runner: &RunnerId) -> Result<(), BackendError> {
+        super::lock::release(self, runner).await
+    }
+    async fn begin(&mut self) -> Result<(), BackendError> {
+        self.raw("START TRANSACTION").await.map(drop)
+    }
+    async fn commit(&mut self) -> Result<(), BackendError> {
+        self.raw("COMMIT").await.map(drop)
+    }
+    async fn rollback(&mut self) -> Result<(), BackendError> {
+        self.raw("ROLLBACK").await.map(drop)
+    }
+    async fn execute(&mut self, sql: &str) -> Result<u64, BackendError> {
+        self.raw(sql).await
+    }
+    async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
+        self.raw(sql).await
+    }
+}

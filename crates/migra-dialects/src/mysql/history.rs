@@ -1,0 +1,271 @@
+//! The history state table and append-only log in MySQL/MariaDB.
+//!
+//! Writes here are not inside the migration's transaction (MySQL DDL commits implicitly); the
+//! executor records progress after every statement instead, under the lock.
+
+use super::backend::{MysqlBackend, map_err};
+use migra_core::{
+    BackendError, HistoryStore, LogAction, LogEntry, Revision, RevisionStatus, async_trait,
+};
+use sqlx::mysql::MySqlRow;
+use sqlx::{AssertSqlSafe, Row};
+
+/// SQL for the history, log and lock tables, built once from the (validated, quoted) name.
+pub(super) struct Tables {
+    pub name: String,
+    create: String,
+    select: String,
+    status_of: String,
+    upsert: String,
+    insert_log: String,
+    select_log: String,
+    pub create_lock: String,
+    pub lock_insert: String,
+    pub lock_select: String,
+    pub lock_takeover: String,
+    pub lock_refresh: String,
+    pub lock_delete: String,
+}
+
+const COLUMNS: &str = "sort_key, version, name, checksum, checksum_algorithm, status, applied_statements, \
+                       total_statements, started_at, finished_at, duration_ms, error, failing_statement, applied_by";
+
+impl Tables {
+    /// Builds the SQL for table `name`. Errors when the name is not a plain identifier.
+    pub fn new(name: &str) -> Result<Self, String> {
+        let ok = !name.is_empty()
+            && name.len() <= 59
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit());
+        if !ok {
+            return Err(format!(
+                "history table name `{name}` must be lower-case letters, digits and _ (at most 59, not starting with a digit)"
+            ));
+        }
+        let q = |s: &str| migra_core::dialect::quote_with(s, '`');
+        let (h, log, lock) = (
+            q(name),
+            q(&format!("{name}_log")),
+            q(&format!("{name}_lock")),
+        );
+        let update_all = COLUMNS
+            .split(", ")
+            .filter(|c| *c != "sort_key")
+            .map(|c| format!("{c} = VALUES({c})"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Ok(Self {
+            name: name.to_string(),
+            create: format!(
+                "CREATE TABLE IF NOT EXISTS {h} (\
+                   sort_key VARCHAR(191) NOT NULL PRIMARY KEY, version VARCHAR(191) NOT NULL, name TEXT NOT NULL, \
+                   checksum VARCHAR(128) NOT NULL, checksum_algorithm VARCHAR(64) NOT NULL, status VARCHAR(32) NOT NULL, \
+                   applied_statements BIGINT NOT NULL, total_statements BIGINT NOT NULL, \
+                   started_at VARCHAR(40) NOT NULL, finished_at VARCHAR(40), duration_ms BIGINT NOT NULL, \
+                   error TEXT, failing_statement MEDIUMTEXT, applied_by TEXT NOT NULL) DEFAULT CHARSET = utf8mb4;\n\
+                 CREATE TABLE IF NOT EXISTS {log} (\
+                   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, version VARCHAR(191) NOT NULL, name TEXT NOT NULL, \
+                   action VARCHAR(32) NOT NULL, checksum VARCHAR(128) NOT NULL, at VARCHAR(40) NOT NULL, \
+                   duration_ms BIGINT NOT NULL, `by` TEXT NOT NULL, error TEXT, failing_statement MEDIUMTEXT) \
+                   DEFAULT CHARSET = utf8mb4;"
+            ),
+            select: format!("SELECT {COLUMNS} FROM {h} ORDER BY sort_key"),
+            status_of: format!("SELECT status FROM {h} WHERE sort_key = ?"),
+            upsert: format!(
+                "INSERT INTO {h} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE {update_all}"
+            ),
+            insert_log: format!(
+                "INSERT INTO {log} (version, name, action, checksum, at, duration_ms, `by`, error, failing_statement) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ),
+            select_log: format!(
+                "SELECT version, name, action, checksum, at, duration_ms, `by`, error, failing_statement FROM {log} ORDER BY id"
+            ),
+            create_lock: format!(
+                "CREATE TABLE IF NOT EXISTS {lock} (id INT NOT NULL PRIMARY KEY, owner VARCHAR(191) NOT NULL, \
+                   holder TEXT NOT NULL, host VARCHAR(191) NOT NULL, pid BIGINT NOT NULL, acquired_at VARCHAR(40) NOT NULL, \
+                   expires_at_ms BIGINT NOT NULL) DEFAULT CHARSET = utf8mb4"
+            ),
+            lock_insert: format!(
+                "INSERT INTO {lock} (id, owner, holder, host, pid, acquired_at, expires_at_ms) VALUES (1, ?, ?, ?, ?, ?, ?)"
+            ),
+            lock_select: format!(
+                "SELECT owner, holder, host, pid, acquired_at, expires_at_ms FROM {lock} WHERE id = 1"
+            ),
+            lock_takeover: format!(
+                "UPDATE {lock} SET owner = ?, holder = ?, host = ?, pid = ?, acquired_at = ?, expires_at_ms = ? \
+                 WHERE id = 1 AND owner = ?"
+            ),
+            lock_refresh: format!("UPDATE {lock} SET expires_at_ms = ? WHERE id = 1 AND owner = ?"),
+            lock_delete: format!("DELETE FROM {lock} WHERE id = 1 AND owner = ?"),
+        })
+    }
+}
+
+/// SQLSTATE 42S02: no such table.
+fn is_missing_table(e: &BackendError) -> bool {
+    matches!(e, BackendError::Statement { code: Some(c), .. } if c == "42S02")
+}
+
+fn history_err(table: &str, e: impl std::fmt::Display) -> BackendError {
+    BackendError::History {
+        table: table.to_string(),
+        message: e.to_string(),
+    }
+}
+
+fn revision(r: &MySqlRow) -> Result<Revision, sqlx::Error> {
+    let status: String = r.try_get(5)?;
+    Ok(Revision {
+        sort_key: r.try_get(0)?,
+        version: r.try_get(1)?,
+        name: r.try_get(2)?,
+        checksum: r.try_get(3)?,
+        checksum_algorithm: r.try_get(4)?,
+        status: RevisionStatus::parse(&status)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown status `{status}`").into()))?,
+        applied_statements: r.try_get::<i64, _>(6)? as u32,
+        total_statements: r.try_get::<i64, _>(7)? as u32,
+        started_at: r.try_get(8)?,
+        finished_at: r.try_get(9)?,
+        duration_ms: r.try_get::<i64, _>(10)? as u64,
+        error: r.try_get(11)?,
+        failing_statement: r.try_get(12)?,
+        applied_by: r.try_get(13)?,
+    })
+}
+
+fn log_entry(r: &MySqlRow) -> Result<LogEntry, sqlx::Error> {
+    let action: String = r.try_get(2)?;
+    Ok(LogEntry {
+        version: r.try_get(0)?,
+        name: r.try_get(1)?,
+        action: match action.as_str() {
+            "apply" => LogAction::Apply,
+            "rollback" => LogAction::Rollback,
+            "failure" => LogAction::Failure,
+            "repair" => LogAction::Repair,
+            other => {
+                return Err(sqlx::Error::Decode(
+                    format!("unknown action `{other}`").into(),
+                ));
+            }
+        },
+        checksum: r.try_get(3)?,
+        at: r.try_get(4)?,
+        duration_ms: r.try_get::<i64, _>(5)? as u64,
+        by: r.try_get(6)?,
+        error: r.try_get(7)?,
+        failing_statement: r.try_get(8)?,
+    })
+}
+
+#[async_trait]
+impl HistoryStore for MysqlBackend {
+    async fn ensure_history(&mut self) -> Result<(), BackendError> {
+        let sql = self.tables.create.clone();
+        self.raw(&sql).await?;
+        let check = format!("{} LIMIT 0", self.tables.select);
+        sqlx::query(AssertSqlSafe(check))
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(|e| history_err(&self.tables.name, e))?;
+        Ok(())
+    }
+
+    async fn read_history(&mut self) -> Result<Vec<Revision>, BackendError> {
+        let sql = self.tables.select.clone();
+        let rows = match sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(map_err)
+        {
+            Ok(rows) => rows,
+            Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
+            Err(e) => return Err(history_err(&self.tables.name, e)),
+        };
+        rows.iter()
+            .map(revision)
+            .collect::<Result<_, _>>()
+            .map_err(|e| history_err(&self.tables.name, e))
+    }
+
+    async fn write_revision(
+        &mut self,
+        rev: &Revision,
+        expect_not_applied: bool,
+    ) -> Result<(), BackendError> {
+        if expect_not_applied {
+            // Under the lock, a read then a write is a compare-and-set.
+            let status: Option<String> =
+                sqlx::query_scalar(AssertSqlSafe(self.tables.status_of.clone()))
+                    .bind(&rev.sort_key)
+                    .fetch_optional(&mut self.conn)
+                    .await
+                    .map_err(map_err)?;
+            if status.as_deref() == Some("applied") {
+                return Err(BackendError::LockLost {
+                    message: format!(
+                        "version {} was applied by another runner meanwhile",
+                        rev.version
+                    ),
+                });
+            }
+        }
+        sqlx::query(AssertSqlSafe(self.tables.upsert.clone()))
+            .bind(&rev.sort_key)
+            .bind(&rev.version)
+            .bind(&rev.name)
+            .bind(&rev.checksum)
+            .bind(&rev.checksum_algorithm)
+            .bind(rev.status.as_str())
+            .bind(i64::from(rev.applied_statements))
+            .bind(i64::from(rev.total_statements))
+            .bind(&rev.started_at)
+            .bind(&rev.finished_at)
+            .bind(rev.duration_ms as i64)
+            .bind(&rev.error)
+            .bind(&rev.failing_statement)
+            .bind(&rev.applied_by)
+            .execute(&mut self.conn)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn append_log(&mut self, e: &LogEntry) -> Result<(), BackendError> {
+        sqlx::query(AssertSqlSafe(self.tables.insert_log.clone()))
+            .bind(&e.version)
+            .bind(&e.name)
+            .bind(e.action.as_str())
+            .bind(&e.checksum)
+            .bind(&e.at)
+            .bind(e.duration_ms as i64)
+            .bind(&e.by)
+            .bind(&e.error)
+            .bind(&e.failing_statement)
+            .execute(&mut self.conn)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn read_log(&mut self) -> Result<Vec<LogEntry>, BackendError> {
+        let sql = self.tables.select_log.clone();
+        let rows = match sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(map_err)
+        {
+            Ok(rows) => rows,
+            Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
+            Err(e) => return Err(history_err(&self.tables.name, e)),
+        };
+        rows.iter()
+            .map(log_entry)
+            .collect::<Result<_, _>>()
+            .map_err(|e| history_err(&self.tables.name, e))
+    }
+}
