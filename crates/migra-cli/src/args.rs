@@ -90,4 +90,30 @@ pub enum Command {
     },
     /// Summarize the database's migration state (reads only).
     Status,
+    /// Record by hand that a half-applied migration is now applied or rolled back (after you made
+    /// the database match); logged as a repair.
+    #[command(group(clap::ArgGroup::new("mark").required(true).args(["mark_applied", "mark_rolled_back"])))]
+    Repair {
+        /// The version to record.
+        #[arg(value_name = "VERSION")]
+        migration: String,
+        /// Every statement of its up part is now in effect.
+        #[arg(long)]
+        mark_applied: bool,
+        /// None of it is in effect (the version is pending again).
+        #[arg(long)]
+        mark_rolled_back: bool,
+        /// Why, for the audit log.
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

@@ -102,18 +102,21 @@ fn a_failure_leaves_nothing_of_the_failed_migration(p: &Project) {
         vec!["apply", "failure"]
     );
     if p.db.kind == Kind::Mysql {
-        // DDL commits implicitly: the first two statements stay, history says exactly that,
-        // and the next run refuses until the half-applied migration is dealt with.
+        // DDL commits implicitly: the first two statements stay and history says exactly that.
         assert_eq!(user_tables(p), vec!["a", "b"]);
         assert_eq!(p.query("SELECT concat(status, ' ', applied_statements, '/', total_statements) FROM migra_history ORDER BY sort_key"), vec!["applied 1/1", "failed 2/3"]);
-        let again = p.migra(&["apply"]).code(3);
-        assert!(
-            again
-                .stderr
-                .contains("is half applied: 2 of 3 statements ran"),
-            "{}",
-            again.stderr
+        // Fixed file: the run resumes at the failed statement, after checking that the two
+        // that ran are unchanged.
+        p.native(
+            "20260101_000002",
+            "b",
+            "CREATE TABLE b (x INTEGER);\nINSERT INTO b VALUES (1);\nINSERT INTO b VALUES (2);",
+            None,
         );
+        let r = p.migra(&["apply", "--json"]).code(0).json();
+        assert_eq!(r["migrations"][0]["resumed_at_statement"], 3, "{r}");
+        assert_eq!(p.query("SELECT count(*) FROM b"), vec!["2"]);
+        assert_eq!(user_tables(p), vec!["a", "b", "c"]);
         return;
     }
     assert_eq!(user_tables(p), vec!["a"]);
@@ -168,18 +171,97 @@ fn dry_run_changes_nothing(p: &Project) {
     assert_eq!(p.query("SELECT count(*) FROM migra_history_log"), before);
 }
 
-fn half_applied_outside_a_transaction_is_refused(p: &Project) {
-    p.native("20260101_000001", "a", "-- migra:no-transaction\nCREATE TABLE a (x INTEGER);\nCREATE TABLE a (y INTEGER);\nCREATE TABLE z (x INTEGER);", None);
-    p.migra(&["apply"]).code(1);
-    assert_eq!(p.query("SELECT concat(status, ' ', applied_statements, '/', total_statements) FROM migra_history"), vec!["failed 1/3"]);
-    let again = p.migra(&["apply"]).code(3);
-    assert!(
-        again
-            .stderr
-            .contains("is half applied: 1 of 3 statements ran"),
-        "{}",
-        again.stderr
+fn a_half_applied_migration_resumes_after_a_fix_or_is_repaired(p: &Project) {
+    let file = |first: &str, second: &str| {
+        format!("-- migra:no-transaction\n{first}\n{second}\nCREATE TABLE z (x INTEGER);")
+    };
+    p.native(
+        "20260101_000001",
+        "a",
+        &file("CREATE TABLE a (x INTEGER);", "CREATE TABLE a (y INTEGER);"),
+        None,
     );
+    p.migra(&["apply"]).code(1);
+    let progress =
+        "SELECT concat(status, ' ', applied_statements, '/', total_statements) FROM migra_history";
+    assert_eq!(p.query(progress), vec!["failed 1/3"]);
+    // Rollback does not start from a half state.
+    let rb = p.migra(&["rollback"]).code(3);
+    assert!(
+        rb.stderr.contains("is half applied: 1 of 3 statements ran")
+            && rb.stderr.contains("roll it forward first"),
+        "{}",
+        rb.stderr
+    );
+    // A statement that already ran was edited: refused, with the way out.
+    p.native(
+        "20260101_000001",
+        "a",
+        &file("CREATE TABLE a (x BIGINT);", "CREATE TABLE b (y INTEGER);"),
+        None,
+    );
+    let e = p.migra(&["apply"]).code(3);
+    assert!(
+        e.stderr.contains(
+            "cannot be resumed because its first 1 statement(s), which already ran, were changed"
+        ),
+        "{}",
+        e.stderr
+    );
+    assert!(
+        e.stderr
+            .contains("migra repair 20260101_000001 --mark-applied"),
+        "{}",
+        e.stderr
+    );
+    // Only the failed statement fixed: resumes there.
+    p.native(
+        "20260101_000001",
+        "a",
+        &file("CREATE TABLE a (x INTEGER);", "CREATE TABLE b (y INTEGER);"),
+        None,
+    );
+    let r = p.migra(&["apply", "--json"]).code(0).json();
+    assert_eq!(r["migrations"][0]["resumed_at_statement"], 2, "{r}");
+    assert_eq!(user_tables(p), vec!["a", "b", "z"]);
+    assert_eq!(p.query(progress), vec!["applied 3/3"]);
+
+    // A second one, finished by hand and recorded with `repair`.
+    p.native(
+        "20260101_000002",
+        "c",
+        "-- migra:no-transaction\nCREATE TABLE c (x INTEGER);\nINSERT INTO nope VALUES (1);",
+        None,
+    );
+    p.migra(&["apply"]).code(1);
+    let j = p
+        .migra(&[
+            "repair",
+            "20260101_000002",
+            "--mark-applied",
+            "--reason",
+            "ran the rest by hand",
+            "--json",
+        ])
+        .code(0)
+        .json();
+    assert_eq!(j["status"], "applied");
+    assert_eq!(
+        p.migra(&["apply", "--json"]).code(0).json()["steps_completed"],
+        0
+    );
+    assert_eq!(
+        p.query("SELECT error FROM migra_history_log WHERE action = 'repair'"),
+        vec!["marked applied by hand: ran the rest by hand"]
+    );
+    p.migra(&["repair", "20260101_000002", "--mark-rolled-back"])
+        .code(0);
+    assert_eq!(
+        p.query("SELECT status FROM migra_history WHERE version = '20260101_000002'"),
+        vec!["rolled_back"]
+    );
+    let usage = p.migra(&["repair", "20260101_000002"]).code(2);
+    assert!(usage.stderr.contains("--mark-applied"), "{}", usage.stderr);
 }
 
 fn concurrent_runners_apply_each_migration_once(p: &Project) {
@@ -260,8 +342,8 @@ macro_rules! suite {
                 on(super::dry_run_changes_nothing)
             }
             #[test]
-            fn half_applied_outside_a_transaction_is_refused() {
-                on(super::half_applied_outside_a_transaction_is_refused)
+            fn a_half_applied_migration_resumes_after_a_fix_or_is_repaired() {
+                on(super::a_half_applied_migration_resumes_after_a_fix_or_is_repaired)
             }
             #[test]
             fn concurrent_runners_apply_each_migration_once() {

@@ -130,6 +130,19 @@ impl Migration {
         self.down.is_some()
     }
 
+    /// Checksum of the first `applied` statements of the up part, recorded as a non-transactional
+    /// migration progresses, so a resumed run can check they are unchanged.
+    pub fn progress_checksum(&self, applied: usize) -> String {
+        let parts: Vec<&str> = self
+            .up
+            .statements
+            .iter()
+            .take(applied)
+            .map(|s| s.sql.as_str())
+            .collect();
+        Checksum::of_parts(&parts).hex
+    }
+
     /// Computes the checksum for the given parts and options.
     pub fn compute_checksum(
         up: &str,

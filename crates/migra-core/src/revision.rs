@@ -73,6 +73,9 @@ pub struct Revision {
     pub failing_statement: Option<String>,
     /// Who ran it (`user@host pid N`).
     pub applied_by: String,
+    /// Checksum of the statements in effect (the first `applied_statements`), so a resumed run
+    /// can tell they did not change. `None` when nothing or everything ran.
+    pub progress_checksum: Option<String>,
 }
 
 /// What a log entry records.
@@ -119,7 +122,7 @@ pub struct LogEntry {
     pub duration_ms: u64,
     /// Who did it.
     pub by: String,
-    /// Error, for failures.
+    /// Error, for failures; the reason given, for repairs.
     pub error: Option<String>,
     /// Statement that failed, for failures.
     pub failing_statement: Option<String>,

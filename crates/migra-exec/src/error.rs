@@ -30,10 +30,9 @@ pub enum ExecError {
         /// Why.
         reason: String,
     },
-    /// A migration stopped part-way outside a transaction; it must be repaired first.
+    /// A migration stopped part-way outside a transaction and cannot be continued automatically.
     #[error(
-        "migration {version} ({name}) is half applied: {applied} of {total} statements ran before it {how}; \
-             fix the database by hand (or finish the remaining statements) before running migrations again"
+        "migration {version} ({name}) is half applied: {applied} of {total} statements ran before it {how}; {why}"
     )]
     HalfApplied {
         /// Version.
@@ -46,6 +45,8 @@ pub enum ExecError {
         total: u32,
         /// `failed` or `was interrupted`.
         how: String,
+        /// Why it cannot go on by itself, and what to do.
+        why: String,
     },
     /// `--to` names a version that is not in the directory (or not applied, for rollback).
     #[error("unknown version {version}: {reason}")]

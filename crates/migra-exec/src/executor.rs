@@ -42,9 +42,9 @@ pub enum RollbackTarget {
 
 /// Drives migrations in one directory against one database.
 pub struct Executor<'a> {
-    backend: &'a mut dyn Backend,
-    migrations: &'a [Migration],
-    runner: RunnerId,
+    pub(crate) backend: &'a mut dyn Backend,
+    pub(crate) migrations: &'a [Migration],
+    pub(crate) runner: RunnerId,
 }
 
 impl<'a> Executor<'a> {
@@ -162,7 +162,7 @@ impl<'a> Executor<'a> {
         if !plan.drift.is_empty() && !opts.allow_drift {
             return Err(ExecError::Drift { drift: plan.drift });
         }
-        refuse_half_applied(self.migrations, &history)?;
+        let resume = crate::resume::resume_points(self.migrations, &history)?;
         let applied: std::collections::BTreeSet<&str> = history
             .iter()
             .filter(|r| r.status == RevisionStatus::Applied)
@@ -174,7 +174,7 @@ impl<'a> Executor<'a> {
             .filter(|m| !applied.contains(m.version.sort_key()))
             .filter(|m| target_key.is_none_or(|k| m.version.sort_key() <= k))
             .collect();
-        self.run_all(&todo, Direction::Up, opts).await
+        self.run_all(&todo, Direction::Up, &resume, opts).await
     }
 
     /// Rolls back applied migrations, newest first, with their down parts.
@@ -210,7 +210,8 @@ impl<'a> Executor<'a> {
         opts: &mut RunOptions<'_>,
     ) -> Result<ExecutionResult, ExecError> {
         let history = self.backend.read_history().await?;
-        refuse_half_applied(self.migrations, &history)?;
+        crate::resume::refuse_half_applied(self.migrations, &history)?;
+        let resume = std::collections::BTreeMap::new();
         let mut applied: Vec<&Revision> = history
             .iter()
             .filter(|r| r.status == RevisionStatus::Applied)
@@ -263,13 +264,14 @@ impl<'a> Executor<'a> {
             }
             todo.push(m);
         }
-        self.run_all(&todo, Direction::Down, opts).await
+        self.run_all(&todo, Direction::Down, &resume, opts).await
     }
 
     async fn run_all(
         &mut self,
         todo: &[&Migration],
         direction: Direction,
+        resume: &std::collections::BTreeMap<String, usize>,
         opts: &mut RunOptions<'_>,
     ) -> Result<ExecutionResult, ExecError> {
         let mut result = ExecutionResult::new(direction, opts.dry_run);
@@ -286,6 +288,7 @@ impl<'a> Executor<'a> {
                     duration_ms: 0,
                     rows_affected: 0,
                     transaction: m.transaction,
+                    resumed_at_statement: None,
                     statements: script
                         .map(|s| s.units().into_iter().map(|u| u.sql).collect())
                         .unwrap_or_default(),
@@ -300,7 +303,17 @@ impl<'a> Executor<'a> {
                     direction,
                 });
             }
-            if let Err(e) = step::run(self.backend, &self.runner, m, direction, &mut result).await {
+            let start_at = resume.get(m.version.sort_key()).copied().unwrap_or(0);
+            if let Err(e) = step::run(
+                self.backend,
+                &self.runner,
+                m,
+                direction,
+                start_at,
+                &mut result,
+            )
+            .await
+            {
                 if let Some(cb) = opts.on_event.as_mut() {
                     cb(&Event::Failed { version: &version });
                 }
@@ -326,29 +339,4 @@ impl<'a> Executor<'a> {
                 reason: "no migration in the directory has this version".into(),
             })
     }
-}
-
-fn refuse_half_applied(migrations: &[Migration], history: &[Revision]) -> Result<(), ExecError> {
-    for r in history {
-        let half = r.status == RevisionStatus::Partial
-            || (r.status == RevisionStatus::Failed && r.applied_statements > 0);
-        if half {
-            let name = migrations
-                .iter()
-                .find(|m| m.version.sort_key() == r.sort_key)
-                .map_or(r.name.clone(), |m| m.name.clone());
-            return Err(ExecError::HalfApplied {
-                version: r.version.clone(),
-                name,
-                applied: r.applied_statements,
-                total: r.total_statements,
-                how: if r.status == RevisionStatus::Failed {
-                    "failed".into()
-                } else {
-                    "was interrupted or failed".into()
-                },
-            });
-        }
-    }
-    Ok(())
 }

@@ -9,7 +9,9 @@
 mod error;
 mod executor;
 mod fsource;
+mod repair;
 mod result;
+mod resume;
 mod runner;
 mod status;
 mod step;
@@ -17,6 +19,7 @@ mod step;
 pub use error::ExecError;
 pub use executor::{Executor, RollbackTarget, RunOptions};
 pub use fsource::read_dir;
+pub use repair::RepairMark;
 pub use result::{Direction, Event, ExecutionResult, StepError, StepRecord};
 pub use runner::{current_runner, now_rfc3339};
 pub use status::{AppliedItem, Drift, PendingItem, PlanReport, StatusReport, compare};

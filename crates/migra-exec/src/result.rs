@@ -70,6 +70,9 @@ pub struct StepRecord {
     pub rows_affected: u64,
     /// Ran in one transaction.
     pub transaction: bool,
+    /// For a resumed migration: the (1-based) statement it resumed at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resumed_at_statement: Option<usize>,
     /// The statements, in order (only in a dry run).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub statements: Vec<String>,

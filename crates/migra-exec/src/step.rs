@@ -16,6 +16,7 @@ pub(crate) async fn run(
     runner: &RunnerId,
     m: &Migration,
     direction: Direction,
+    start_at: usize,
     result: &mut ExecutionResult,
 ) -> Result<(), ExecError> {
     let script = match direction {
@@ -34,8 +35,9 @@ pub(crate) async fn run(
         started_at: now_rfc3339(),
         t0: Instant::now(),
         rows: 0,
+        start_at,
     };
-    let outcome = if m.transaction && backend.capabilities().transactional_ddl {
+    let outcome = if start_at == 0 && m.transaction && backend.capabilities().transactional_ddl {
         ctx.in_transaction(backend).await
     } else {
         ctx.statement_by_statement(backend).await
@@ -50,6 +52,7 @@ pub(crate) async fn run(
                 duration_ms: ctx.elapsed_ms(),
                 rows_affected: ctx.rows,
                 transaction: m.transaction,
+                resumed_at_statement: (start_at > 0).then_some(start_at + 1),
                 statements: Vec::new(),
             });
             Ok(())
@@ -99,6 +102,8 @@ struct Ctx<'a> {
     started_at: String,
     t0: Instant,
     rows: u64,
+    /// First unit to run: statements before it are already in effect (a resumed run).
+    start_at: usize,
 }
 
 impl Ctx<'_> {
@@ -127,6 +132,8 @@ impl Ctx<'_> {
             error: error.map(|(e, _)| e.to_string()),
             failing_statement: error.map(|(_, s)| s.to_string()),
             applied_by: self.runner.display.clone(),
+            progress_checksum: (applied > 0 && (applied as usize) < self.m.up.statements.len())
+                .then(|| self.m.progress_checksum(applied as usize)),
         }
     }
 
@@ -224,11 +231,12 @@ impl Ctx<'_> {
         let units = self.script.units();
         let whole = self.script.mode == migra_core::ScriptMode::Whole;
         if self.direction == Direction::Up {
+            let resumed = self.start_at as u32;
             backend
-                .write_revision(&self.revision(RevisionStatus::Partial, 0, None), true)
+                .write_revision(&self.revision(RevisionStatus::Partial, resumed, None), true)
                 .await?;
         }
-        for (index, unit) in units.iter().enumerate() {
+        for (index, unit) in units.iter().enumerate().skip(self.start_at) {
             backend.refresh_lock(self.runner).await?;
             let run = if whole {
                 backend.execute_script(&unit.sql).await

@@ -3,6 +3,7 @@
 mod apply;
 mod new;
 mod plan;
+mod repair;
 
 use crate::args::{Cli, Command};
 use crate::config::{Settings, resolve};
@@ -18,6 +19,19 @@ pub async fn run(cli: Cli, out: Out) -> Result<(), Failure> {
         Command::New { name } => new::run(&settings, &name.join(" "), out),
         Command::Plan => plan::plan(&settings, out).await,
         Command::Status => plan::status(&settings, out).await,
+        Command::Repair {
+            migration,
+            mark_applied,
+            reason,
+            ..
+        } => {
+            let mark = if mark_applied {
+                migra::exec::RepairMark::Applied
+            } else {
+                migra::exec::RepairMark::RolledBack
+            };
+            repair::run(&settings, out, &migration, mark, reason.as_deref()).await
+        }
         Command::Apply {
             dry_run,
             to,

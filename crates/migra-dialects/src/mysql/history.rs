@@ -28,7 +28,7 @@ pub(super) struct Tables {
 }
 
 const COLUMNS: &str = "sort_key, version, name, checksum, checksum_algorithm, status, applied_statements, \
-                       total_statements, started_at, finished_at, duration_ms, error, failing_statement, applied_by";
+                       total_statements, started_at, finished_at, duration_ms, error, failing_statement, applied_by, progress_checksum";
 
 impl Tables {
     /// Builds the SQL for table `name`. Errors when the name is not a plain identifier.
@@ -64,7 +64,7 @@ impl Tables {
                    checksum VARCHAR(128) NOT NULL, checksum_algorithm VARCHAR(64) NOT NULL, status VARCHAR(32) NOT NULL, \
                    applied_statements BIGINT NOT NULL, total_statements BIGINT NOT NULL, \
                    started_at VARCHAR(40) NOT NULL, finished_at VARCHAR(40), duration_ms BIGINT NOT NULL, \
-                   error TEXT, failing_statement MEDIUMTEXT, applied_by TEXT NOT NULL) DEFAULT CHARSET = utf8mb4;\n\
+                   error TEXT, failing_statement MEDIUMTEXT, applied_by TEXT NOT NULL, progress_checksum TEXT) DEFAULT CHARSET = utf8mb4;\n\
                  CREATE TABLE IF NOT EXISTS {log} (\
                    id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, version VARCHAR(191) NOT NULL, name TEXT NOT NULL, \
                    action VARCHAR(32) NOT NULL, checksum VARCHAR(128) NOT NULL, at VARCHAR(40) NOT NULL, \
@@ -74,7 +74,7 @@ impl Tables {
             select: format!("SELECT {COLUMNS} FROM {h} ORDER BY sort_key"),
             status_of: format!("SELECT status FROM {h} WHERE sort_key = ?"),
             upsert: format!(
-                "INSERT INTO {h} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE {update_all}"
+                "INSERT INTO {h} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE {update_all}"
             ),
             insert_log: format!(
                 "INSERT INTO {log} (version, name, action, checksum, at, duration_ms, `by`, error, failing_statement) \
@@ -134,6 +134,7 @@ fn revision(r: &MySqlRow) -> Result<Revision, sqlx::Error> {
         error: r.try_get(11)?,
         failing_statement: r.try_get(12)?,
         applied_by: r.try_get(13)?,
+        progress_checksum: r.try_get(14)?,
     })
 }
 
@@ -229,6 +230,7 @@ impl HistoryStore for MysqlBackend {
             .bind(&rev.error)
             .bind(&rev.failing_statement)
             .bind(&rev.applied_by)
+            .bind(&rev.progress_checksum)
             .execute(&mut self.conn)
             .await
             .map_err(map_err)?;

@@ -19,7 +19,7 @@ pub(super) struct Tables {
 }
 
 const COLUMNS: &str = "sort_key, version, name, checksum, checksum_algorithm, status, applied_statements, \
-                       total_statements, started_at, finished_at, duration_ms, error, failing_statement, applied_by";
+                       total_statements, started_at, finished_at, duration_ms, error, failing_statement, applied_by, progress_checksum";
 
 impl Tables {
     /// Builds the SQL for table `name`. Errors when the name is not a plain identifier.
@@ -44,7 +44,7 @@ impl Tables {
             .collect::<Vec<_>>()
             .join(", ");
         let insert = format!(
-            "INSERT INTO {h} ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+            "INSERT INTO {h} ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
              ON CONFLICT (sort_key) DO UPDATE SET {update_all}"
         );
         Ok(Self {
@@ -55,7 +55,7 @@ impl Tables {
                    checksum TEXT NOT NULL, checksum_algorithm TEXT NOT NULL, status TEXT NOT NULL, \
                    applied_statements BIGINT NOT NULL, total_statements BIGINT NOT NULL, \
                    started_at TEXT NOT NULL, finished_at TEXT, duration_ms BIGINT NOT NULL, \
-                   error TEXT, failing_statement TEXT, applied_by TEXT NOT NULL);\n\
+                   error TEXT, failing_statement TEXT, applied_by TEXT NOT NULL, progress_checksum TEXT);\n\
                  CREATE TABLE IF NOT EXISTS {log} (\
                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, version TEXT NOT NULL, name TEXT NOT NULL, \
                    action TEXT NOT NULL, checksum TEXT NOT NULL, at TEXT NOT NULL, duration_ms BIGINT NOT NULL, \
@@ -105,6 +105,7 @@ fn revision(r: &PgRow) -> Result<Revision, sqlx::Error> {
         error: r.try_get(11)?,
         failing_statement: r.try_get(12)?,
         applied_by: r.try_get(13)?,
+        progress_checksum: r.try_get(14)?,
     })
 }
 
@@ -189,6 +190,7 @@ impl HistoryStore for PostgresBackend {
             .bind(&rev.error)
             .bind(&rev.failing_statement)
             .bind(&rev.applied_by)
+            .bind(&rev.progress_checksum)
             .execute(&mut self.conn)
             .await
             .map_err(map_err)?;

@@ -36,7 +36,7 @@ pub(super) struct Tables {
 }
 
 const COLUMNS: &str = "sort_key, version, name, checksum, checksum_algorithm, status, applied_statements, \
-                       total_statements, started_at, finished_at, duration_ms, error, failing_statement, applied_by";
+                       total_statements, started_at, finished_at, duration_ms, error, failing_statement, applied_by, progress_checksum";
 
 impl Tables {
     /// Builds the SQL for table `name`. Errors when the name is not a plain identifier.
@@ -63,7 +63,7 @@ impl Tables {
             .collect::<Vec<_>>()
             .join(", ");
         let insert = format!(
-            "INSERT INTO {h} ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (sort_key) DO UPDATE SET {update_all}"
+            "INSERT INTO {h} ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT (sort_key) DO UPDATE SET {update_all}"
         );
         Ok(Self {
             name: name.to_string(),
@@ -73,7 +73,7 @@ impl Tables {
                    checksum TEXT NOT NULL, checksum_algorithm TEXT NOT NULL, status TEXT NOT NULL, \
                    applied_statements INTEGER NOT NULL, total_statements INTEGER NOT NULL, \
                    started_at TEXT NOT NULL, finished_at TEXT, duration_ms INTEGER NOT NULL, \
-                   error TEXT, failing_statement TEXT, applied_by TEXT NOT NULL) WITHOUT ROWID;\n\
+                   error TEXT, failing_statement TEXT, applied_by TEXT NOT NULL, progress_checksum TEXT) WITHOUT ROWID;\n\
                  CREATE TABLE IF NOT EXISTS {log} (\
                    id INTEGER PRIMARY KEY, version TEXT NOT NULL, name TEXT NOT NULL, \
                    action TEXT NOT NULL, checksum TEXT NOT NULL, at TEXT NOT NULL, duration_ms INTEGER NOT NULL, \
@@ -121,14 +121,14 @@ impl Tables {
                 "INSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \
                  VALUES ((SELECT ? WHERE (SELECT count(*) FROM {lock} WHERE id = 1 AND owner = ?) = 1 \
                    AND (? = 0 OR NOT EXISTS (SELECT 1 FROM {h} WHERE sort_key = ? AND status = 'applied'))), ?, ?, ?, ?, ?, ?, ?, ?);\n\
-                 INSERT OR REPLACE INTO {h} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);\n\
+                 INSERT OR REPLACE INTO {h} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);\n\
                  COMMIT"
             ),
             tx_finish_lease: format!(
                 "INSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \
                  VALUES ((SELECT ? WHERE (SELECT count(*) FROM {lock} WHERE id = 1 AND owner = ?) = 1 \
                    AND (? = 0 OR NOT EXISTS (SELECT 1 FROM {h} WHERE sort_key = ? AND status = 'applied'))), ?, ?, ?, ?, ?, ?, ?, ?);\n\
-                 INSERT OR REPLACE INTO {h} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);\n\
+                 INSERT OR REPLACE INTO {h} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);\n\
                  UPDATE {lock} SET expires_at_ms = ? WHERE id = 1 AND owner = ?;\n\
                  COMMIT"
             ),
@@ -153,13 +153,14 @@ type RevisionRow = (
     Option<String>,
     Option<String>,
     String,
+    Option<String>,
 );
 
 /// A query on SQLite with its arguments.
 pub(super) type SqliteQuery<'q> =
     sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
 
-/// Binds a state row's 14 values in [`COLUMNS`] order.
+/// Binds a state row's 15 values in [`COLUMNS`] order.
 pub(super) fn bind_revision<'q>(q: SqliteQuery<'q>, rev: &'q Revision) -> SqliteQuery<'q> {
     q.bind(&rev.sort_key)
         .bind(&rev.version)
@@ -175,6 +176,7 @@ pub(super) fn bind_revision<'q>(q: SqliteQuery<'q>, rev: &'q Revision) -> Sqlite
         .bind(&rev.error)
         .bind(&rev.failing_statement)
         .bind(&rev.applied_by)
+        .bind(&rev.progress_checksum)
 }
 
 /// Binds a log row's 9 values.
@@ -252,6 +254,7 @@ impl HistoryStore for SqliteBackend {
                 error: r.11,
                 failing_statement: r.12,
                 applied_by: r.13,
+                progress_checksum: r.14,
             });
         }
         Ok(out)
