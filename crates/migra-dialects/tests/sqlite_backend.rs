@@ -30,6 +30,7 @@ fn revision(version: &str, status: RevisionStatus) -> Revision {
         error: None,
         failing_statement: None,
         applied_by: "me".into(),
+        progress_checksum: None,
     }
 }
 
