@@ -175,3 +175,31 @@ fn the_crates_io_history_applies_rolls_back_and_refuses_an_empty_down() {
         vec!["285"]
     );
 }
+
+#[test]
+fn tls_options_come_from_the_url() {
+    let Some(p) = Project::on(Kind::Postgres) else {
+        return;
+    };
+    p.native("20260101_000001", "a", "CREATE TABLE a (x INTEGER);", None);
+    // The server's certificate is self-signed: `require` encrypts, `verify-full` refuses it.
+    let require = format!("{}?sslmode=require", p.url());
+    p.migra_raw(&["apply", "-d", &require]).code(0);
+    assert!(
+        p.query("SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .is_empty()
+            || p.tables().contains(&"a".to_string())
+    );
+    let verify = format!("{}?sslmode=verify-full", p.url());
+    let r = p.migra_raw(&["status", "-d", &verify, "--json"]).code(1);
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        msg.contains("TLS with 127.0.0.1:") && msg.contains("certificate"),
+        "{msg}"
+    );
+    assert!(
+        !r.stdout.contains("migra_test:migra_test"),
+        "password shown: {}",
+        r.stdout
+    );
+}

@@ -12,6 +12,8 @@
 
 pub mod mongodb;
 pub mod mysql;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod net;
 pub mod postgres;
 pub mod sqlite;
 mod url;

@@ -68,12 +68,8 @@ impl MysqlBackend {
                     }
                     _ => db.message().to_string(),
                 },
-                sqlx::Error::Io(io) => format!(
-                    "cannot reach {}:{} ({io})",
-                    options.get_host(),
-                    options.get_port()
-                ),
-                other => other.to_string(),
+                other => crate::net::transport_error(other, options.get_host(), options.get_port())
+                    .unwrap_or_else(|| other.to_string()),
             };
             BackendError::Connect {
                 target: target.clone(),

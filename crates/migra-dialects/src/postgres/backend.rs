@@ -90,12 +90,8 @@ pub(super) async fn open(
                 ),
                 _ => db.message().to_string(),
             },
-            sqlx::Error::Io(io) => format!(
-                "cannot reach {}:{} ({io})",
-                options.get_host(),
-                options.get_port()
-            ),
-            other => other.to_string(),
+            other => crate::net::transport_error(other, options.get_host(), options.get_port())
+                .unwrap_or_else(|| other.to_string()),
         };
         BackendError::Connect {
             target: target.to_string(),
