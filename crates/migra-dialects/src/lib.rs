@@ -15,6 +15,8 @@ pub mod mysql;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod net;
 pub mod postgres;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod rows;
 pub mod sqlite;
 mod url;
 

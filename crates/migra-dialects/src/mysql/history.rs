@@ -4,11 +4,9 @@
 //! executor records progress after every statement instead, under the lock.
 
 use super::backend::{MysqlBackend, map_err};
-use migra_core::{
-    BackendError, HistoryStore, LogAction, LogEntry, Revision, RevisionStatus, async_trait,
-};
-use sqlx::mysql::MySqlRow;
-use sqlx::{AssertSqlSafe, Row};
+use crate::rows::COLUMNS;
+use migra_core::{BackendError, HistoryStore, LogEntry, Revision, async_trait};
+use sqlx::AssertSqlSafe;
 
 /// SQL for the history, log and lock tables, built once from the (validated, quoted) name.
 pub(super) struct Tables {
@@ -26,9 +24,6 @@ pub(super) struct Tables {
     pub lock_refresh: String,
     pub lock_delete: String,
 }
-
-const COLUMNS: &str = "sort_key, version, name, checksum, checksum_algorithm, status, applied_statements, \
-                       total_statements, started_at, finished_at, duration_ms, error, failing_statement, applied_by, progress_checksum";
 
 impl Tables {
     /// Builds the SQL for table `name`. Errors when the name is not a plain identifier.
@@ -116,53 +111,6 @@ fn history_err(table: &str, e: impl std::fmt::Display) -> BackendError {
     }
 }
 
-fn revision(r: &MySqlRow) -> Result<Revision, sqlx::Error> {
-    let status: String = r.try_get(5)?;
-    Ok(Revision {
-        sort_key: r.try_get(0)?,
-        version: r.try_get(1)?,
-        name: r.try_get(2)?,
-        checksum: r.try_get(3)?,
-        checksum_algorithm: r.try_get(4)?,
-        status: RevisionStatus::parse(&status)
-            .ok_or_else(|| sqlx::Error::Decode(format!("unknown status `{status}`").into()))?,
-        applied_statements: r.try_get::<i64, _>(6)? as u32,
-        total_statements: r.try_get::<i64, _>(7)? as u32,
-        started_at: r.try_get(8)?,
-        finished_at: r.try_get(9)?,
-        duration_ms: r.try_get::<i64, _>(10)? as u64,
-        error: r.try_get(11)?,
-        failing_statement: r.try_get(12)?,
-        applied_by: r.try_get(13)?,
-        progress_checksum: r.try_get(14)?,
-    })
-}
-
-fn log_entry(r: &MySqlRow) -> Result<LogEntry, sqlx::Error> {
-    let action: String = r.try_get(2)?;
-    Ok(LogEntry {
-        version: r.try_get(0)?,
-        name: r.try_get(1)?,
-        action: match action.as_str() {
-            "apply" => LogAction::Apply,
-            "rollback" => LogAction::Rollback,
-            "failure" => LogAction::Failure,
-            "repair" => LogAction::Repair,
-            other => {
-                return Err(sqlx::Error::Decode(
-                    format!("unknown action `{other}`").into(),
-                ));
-            }
-        },
-        checksum: r.try_get(3)?,
-        at: r.try_get(4)?,
-        duration_ms: r.try_get::<i64, _>(5)? as u64,
-        by: r.try_get(6)?,
-        error: r.try_get(7)?,
-        failing_statement: r.try_get(8)?,
-    })
-}
-
 #[async_trait]
 impl HistoryStore for MysqlBackend {
     async fn ensure_history(&mut self) -> Result<(), BackendError> {
@@ -188,7 +136,7 @@ impl HistoryStore for MysqlBackend {
             Err(e) => return Err(history_err(&self.tables.name, e)),
         };
         rows.iter()
-            .map(revision)
+            .map(crate::rows::revision)
             .collect::<Result<_, _>>()
             .map_err(|e| history_err(&self.tables.name, e))
     }
@@ -266,7 +214,7 @@ impl HistoryStore for MysqlBackend {
             Err(e) => return Err(history_err(&self.tables.name, e)),
         };
         rows.iter()
-            .map(log_entry)
+            .map(crate::rows::log_entry)
             .collect::<Result<_, _>>()
             .map_err(|e| history_err(&self.tables.name, e))
     }

@@ -1,11 +1,9 @@
 //! The history state table and append-only log in PostgreSQL.
 
 use super::backend::{PostgresBackend, map_err};
-use migra_core::{
-    BackendError, HistoryStore, LogAction, LogEntry, Revision, RevisionStatus, async_trait,
-};
-use sqlx::postgres::PgRow;
-use sqlx::{AssertSqlSafe, Row};
+use crate::rows::COLUMNS;
+use migra_core::{BackendError, HistoryStore, LogEntry, Revision, async_trait};
+use sqlx::AssertSqlSafe;
 
 /// SQL for the history tables, built once from the (validated, quoted) table name.
 pub(super) struct Tables {
@@ -17,9 +15,6 @@ pub(super) struct Tables {
     insert_log: String,
     select_log: String,
 }
-
-const COLUMNS: &str = "sort_key, version, name, checksum, checksum_algorithm, status, applied_statements, \
-                       total_statements, started_at, finished_at, duration_ms, error, failing_statement, applied_by, progress_checksum";
 
 impl Tables {
     /// Builds the SQL for table `name`. Errors when the name is not a plain identifier.
@@ -87,53 +82,6 @@ fn history_err(table: &str, e: impl std::fmt::Display) -> BackendError {
     }
 }
 
-fn revision(r: &PgRow) -> Result<Revision, sqlx::Error> {
-    let status: String = r.try_get(5)?;
-    Ok(Revision {
-        sort_key: r.try_get(0)?,
-        version: r.try_get(1)?,
-        name: r.try_get(2)?,
-        checksum: r.try_get(3)?,
-        checksum_algorithm: r.try_get(4)?,
-        status: RevisionStatus::parse(&status)
-            .ok_or_else(|| sqlx::Error::Decode(format!("unknown status `{status}`").into()))?,
-        applied_statements: r.try_get::<i64, _>(6)? as u32,
-        total_statements: r.try_get::<i64, _>(7)? as u32,
-        started_at: r.try_get(8)?,
-        finished_at: r.try_get(9)?,
-        duration_ms: r.try_get::<i64, _>(10)? as u64,
-        error: r.try_get(11)?,
-        failing_statement: r.try_get(12)?,
-        applied_by: r.try_get(13)?,
-        progress_checksum: r.try_get(14)?,
-    })
-}
-
-fn log_entry(r: &PgRow) -> Result<LogEntry, sqlx::Error> {
-    let action: String = r.try_get(2)?;
-    Ok(LogEntry {
-        version: r.try_get(0)?,
-        name: r.try_get(1)?,
-        action: match action.as_str() {
-            "apply" => LogAction::Apply,
-            "rollback" => LogAction::Rollback,
-            "failure" => LogAction::Failure,
-            "repair" => LogAction::Repair,
-            other => {
-                return Err(sqlx::Error::Decode(
-                    format!("unknown action `{other}`").into(),
-                ));
-            }
-        },
-        checksum: r.try_get(3)?,
-        at: r.try_get(4)?,
-        duration_ms: r.try_get::<i64, _>(5)? as u64,
-        by: r.try_get(6)?,
-        error: r.try_get(7)?,
-        failing_statement: r.try_get(8)?,
-    })
-}
-
 #[async_trait]
 impl HistoryStore for PostgresBackend {
     async fn ensure_history(&mut self) -> Result<(), BackendError> {
@@ -160,7 +108,7 @@ impl HistoryStore for PostgresBackend {
             Err(e) => return Err(history_err(&self.tables.name, e)),
         };
         rows.iter()
-            .map(revision)
+            .map(crate::rows::revision)
             .collect::<Result<_, _>>()
             .map_err(|e| history_err(&self.tables.name, e))
     }
@@ -175,22 +123,7 @@ impl HistoryStore for PostgresBackend {
         } else {
             self.tables.upsert.clone()
         };
-        let done = sqlx::query(AssertSqlSafe(sql))
-            .bind(&rev.sort_key)
-            .bind(&rev.version)
-            .bind(&rev.name)
-            .bind(&rev.checksum)
-            .bind(&rev.checksum_algorithm)
-            .bind(rev.status.as_str())
-            .bind(i64::from(rev.applied_statements))
-            .bind(i64::from(rev.total_statements))
-            .bind(&rev.started_at)
-            .bind(&rev.finished_at)
-            .bind(rev.duration_ms as i64)
-            .bind(&rev.error)
-            .bind(&rev.failing_statement)
-            .bind(&rev.applied_by)
-            .bind(&rev.progress_checksum)
+        let done = crate::rows::bind_revision(sqlx::query(AssertSqlSafe(sql)), rev)
             .execute(&mut self.conn)
             .await
             .map_err(map_err)?;
@@ -207,16 +140,7 @@ impl HistoryStore for PostgresBackend {
 
     async fn append_log(&mut self, e: &LogEntry) -> Result<(), BackendError> {
         let sql = self.tables.insert_log.clone();
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(&e.version)
-            .bind(&e.name)
-            .bind(e.action.as_str())
-            .bind(&e.checksum)
-            .bind(&e.at)
-            .bind(e.duration_ms as i64)
-            .bind(&e.by)
-            .bind(&e.error)
-            .bind(&e.failing_statement)
+        crate::rows::bind_log(sqlx::query(AssertSqlSafe(sql)), e)
             .execute(&mut self.conn)
             .await
             .map_err(map_err)?;
@@ -235,7 +159,7 @@ impl HistoryStore for PostgresBackend {
             Err(e) => return Err(history_err(&self.tables.name, e)),
         };
         rows.iter()
-            .map(log_entry)
+            .map(crate::rows::log_entry)
             .collect::<Result<_, _>>()
             .map_err(|e| history_err(&self.tables.name, e))
     }

@@ -13,7 +13,7 @@
 //! constraint stops the query before `COMMIT`, and the whole step rolls back.
 
 use super::backend::{SqliteBackend, is_dml, map_err};
-use super::history::{bind_log_rest, bind_revision};
+use crate::rows::{bind_log_rest, bind_revision};
 use futures_util::StreamExt;
 use migra_core::backend::run_transaction_stepwise;
 use migra_core::{BackendError, TxFailure, TxStep};

@@ -1,11 +1,11 @@
 //! The history state table and append-only log in SQLite.
 
 use super::backend::{SqliteBackend, map_err};
+use crate::rows::{COLUMNS, bind_log, bind_revision};
 use migra_core::{
-    BackendError, Fingerprint, HistoryStore, LogAction, LogEntry, Revision, RevisionStatus,
-    async_trait,
+    BackendError, Fingerprint, HistoryStore, LogEntry, Revision, RevisionStatus, async_trait,
 };
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AssertSqlSafe;
 
 /// SQL for the history tables, built once from the (validated, quoted) table name.
 pub(super) struct Tables {
@@ -34,9 +34,6 @@ pub(super) struct Tables {
     /// The error of a failed guard in `tx_finish`.
     pub guard_failed: String,
 }
-
-const COLUMNS: &str = "sort_key, version, name, checksum, checksum_algorithm, status, applied_statements, \
-                       total_statements, started_at, finished_at, duration_ms, error, failing_statement, applied_by, progress_checksum";
 
 impl Tables {
     /// Builds the SQL for table `name`. Errors when the name is not a plain identifier.
@@ -155,46 +152,6 @@ type RevisionRow = (
     String,
     Option<String>,
 );
-
-/// A query on SQLite with its arguments.
-pub(super) type SqliteQuery<'q> =
-    sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
-
-/// Binds a state row's 15 values in [`COLUMNS`] order.
-pub(super) fn bind_revision<'q>(q: SqliteQuery<'q>, rev: &'q Revision) -> SqliteQuery<'q> {
-    q.bind(&rev.sort_key)
-        .bind(&rev.version)
-        .bind(&rev.name)
-        .bind(&rev.checksum)
-        .bind(&rev.checksum_algorithm)
-        .bind(rev.status.as_str())
-        .bind(i64::from(rev.applied_statements))
-        .bind(i64::from(rev.total_statements))
-        .bind(&rev.started_at)
-        .bind(&rev.finished_at)
-        .bind(rev.duration_ms as i64)
-        .bind(&rev.error)
-        .bind(&rev.failing_statement)
-        .bind(&rev.applied_by)
-        .bind(&rev.progress_checksum)
-}
-
-/// Binds a log row's 9 values.
-pub(super) fn bind_log<'q>(q: SqliteQuery<'q>, e: &'q LogEntry) -> SqliteQuery<'q> {
-    bind_log_rest(q.bind(&e.version), e)
-}
-
-/// Binds a log row's values after its version.
-pub(super) fn bind_log_rest<'q>(q: SqliteQuery<'q>, e: &'q LogEntry) -> SqliteQuery<'q> {
-    q.bind(&e.name)
-        .bind(e.action.as_str())
-        .bind(&e.checksum)
-        .bind(&e.at)
-        .bind(e.duration_ms as i64)
-        .bind(&e.by)
-        .bind(&e.error)
-        .bind(&e.failing_statement)
-}
 
 fn is_missing_table(e: &BackendError) -> bool {
     matches!(e, BackendError::Statement { message, .. } if message.starts_with("no such table"))
@@ -340,30 +297,7 @@ impl HistoryStore for SqliteBackend {
         };
         let table = self.tables.name.clone();
         rows.iter()
-            .map(|r| -> Result<LogEntry, sqlx::Error> {
-                let action: String = r.try_get(2)?;
-                Ok(LogEntry {
-                    version: r.try_get(0)?,
-                    name: r.try_get(1)?,
-                    action: match action.as_str() {
-                        "apply" => LogAction::Apply,
-                        "rollback" => LogAction::Rollback,
-                        "failure" => LogAction::Failure,
-                        "repair" => LogAction::Repair,
-                        other => {
-                            return Err(sqlx::Error::Decode(
-                                format!("unknown action `{other}`").into(),
-                            ));
-                        }
-                    },
-                    checksum: r.try_get(3)?,
-                    at: r.try_get(4)?,
-                    duration_ms: r.try_get::<i64, _>(5)? as u64,
-                    by: r.try_get(6)?,
-                    error: r.try_get(7)?,
-                    failing_statement: r.try_get(8)?,
-                })
-            })
+            .map(crate::rows::log_entry)
             .collect::<Result<_, _>>()
             .map_err(|e| history_err(&table, e))
     }

@@ -1,0 +1,125 @@
+//! History rows to and from any sqlx database: one decoding and one binding for all dialects.
+
+use migra_core::{LogAction, LogEntry, Revision, RevisionStatus};
+use sqlx::{ColumnIndex, Database, Decode, Encode, Row, Type};
+
+/// A query with its arguments, on database `DB`.
+pub(crate) type DbQuery<'q, DB> = sqlx::query::Query<'q, DB, <DB as Database>::Arguments>;
+
+/// State-row columns, in the order the functions below read and bind them.
+pub(crate) const COLUMNS: &str = "sort_key, version, name, checksum, checksum_algorithm, status, applied_statements, \
+     total_statements, started_at, finished_at, duration_ms, error, failing_statement, applied_by, progress_checksum";
+
+/// Decodes a state row selected as [`COLUMNS`].
+pub(crate) fn revision<R: Row>(r: &R) -> Result<Revision, sqlx::Error>
+where
+    usize: ColumnIndex<R>,
+    for<'x> String: Decode<'x, R::Database> + Type<R::Database>,
+    for<'x> i64: Decode<'x, R::Database> + Type<R::Database>,
+{
+    let status: String = r.try_get(5)?;
+    Ok(Revision {
+        sort_key: r.try_get(0)?,
+        version: r.try_get(1)?,
+        name: r.try_get(2)?,
+        checksum: r.try_get(3)?,
+        checksum_algorithm: r.try_get(4)?,
+        status: RevisionStatus::parse(&status)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown status `{status}`").into()))?,
+        applied_statements: r.try_get::<i64, _>(6)? as u32,
+        total_statements: r.try_get::<i64, _>(7)? as u32,
+        started_at: r.try_get(8)?,
+        finished_at: r.try_get(9)?,
+        duration_ms: r.try_get::<i64, _>(10)? as u64,
+        error: r.try_get(11)?,
+        failing_statement: r.try_get(12)?,
+        applied_by: r.try_get(13)?,
+        progress_checksum: r.try_get(14)?,
+    })
+}
+
+/// Parses a stored log action.
+pub(crate) fn log_action(s: &str) -> Result<LogAction, sqlx::Error> {
+    match s {
+        "apply" => Ok(LogAction::Apply),
+        "rollback" => Ok(LogAction::Rollback),
+        "failure" => Ok(LogAction::Failure),
+        "repair" => Ok(LogAction::Repair),
+        other => Err(sqlx::Error::Decode(
+            format!("unknown action `{other}`").into(),
+        )),
+    }
+}
+
+/// Decodes a log row selected as `version, name, action, checksum, at, duration_ms, by, error,
+/// failing_statement`.
+pub(crate) fn log_entry<R: Row>(r: &R) -> Result<LogEntry, sqlx::Error>
+where
+    usize: ColumnIndex<R>,
+    for<'x> String: Decode<'x, R::Database> + Type<R::Database>,
+    for<'x> i64: Decode<'x, R::Database> + Type<R::Database>,
+{
+    let action: String = r.try_get(2)?;
+    Ok(LogEntry {
+        version: r.try_get(0)?,
+        name: r.try_get(1)?,
+        action: log_action(&action)?,
+        checksum: r.try_get(3)?,
+        at: r.try_get(4)?,
+        duration_ms: r.try_get::<i64, _>(5)? as u64,
+        by: r.try_get(6)?,
+        error: r.try_get(7)?,
+        failing_statement: r.try_get(8)?,
+    })
+}
+
+/// Binds a state row's values in [`COLUMNS`] order.
+pub(crate) fn bind_revision<'q, DB: Database>(q: DbQuery<'q, DB>, rev: &Revision) -> DbQuery<'q, DB>
+where
+    for<'x> &'x str: Encode<'x, DB> + Type<DB>,
+    for<'x> Option<&'x str>: Encode<'x, DB> + Type<DB>,
+    for<'x> i64: Encode<'x, DB> + Type<DB>,
+{
+    q.bind(rev.sort_key.as_str())
+        .bind(rev.version.as_str())
+        .bind(rev.name.as_str())
+        .bind(rev.checksum.as_str())
+        .bind(rev.checksum_algorithm.as_str())
+        .bind(rev.status.as_str())
+        .bind(i64::from(rev.applied_statements))
+        .bind(i64::from(rev.total_statements))
+        .bind(rev.started_at.as_str())
+        .bind(rev.finished_at.as_deref())
+        .bind(rev.duration_ms as i64)
+        .bind(rev.error.as_deref())
+        .bind(rev.failing_statement.as_deref())
+        .bind(rev.applied_by.as_str())
+        .bind(rev.progress_checksum.as_deref())
+}
+
+/// Binds a log row's values after its `version`.
+pub(crate) fn bind_log_rest<'q, DB: Database>(q: DbQuery<'q, DB>, e: &LogEntry) -> DbQuery<'q, DB>
+where
+    for<'x> &'x str: Encode<'x, DB> + Type<DB>,
+    for<'x> Option<&'x str>: Encode<'x, DB> + Type<DB>,
+    for<'x> i64: Encode<'x, DB> + Type<DB>,
+{
+    q.bind(e.name.as_str())
+        .bind(e.action.as_str())
+        .bind(e.checksum.as_str())
+        .bind(e.at.as_str())
+        .bind(e.duration_ms as i64)
+        .bind(e.by.as_str())
+        .bind(e.error.as_deref())
+        .bind(e.failing_statement.as_deref())
+}
+
+/// Binds a log row's values, `version` first.
+pub(crate) fn bind_log<'q, DB: Database>(q: DbQuery<'q, DB>, e: &LogEntry) -> DbQuery<'q, DB>
+where
+    for<'x> &'x str: Encode<'x, DB> + Type<DB>,
+    for<'x> Option<&'x str>: Encode<'x, DB> + Type<DB>,
+    for<'x> i64: Encode<'x, DB> + Type<DB>,
+{
+    bind_log_rest(q.bind(e.version.as_str()), e)
+}
