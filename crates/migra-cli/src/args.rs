@@ -90,6 +90,8 @@ pub enum Command {
     },
     /// Summarize the database's migration state (reads only).
     Status,
+    /// Print the live schema: the neutral model as JSON with --json, or a readable summary (reads only).
+    Inspect,
     /// Record by hand that a half-applied migration is now applied or rolled back (after you made
     /// the database match); logged as a repair.
     #[command(group(clap::ArgGroup::new("mark").required(true).args(["mark_applied", "mark_rolled_back"])))]

@@ -89,6 +89,11 @@ pub trait Backend: HistoryStore {
     /// Runs a multi-statement script in one call; returns the rows affected in total.
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError>;
 
+    /// This backend's schema reader, when it has one.
+    fn inspector(&mut self) -> Option<&mut dyn Inspector> {
+        None
+    }
+
     /// Runs one migration part and its bookkeeping in one transaction: begin, extend the lock,
     /// the units, the state row and the log row (built by `step.bookkeeping` after the units
     /// ran), commit. Returns the rows the units affected.

@@ -1,6 +1,7 @@
 //! The commands, and what they share: settings, loading the directory, opening the database.
 
 mod apply;
+mod inspect;
 mod new;
 mod plan;
 mod repair;
@@ -19,6 +20,7 @@ pub async fn run(cli: Cli, out: Out) -> Result<(), Failure> {
         Command::New { name } => new::run(&settings, &name.join(" "), out),
         Command::Plan => plan::plan(&settings, out).await,
         Command::Status => plan::status(&settings, out).await,
+        Command::Inspect => inspect::run(&settings, out).await,
         Command::Repair {
             migration,
             mark_applied,

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 /// A column type: `raw` is exactly what the database calls it; `kind` is migra's reading of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnType {
-    /// Parsed kind.
+    /// Parsed kind (its fields appear beside `raw` in JSON).
+    #[serde(flatten)]
     pub kind: TypeKind,
     /// The database's own spelling (`character varying(100)`, `int unsigned`, ...).
     pub raw: String,

@@ -209,6 +209,9 @@ impl Backend for SqliteBackend {
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
         self.raw(sql).await
     }
+    fn inspector(&mut self) -> Option<&mut dyn migra_core::Inspector> {
+        Some(self)
+    }
     async fn run_transaction(&mut self, step: &TxStep<'_>) -> Result<u64, TxFailure> {
         super::batch::run(self, step).await
     }

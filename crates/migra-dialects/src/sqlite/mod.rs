@@ -7,7 +7,11 @@ mod batch;
 #[cfg(feature = "sqlite")]
 mod history;
 #[cfg(feature = "sqlite")]
+mod inspect;
+#[cfg(feature = "sqlite")]
 mod lock;
+#[cfg(feature = "sqlite")]
+mod sqltext;
 
 #[cfg(feature = "sqlite")]
 pub use backend::{SqliteBackend, SqliteOptions};

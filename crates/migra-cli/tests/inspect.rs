@@ -1,0 +1,83 @@
+//! `migra inspect`: the live schema in the neutral model (SQLite today).
+#![allow(clippy::unwrap_used)]
+
+mod common;
+use common::Project;
+
+const SCHEMA: &str = "CREATE TABLE authors (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    email VARCHAR(200) NOT NULL DEFAULT 'x@example.com',
+    score NUMERIC(5,2) CHECK (score >= 0),
+    created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    email_lower TEXT GENERATED ALWAYS AS (lower(email)) VIRTUAL
+);
+CREATE UNIQUE INDEX authors_email ON authors (email);
+CREATE INDEX authors_lower ON authors (lower(email) DESC) WHERE score > 1;
+CREATE TABLE books (
+    author_id INTEGER NOT NULL REFERENCES authors (id) ON DELETE CASCADE,
+    slug TEXT NOT NULL,
+    body BLOB,
+    PRIMARY KEY (author_id, slug),
+    CONSTRAINT slug_len CHECK (length(slug) < 80)
+);
+CREATE VIEW author_books AS SELECT a.email, b.slug FROM authors a JOIN books b ON b.author_id = a.id;
+CREATE TRIGGER books_touch AFTER INSERT ON books BEGIN UPDATE authors SET score = score WHERE id = NEW.author_id; END;";
+
+#[test]
+fn the_model_of_a_real_schema() {
+    let p = Project::new();
+    p.native("20260101_000001", "schema", SCHEMA, None);
+    p.migra(&["apply"]).code(0);
+    let r = p.migra(&["inspect", "--json"]).code(0);
+    let db = r.json();
+    let tables: Vec<&str> = db["namespaces"][0]["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tables,
+        vec!["authors", "books"],
+        "migra's own tables are left out"
+    );
+    insta::assert_snapshot!("inspect_json", r.stdout);
+    insta::assert_snapshot!(
+        "inspect_human",
+        p.migra(&["inspect"])
+            .code(0)
+            .stdout
+            .replace(&p.url(), "[URL]")
+    );
+}
+
+#[test]
+fn chinook_reads_completely() {
+    let p = Project::new();
+    std::fs::copy(
+        common::corpus().join("chinook/Chinook_Sqlite.sqlite"),
+        p.db_path(),
+    )
+    .unwrap();
+    let db = p.migra(&["inspect", "--json"]).code(0).json();
+    let tables = db["namespaces"][0]["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 11);
+    let fks: usize = tables
+        .iter()
+        .map(|t| t["foreign_keys"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(fks, 11);
+    let track = tables.iter().find(|t| t["name"] == "Track").unwrap();
+    assert_eq!(track["columns"][0]["type"]["raw"], "INTEGER");
+    assert_eq!(track["columns"][1]["type"]["kind"], "string");
+    assert_eq!(track["columns"][1]["type"]["length"], 200);
+}
+
+#[test]
+fn servers_without_an_inspector_say_so() {
+    let p = Project::new();
+    let r = p
+        .migra_raw(&["inspect", "-d", "mongodb://u:pw@127.0.0.1:1/x", "--json"])
+        .code(2);
+    assert_eq!(r.json()["error"]["kind"], "unsupported");
+}
