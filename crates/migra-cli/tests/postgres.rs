@@ -203,3 +203,63 @@ fn tls_options_come_from_the_url() {
         r.stdout
     );
 }
+
+const PG_SCHEMA: &str = "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TABLE people (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email VARCHAR(200) NOT NULL,
+    mood mood NOT NULL DEFAULT 'ok',
+    score NUMERIC(5,2) CONSTRAINT score_positive CHECK (score >= 0),
+    tags TEXT[],
+    email_lower TEXT GENERATED ALWAYS AS (lower(email)) STORED,
+    joined TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE people IS 'who is who';
+COMMENT ON COLUMN people.email IS 'login';
+CREATE UNIQUE INDEX people_email ON people (email) INCLUDE (mood);
+CREATE INDEX people_lower ON people (lower(email) DESC) WHERE score > 1;
+CREATE INDEX people_tags ON people USING gin (tags);
+CREATE TABLE posts (
+    id SERIAL PRIMARY KEY,
+    person_id BIGINT NOT NULL,
+    CONSTRAINT posts_person FOREIGN KEY (person_id) REFERENCES people (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
+);
+CREATE MATERIALIZED VIEW happy AS SELECT id, email FROM people WHERE mood = 'happy';
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER posts_touch BEFORE INSERT ON posts FOR EACH ROW EXECUTE FUNCTION touch();";
+
+#[test]
+fn inspect_reads_the_catalog_into_the_model() {
+    let Some(p) = Project::on(Kind::Postgres) else {
+        return;
+    };
+    p.native("20260101_000001", "schema", PG_SCHEMA, None);
+    p.migra(&["apply"]).code(0);
+    let out = p.migra(&["inspect", "--json"]).code(0).stdout;
+    let db: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let public = db["namespaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["name"] == "public")
+        .unwrap();
+    let tables: Vec<&str> = public["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tables,
+        vec!["people", "posts"],
+        "migra's own tables are left out"
+    );
+    insta::assert_snapshot!(
+        "pg_inspect_public",
+        serde_json::to_string_pretty(public).unwrap()
+    );
+    insta::assert_snapshot!(
+        "pg_inspect_unmodelled",
+        serde_json::to_string_pretty(&db["unmodelled"]).unwrap()
+    );
+}

@@ -6,6 +6,8 @@ mod backend;
 #[cfg(feature = "postgres")]
 mod history;
 #[cfg(feature = "postgres")]
+mod inspect;
+#[cfg(feature = "postgres")]
 mod lock;
 
 #[cfg(feature = "postgres")]

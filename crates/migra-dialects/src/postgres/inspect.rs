@@ -1,0 +1,346 @@
+//! Reads a live PostgreSQL database into the neutral model from the system catalogs (queries in
+//! `queries/*.sql`). Objects the model does not describe (triggers, functions, policies, rules,
+//! domains, extensions, partitions) are listed by kind and name. migra's history tables are left out.
+
+use super::backend::{PostgresBackend, map_err};
+use migra_core::schema::{
+    Check, Column, ColumnDefault, ColumnType, Database, EnumType, FkAction, ForeignKey, Generated,
+    Identity, Index, IndexPart, Namespace, PrimaryKey, Sequence, Table, TypeKind, Unmodelled, View,
+};
+use migra_core::{BackendError, Inspector, async_trait};
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+
+async fn rows(
+    b: &mut PostgresBackend,
+    sql: &'static str,
+    schemas: &[String],
+) -> Result<Vec<PgRow>, BackendError> {
+    sqlx::query(sql)
+        .bind(schemas)
+        .fetch_all(&mut b.conn)
+        .await
+        .map_err(map_err)
+}
+
+#[async_trait]
+impl Inspector for PostgresBackend {
+    async fn inspect(&mut self, namespaces: &[String]) -> Result<Database, BackendError> {
+        let all = sqlx::query(include_str!("queries/schemas.sql"))
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(map_err)?;
+        let mut db = Database::default();
+        let mut schemas = Vec::new();
+        for r in &all {
+            let name: String = r.get(0);
+            if namespaces.is_empty() || namespaces.contains(&name) {
+                schemas.push(name.clone());
+                db.namespaces.push(Namespace {
+                    name,
+                    comment: r.get(1),
+                    ..Namespace::default()
+                });
+            }
+        }
+        let own = [
+            self.tables.name.clone(),
+            format!("{}_log", self.tables.name),
+        ];
+        let ns_index = |db: &Database, n: &str| db.namespaces.iter().position(|x| x.name == n);
+        for r in rows(self, include_str!("queries/tables.sql"), &schemas).await? {
+            let (ns, name, comment, partition): (String, String, Option<String>, bool) =
+                (r.get(0), r.get(1), r.get(2), r.get(3));
+            if own.contains(&name) {
+                continue;
+            }
+            if partition {
+                db.unmodelled.push(Unmodelled {
+                    kind: "partition".into(),
+                    name: format!("{ns}.{name}"),
+                });
+                continue;
+            }
+            if let Some(i) = ns_index(&db, &ns) {
+                db.namespaces[i].tables.push(Table {
+                    name,
+                    comment,
+                    ..Table::default()
+                });
+            }
+        }
+        for r in rows(self, include_str!("queries/columns.sql"), &schemas).await? {
+            if let Some(t) = table_mut(&mut db, &r.get::<String, _>(0), &r.get::<String, _>(1)) {
+                t.columns.push(column(&r));
+            }
+        }
+        for r in rows(self, include_str!("queries/constraints.sql"), &schemas).await? {
+            if let Some(t) = table_mut(&mut db, &r.get::<String, _>(0), &r.get::<String, _>(1)) {
+                constraint(t, &r);
+            }
+        }
+        for r in rows(self, include_str!("queries/indexes.sql"), &schemas).await? {
+            if let Some(t) = table_mut(&mut db, &r.get::<String, _>(0), &r.get::<String, _>(1)) {
+                t.indexes.push(index(&r));
+            }
+        }
+        for r in rows(self, include_str!("queries/others.sql"), &schemas).await? {
+            let (ns, kind, name, text): (String, String, String, Option<String>) =
+                (r.get(0), r.get(1), r.get(2), r.get(3));
+            let slot = ns_index(&db, &ns);
+            match (kind.as_str(), slot) {
+                ("enum", Some(i)) => db.namespaces[i].enums.push(EnumType {
+                    name,
+                    values: text
+                        .unwrap_or_default()
+                        .split('\n')
+                        .filter(|v| !v.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                }),
+                ("view" | "materialized view", Some(i)) => db.namespaces[i].views.push(View {
+                    name,
+                    definition: text.unwrap_or_default().trim().to_string(),
+                    materialized: kind != "view",
+                    comment: None,
+                }),
+                ("sequence", Some(i)) => {
+                    let seq = sequence(name, &text.unwrap_or_default());
+                    let owner = seq
+                        .owned_by
+                        .as_deref()
+                        .and_then(|o| o.split('.').next())
+                        .unwrap_or("");
+                    if !own.iter().any(|t| t == owner) {
+                        db.namespaces[i].sequences.push(seq);
+                    }
+                }
+                _ => {
+                    let qualified = if ns.is_empty() {
+                        name
+                    } else {
+                        format!("{ns}.{name}")
+                    };
+                    db.unmodelled.push(Unmodelled {
+                        kind,
+                        name: qualified,
+                    });
+                }
+            }
+        }
+        Ok(db)
+    }
+}
+
+fn table_mut<'a>(db: &'a mut Database, ns: &str, table: &str) -> Option<&'a mut Table> {
+    db.namespaces
+        .iter_mut()
+        .find(|n| n.name == ns)?
+        .tables
+        .iter_mut()
+        .find(|t| t.name == table)
+}
+
+fn column(r: &PgRow) -> Column {
+    let raw: String = r.get(3);
+    let typtype: String = r.get(4);
+    let default: Option<String> = r.get(6);
+    let identity: String = r.get(7);
+    let generated: String = r.get(8);
+    let (default, generated) = if generated == "s" {
+        (
+            None,
+            default.map(|expression| Generated {
+                expression,
+                stored: true,
+            }),
+        )
+    } else {
+        (default.map(|d| column_default(&d)), None)
+    };
+    Column {
+        name: r.get(2),
+        r#type: ColumnType {
+            kind: type_kind(&raw, &typtype),
+            raw,
+        },
+        nullable: !r.get::<bool, _>(5),
+        default,
+        identity: (!identity.is_empty()).then(|| Identity {
+            always: identity == "a",
+            start: None,
+            increment: None,
+        }),
+        generated,
+        collation: r.get(9),
+        comment: r.get(10),
+    }
+}
+
+fn column_default(d: &str) -> ColumnDefault {
+    let literal =
+        d.starts_with('\'') || d.parse::<f64>().is_ok() || ["true", "false", "NULL"].contains(&d);
+    if literal {
+        ColumnDefault::Literal(d.to_string())
+    } else {
+        ColumnDefault::Expression(d.to_string())
+    }
+}
+
+fn constraint(t: &mut Table, r: &PgRow) {
+    let (name, kind, columns): (String, String, Vec<String>) = (r.get(2), r.get(3), r.get(4));
+    match kind.as_str() {
+        "p" => {
+            t.primary_key = Some(PrimaryKey {
+                name: Some(name),
+                columns,
+            })
+        }
+        "f" => t.foreign_keys.push(ForeignKey {
+            name,
+            columns,
+            ref_namespace: r.get(5),
+            ref_table: r.get::<Option<String>, _>(6).unwrap_or_default(),
+            ref_columns: r.get(7),
+            on_update: action(&r.get::<String, _>(8)),
+            on_delete: action(&r.get::<String, _>(9)),
+            deferrable: r.get(10),
+            initially_deferred: r.get(11),
+        }),
+        _ => {
+            let def: String = r.get(12);
+            let expression = def
+                .strip_prefix("CHECK ")
+                .unwrap_or(&def)
+                .trim()
+                .to_string();
+            t.checks.push(Check {
+                name: Some(name),
+                expression,
+            });
+        }
+    }
+}
+
+fn action(code: &str) -> FkAction {
+    match code {
+        "r" => FkAction::Restrict,
+        "c" => FkAction::Cascade,
+        "n" => FkAction::SetNull,
+        "d" => FkAction::SetDefault,
+        _ => FkAction::NoAction,
+    }
+}
+
+fn index(r: &PgRow) -> Index {
+    let method: String = r.get(4);
+    let (keys, desc, expr): (Vec<String>, Vec<bool>, Vec<bool>) = (r.get(6), r.get(7), r.get(8));
+    let parts = keys
+        .into_iter()
+        .zip(desc)
+        .zip(expr)
+        .map(|((k, d), e)| {
+            if e {
+                IndexPart::Expression { sql: k, desc: d }
+            } else {
+                IndexPart::Column {
+                    name: k,
+                    desc: d,
+                    prefix: None,
+                }
+            }
+        })
+        .collect();
+    Index {
+        name: r.get(2),
+        parts,
+        unique: r.get(3),
+        predicate: r.get(5),
+        method: (method != "btree").then_some(method),
+        include: r.get(9),
+    }
+}
+
+fn sequence(name: String, text: &str) -> Sequence {
+    let f: Vec<&str> = text.split(' ').collect();
+    let num = |i: usize| f.get(i).and_then(|v| v.parse::<i64>().ok());
+    Sequence {
+        name,
+        start: num(0).unwrap_or(1),
+        increment: num(1).unwrap_or(1),
+        min: num(2),
+        max: num(3),
+        cycle: f.get(4) == Some(&"t") || f.get(4) == Some(&"true"),
+        owned_by: f.get(5).map(|s| s.to_string()),
+    }
+}
+
+/// PostgreSQL's `format_type` spelling read into a kind.
+pub(super) fn type_kind(raw: &str, typtype: &str) -> TypeKind {
+    if let Some(element) = raw.strip_suffix("[]") {
+        return TypeKind::Array {
+            element: Box::new(type_kind(element, "b")),
+        };
+    }
+    if typtype == "e" {
+        return TypeKind::Enum {
+            name: raw.to_string(),
+            values: Vec::new(),
+        };
+    }
+    let args: Vec<u32> = raw
+        .split_once('(')
+        .map(|(_, r)| {
+            r.split(')')
+                .next()
+                .unwrap_or("")
+                .split(',')
+                .filter_map(|a| a.trim().parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let base = raw.split('(').next().unwrap_or(raw).trim();
+    match base {
+        "boolean" => TypeKind::Boolean,
+        "smallint" => TypeKind::Integer {
+            bits: 16,
+            unsigned: false,
+        },
+        "integer" => TypeKind::Integer {
+            bits: 32,
+            unsigned: false,
+        },
+        "bigint" => TypeKind::Integer {
+            bits: 64,
+            unsigned: false,
+        },
+        "numeric" => TypeKind::Decimal {
+            precision: args.first().copied(),
+            scale: args.get(1).copied(),
+        },
+        "real" => TypeKind::Float { bits: 32 },
+        "double precision" => TypeKind::Float { bits: 64 },
+        "character varying" => TypeKind::String {
+            length: args.first().copied(),
+            fixed: false,
+        },
+        "character" => TypeKind::String {
+            length: args.first().copied(),
+            fixed: true,
+        },
+        "text" => TypeKind::Text,
+        "bytea" => TypeKind::Binary { length: None },
+        "date" => TypeKind::Date,
+        "interval" => TypeKind::Interval,
+        "uuid" => TypeKind::Uuid,
+        "json" => TypeKind::Json { binary: false },
+        "jsonb" => TypeKind::Json { binary: true },
+        _ if base.starts_with("timestamp") => TypeKind::Timestamp {
+            tz: raw.contains("with time zone"),
+        },
+        _ if base.starts_with("time") => TypeKind::Time {
+            tz: raw.contains("with time zone"),
+        },
+        _ => TypeKind::Unsupported,
+    }
+}
