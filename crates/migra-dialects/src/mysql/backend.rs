@@ -140,4 +140,7 @@ impl Backend for MysqlBackend {
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
         self.raw(sql).await
     }
+    fn inspector(&mut self) -> Option<&mut dyn migra_core::Inspector> {
+        Some(self)
+    }
 }

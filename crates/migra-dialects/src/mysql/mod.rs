@@ -6,6 +6,8 @@ mod backend;
 #[cfg(feature = "mysql")]
 mod history;
 #[cfg(feature = "mysql")]
+mod inspect;
+#[cfg(feature = "mysql")]
 mod lock;
 
 #[cfg(feature = "mysql")]

@@ -1,0 +1,63 @@
+//! MySQL/MariaDB-only behaviour: introspection of inline ENUMs, unsigned and prefix indexes,
+//! generated columns, checks, routines and triggers.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+use common::Project;
+use common::db::Kind;
+
+const MY_SCHEMA: &str = "CREATE TABLE people (
+    id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    email VARCHAR(200) NOT NULL COMMENT 'login',
+    mood ENUM('sad','ok','it''s fine') NOT NULL DEFAULT 'ok',
+    score DECIMAL(5,2),
+    bio TEXT,
+    email_lower VARCHAR(200) GENERATED ALWAYS AS (lower(email)) STORED,
+    joined DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    UNIQUE KEY people_email (email),
+    KEY people_bio (bio(20)),
+    FULLTEXT KEY people_ft (bio),
+    CONSTRAINT score_positive CHECK (score >= 0)
+) COMMENT 'who is who';
+CREATE TABLE posts (
+    id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    person_id INT UNSIGNED NOT NULL,
+    CONSTRAINT posts_person FOREIGN KEY (person_id) REFERENCES people (id) ON DELETE CASCADE
+);
+CREATE VIEW happy AS SELECT id, email FROM people WHERE mood = 'ok';
+DELIMITER //
+CREATE TRIGGER posts_touch BEFORE INSERT ON posts FOR EACH ROW BEGIN SET NEW.id = NEW.id; END//
+DELIMITER ;";
+
+#[test]
+fn inspect_reads_information_schema_into_the_model() {
+    let Some(p) = Project::on(Kind::Mysql) else {
+        return;
+    };
+    p.native("20260101_000001", "schema", MY_SCHEMA, None);
+    p.migra(&["apply"]).code(0);
+    let out = p.migra(&["inspect", "--json"]).code(0).stdout;
+    let db: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let ns = &db["namespaces"][0];
+    let tables: Vec<&str> = ns["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tables,
+        vec!["people", "posts"],
+        "migra's own tables are left out"
+    );
+    let mut ns = ns.clone();
+    ns["name"] = "[DB]".into();
+    insta::assert_snapshot!(
+        "mysql_inspect_db",
+        serde_json::to_string_pretty(&ns).unwrap()
+    );
+    insta::assert_snapshot!(
+        "mysql_inspect_unmodelled",
+        serde_json::to_string_pretty(&db["unmodelled"]).unwrap()
+    );
+}
