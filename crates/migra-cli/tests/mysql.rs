@@ -50,12 +50,12 @@ fn inspect_reads_information_schema_into_the_model() {
         vec!["people", "posts"],
         "migra's own tables are left out"
     );
-    let mut ns = ns.clone();
-    ns["name"] = "[DB]".into();
-    insta::assert_snapshot!(
-        "mysql_inspect_db",
-        serde_json::to_string_pretty(&ns).unwrap()
-    );
+    // The test database's name is random: views spell it in their definitions.
+    let name = ns["name"].as_str().unwrap().to_string();
+    let text = serde_json::to_string_pretty(ns)
+        .unwrap()
+        .replace(&name, "[DB]");
+    insta::assert_snapshot!("mysql_inspect_db", text);
     insta::assert_snapshot!(
         "mysql_inspect_unmodelled",
         serde_json::to_string_pretty(&db["unmodelled"]).unwrap()

@@ -74,13 +74,14 @@ impl Inspector for MysqlBackend {
                 index_part(t, &r);
             }
         }
+        let schema = ns.name.clone();
         for r in rows(self, include_str!("queries/foreign_keys.sql")).await? {
             if let Some(t) = ns
                 .tables
                 .iter_mut()
                 .find(|t| t.name == r.get::<String, _>(0))
             {
-                foreign_key_part(t, &r);
+                foreign_key_part(t, &r, &schema);
             }
         }
         for r in rows(self, include_str!("queries/checks.sql")).await? {
@@ -192,13 +193,15 @@ fn index_part(t: &mut Table, r: &MySqlRow) {
     }
 }
 
-fn foreign_key_part(t: &mut Table, r: &MySqlRow) {
+fn foreign_key_part(t: &mut Table, r: &MySqlRow, own_schema: &str) {
     let name: String = r.get(1);
+    let ref_schema: Option<String> = r.get(3);
     if t.foreign_keys.last().is_none_or(|f| f.name != name) {
         t.foreign_keys.push(ForeignKey {
             name,
             columns: Vec::new(),
-            ref_namespace: r.get(3),
+            // Only a reference into another database names it.
+            ref_namespace: ref_schema.filter(|s| s != own_schema),
             ref_table: r.get(4),
             ref_columns: Vec::new(),
             on_update: action(&r.get::<String, _>(6)),

@@ -75,8 +75,9 @@ impl Inspector for PostgresBackend {
             }
         }
         for r in rows(self, include_str!("queries/constraints.sql"), &schemas).await? {
-            if let Some(t) = table_mut(&mut db, &r.get::<String, _>(0), &r.get::<String, _>(1)) {
-                constraint(t, &r);
+            let ns: String = r.get(0);
+            if let Some(t) = table_mut(&mut db, &ns, &r.get::<String, _>(1)) {
+                constraint(t, &r, &ns);
             }
         }
         for r in rows(self, include_str!("queries/indexes.sql"), &schemas).await? {
@@ -187,7 +188,7 @@ fn column_default(d: &str) -> ColumnDefault {
     }
 }
 
-fn constraint(t: &mut Table, r: &PgRow) {
+fn constraint(t: &mut Table, r: &PgRow, own_schema: &str) {
     let (name, kind, columns): (String, String, Vec<String>) = (r.get(2), r.get(3), r.get(4));
     match kind.as_str() {
         "p" => {
@@ -199,7 +200,8 @@ fn constraint(t: &mut Table, r: &PgRow) {
         "f" => t.foreign_keys.push(ForeignKey {
             name,
             columns,
-            ref_namespace: r.get(5),
+            // Only a reference into another schema names it.
+            ref_namespace: r.get::<Option<String>, _>(5).filter(|s| s != own_schema),
             ref_table: r.get::<Option<String>, _>(6).unwrap_or_default(),
             ref_columns: r.get(7),
             on_update: action(&r.get::<String, _>(8)),
