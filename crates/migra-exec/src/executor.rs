@@ -5,7 +5,9 @@ use crate::result::{Direction, Event, ExecutionResult, StepRecord};
 use crate::runner::current_runner;
 use crate::status::{PlanReport, StatusReport, compare};
 use crate::step;
+use futures_util::FutureExt;
 use migra_core::{Backend, Migration, Revision, RevisionStatus, RunnerId};
+use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
 /// Options for `apply` and `rollback`.
@@ -95,12 +97,13 @@ impl<'a> Executor<'a> {
         } else {
             // Lock first: concurrent `CREATE TABLE IF NOT EXISTS` races on some databases.
             self.backend.lock(&self.runner, opts.lock_wait).await?;
-            let r = match self.backend.ensure_history().await {
-                Ok(()) => self.apply_locked(target_key.as_deref(), opts).await,
-                Err(e) => Err(e.into()),
-            };
-            let released = self.backend.unlock(&self.runner).await;
-            released.map_err(ExecError::from).and(r)
+            let r = AssertUnwindSafe(async {
+                self.backend.ensure_history().await?;
+                self.apply_locked(target_key.as_deref(), opts).await
+            })
+            .catch_unwind()
+            .await;
+            self.release(r).await
         };
         r.map(|mut res| {
             res.duration_seconds = t0.elapsed().as_secs_f64();
@@ -111,6 +114,26 @@ impl<'a> Executor<'a> {
     /// The startup fast path: when an unlocked read of history shows nothing to apply, answer
     /// without taking the lock or writing anything. (Applied rows only appear, never vanish, under
     /// concurrent `apply`, so "nothing pending" read without the lock stays true.)
+    /// Releases the lock after a locked run, on every path. After a panic, any transaction the
+    /// panic left open is rolled back first (its statements must not stay, and the unlock must
+    /// not sit inside it), then the panic goes on.
+    pub(crate) async fn release<T>(
+        &mut self,
+        r: std::thread::Result<Result<T, ExecError>>,
+    ) -> Result<T, ExecError> {
+        match r {
+            Ok(r) => {
+                let released = self.backend.unlock(&self.runner).await;
+                released.map_err(ExecError::from).and(r)
+            }
+            Err(panic) => {
+                let _ = self.backend.rollback().await;
+                let _ = self.backend.unlock(&self.runner).await;
+                std::panic::resume_unwind(panic)
+            }
+        }
+    }
+
     /// True when an unlocked, read-only look at history shows nothing to apply (up to `to`) and
     /// no drift: `apply` would do nothing. Writes nothing and takes no lock.
     ///
@@ -191,12 +214,13 @@ impl<'a> Executor<'a> {
             self.rollback_locked(target, opts).await
         } else {
             self.backend.lock(&self.runner, opts.lock_wait).await?;
-            let r = match self.backend.ensure_history().await {
-                Ok(()) => self.rollback_locked(target, opts).await,
-                Err(e) => Err(e.into()),
-            };
-            let released = self.backend.unlock(&self.runner).await;
-            released.map_err(ExecError::from).and(r)
+            let r = AssertUnwindSafe(async {
+                self.backend.ensure_history().await?;
+                self.rollback_locked(target, opts).await
+            })
+            .catch_unwind()
+            .await;
+            self.release(r).await
         };
         r.map(|mut res| {
             res.duration_seconds = t0.elapsed().as_secs_f64();

@@ -4,7 +4,9 @@
 use crate::error::ExecError;
 use crate::executor::Executor;
 use crate::runner::now_rfc3339;
+use futures_util::FutureExt;
 use migra_core::{LogAction, LogEntry, Revision, RevisionStatus};
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
 /// What `repair` records.
@@ -31,12 +33,13 @@ impl Executor<'_> {
         lock_wait: Duration,
     ) -> Result<Revision, ExecError> {
         self.backend.lock(&self.runner, lock_wait).await?;
-        let r = match self.backend.ensure_history().await {
-            Ok(()) => self.repair_locked(version, mark, reason).await,
-            Err(e) => Err(e.into()),
-        };
-        let released = self.backend.unlock(&self.runner).await;
-        released.map_err(ExecError::from).and(r)
+        let r = AssertUnwindSafe(async {
+            self.backend.ensure_history().await?;
+            self.repair_locked(version, mark, reason).await
+        })
+        .catch_unwind()
+        .await;
+        self.release(r).await
     }
 
     async fn repair_locked(
