@@ -260,18 +260,31 @@ impl Ctx<'_> {
                     return Err(Failure::Statement { index, error });
                 }
             }
-            if self.direction == Direction::Up && !whole {
+            // After the last statement the final state row below replaces progress at once.
+            if self.direction == Direction::Up && !whole && index + 1 < units.len() {
                 let done = index as u32 + 1;
                 backend
                     .write_revision(&self.revision(RevisionStatus::Partial, done, None), false)
                     .await?;
             }
         }
+        // The state row and the log row are plain DML: one commit for both, on every database.
         let (status, applied, action) = self.done_state();
-        backend
+        backend.begin().await?;
+        let written = match backend
             .write_revision(&self.revision(status, applied, None), false)
-            .await?;
-        backend.append_log(&self.log(action, None)).await?;
+            .await
+        {
+            Ok(()) => backend.append_log(&self.log(action, None)).await,
+            Err(e) => Err(e),
+        };
+        match written {
+            Ok(()) => backend.commit().await?,
+            Err(e) => {
+                let _ = backend.rollback().await;
+                return Err(e.into());
+            }
+        }
         Ok(())
     }
 }

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Whole-process benchmarks of `migra` on PostgreSQL and MariaDB, next to the servers' own clients.
+
+(b) apply 1,000 small migrations (a 5-column table + an index each) to a fresh database:
+    `migra apply` vs `psql` (one transaction per file, one process) and `mariadb` (one process),
+    alternating every round.
+(a) the no-op check as a whole `migra status` process with 1,000 applied; on PostgreSQL with and
+    without TLS (this server has ssl=on).
+
+usage: benches/compare_servers.py [ROUNDS=5]
+Needs MIGRA_TEST_PG_URL and MIGRA_TEST_MYSQL_URL (scripts/servers.sh sets them up; both point at
+an admin database of a user allowed to create databases). Builds `migra` in release mode first.
+"""
+import os, statistics, subprocess, sys, tempfile, time, shutil
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GEN = os.path.join(ROOT, "..", "shared", "bench", "gen_migrations.py")
+
+
+def run(cmd, **kw):
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+
+
+def timed(cmd, **kw):
+    t = time.perf_counter()
+    run(cmd, **kw)
+    return time.perf_counter() - t
+
+
+def base(url):
+    return url.rsplit("/", 1)[0]
+
+
+def main():
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    pg, my = os.environ["MIGRA_TEST_PG_URL"], os.environ["MIGRA_TEST_MYSQL_URL"]
+    subprocess.run(["cargo", "build", "--release", "-q", "-p", "migra-cli"], cwd=ROOT, check=True)
+    migra = os.path.join(ROOT, "target", "release", "migra")
+    work = tempfile.mkdtemp(prefix="migra-bench-")
+    try:
+        run([sys.executable, GEN, os.path.join(work, "w"), "1000"])
+        raw = os.path.join(work, "w", "raw")
+        files = sorted(os.listdir(raw))
+        script = os.path.join(work, "all.sql")
+        with open(script, "w") as f:
+            f.write("".join("BEGIN;\n" + open(os.path.join(raw, x)).read() + "COMMIT;\n" for x in files))
+        mdir = os.path.join(work, "w", "migra")
+        u = my.split("://", 1)[1]
+        my_user, rest = u.split(":", 1)
+        my_pass, hostport = rest.split("@", 1)[0], rest.split("@", 1)[1].split("/")[0]
+        my_host, my_port = hostport.split(":")
+
+        def fresh(kind, name):
+            if kind == "pg":
+                run(["psql", pg, "-qc", f"DROP DATABASE IF EXISTS {name}", "-qc", f"CREATE DATABASE {name}"])
+                return f"{base(pg)}/{name}"
+            run(["mariadb", "-h", my_host, "-P", my_port, "-u", my_user, f"-p{my_pass}", "-e",
+                 f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"])
+            return f"{base(my)}/{name}"
+
+        def floor(kind, url, name):
+            if kind == "pg":
+                return timed(["psql", url, "-q", "-v", "ON_ERROR_STOP=1", "-f", script])
+            with open(script) as f:
+                return timed(["mariadb", "-h", my_host, "-P", my_port, "-u", my_user, f"-p{my_pass}", name], stdin=f)
+
+        for kind, label in (("pg", "PostgreSQL"), ("my", "MariaDB")):
+            fl, mg = [], []
+            for r in range(rounds):
+                for who in (("floor", "migra") if r % 2 == 0 else ("migra", "floor")):
+                    name = f"migra_bench_{who}"
+                    url = fresh(kind, name)
+                    if who == "floor":
+                        fl.append(floor(kind, url, name))
+                    else:
+                        mg.append(timed([migra, "apply", "--dir", mdir, "-d", url]))
+            f, m = statistics.median(fl), statistics.median(mg)
+            client = "psql" if kind == "pg" else "mariadb"
+            print(f"(b) {label}: apply 1000, {rounds} rounds, medians: {client} floor {f:.3f} s, migra {m:.3f} s, ratio {m / f:.3f}")
+            url = fresh(kind, "migra_bench_noop")
+            run([migra, "apply", "--dir", mdir, "-d", url])
+            variants = [("", "")] if kind == "my" else [("?sslmode=disable", " without TLS"), ("?sslmode=require", " with TLS")]
+            for suffix, note in variants:
+                ts = [timed([migra, "status", "--dir", mdir, "-d", url + suffix]) for _ in range(21)]
+                print(f"(a) {label}: `migra status`{note}, 1000 applied: median {statistics.median(ts) * 1000:.1f} ms, min {min(ts) * 1000:.1f} ms")
+    finally:
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
