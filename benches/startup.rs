@@ -7,6 +7,15 @@ use migra::core::{LoadOptions, SplitOptions};
 use migra::{ConnectOptions, Executor, RunOptions};
 use migra_benches::native_workload;
 
+/// The startup check itself: `apply` with nothing pending.
+async fn check(b: &mut dyn migra::Backend, migrations: &[migra::Migration]) {
+    let r = Executor::new(b, migrations)
+        .apply(None, &mut RunOptions::default())
+        .await
+        .expect("check");
+    assert_eq!(r.steps_completed, 0);
+}
+
 fn startup(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -35,11 +44,7 @@ fn startup(c: &mut Criterion) {
             .expect("connect");
         bench.iter(|| {
             rt.block_on(async {
-                let r = Executor::new(b.as_mut(), &migrations)
-                    .apply(None, &mut RunOptions::default())
-                    .await
-                    .expect("check");
-                assert_eq!(r.steps_completed, 0);
+                check(b.as_mut(), &migrations).await;
             })
         });
     });
@@ -49,11 +54,7 @@ fn startup(c: &mut Criterion) {
                 let mut b = migra::connect(&url, &ConnectOptions::default())
                     .await
                     .expect("connect");
-                let r = Executor::new(b.as_mut(), &migrations)
-                    .apply(None, &mut RunOptions::default())
-                    .await
-                    .expect("check");
-                assert_eq!(r.steps_completed, 0);
+                check(b.as_mut(), &migrations).await;
             })
         });
     });
@@ -64,11 +65,7 @@ fn startup(c: &mut Criterion) {
                 let mut b = migra::connect(&url, &ConnectOptions::default())
                     .await
                     .expect("connect");
-                let r = Executor::new(b.as_mut(), &migrations)
-                    .apply(None, &mut RunOptions::default())
-                    .await
-                    .expect("check");
-                assert_eq!(r.steps_completed, 0);
+                check(b.as_mut(), &migrations).await;
             })
         });
     });

@@ -10,6 +10,44 @@ pub(crate) type DbQuery<'q, DB> = sqlx::query::Query<'q, DB, <DB as Database>::A
 pub(crate) const COLUMNS: &str = "sort_key, version, name, checksum, checksum_algorithm, status, applied_statements, \
      total_statements, started_at, finished_at, duration_ms, error, failing_statement, applied_by, progress_checksum";
 
+/// Checks a history table name: letters (lower-case only when `lower_only`), digits and `_`, at
+/// most `max` long, not starting with a digit. The name is quoted anyway; this keeps the derived
+/// `_log`/`_lock` names within every database's identifier limit and portable.
+///
+/// Errors: a message saying which rule the name breaks.
+pub(crate) fn check_table_name(name: &str, lower_only: bool, max: usize) -> Result<(), String> {
+    let letter = |c: char| {
+        if lower_only {
+            c.is_ascii_lowercase()
+        } else {
+            c.is_ascii_alphabetic()
+        }
+    };
+    let ok = !name.is_empty()
+        && name.len() <= max
+        && name
+            .chars()
+            .all(|c| letter(c) || c.is_ascii_digit() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    if ok {
+        return Ok(());
+    }
+    let case = if lower_only { "lower-case " } else { "" };
+    Err(format!(
+        "history table name `{name}` must be {case}letters, digits and _ (at most {max}, not starting with a digit)"
+    ))
+}
+
+/// `col = <new value of col>` for every state column but the key, for an upsert.
+pub(crate) fn update_all(new_value: impl Fn(&str) -> String) -> String {
+    COLUMNS
+        .split(", ")
+        .filter(|c| *c != "sort_key")
+        .map(|c| format!("{c} = {}", new_value(c)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Decodes a state row selected as [`COLUMNS`].
 pub(crate) fn revision<R: Row>(r: &R) -> Result<Revision, sqlx::Error>
 where

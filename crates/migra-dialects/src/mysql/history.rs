@@ -28,29 +28,14 @@ pub(super) struct Tables {
 impl Tables {
     /// Builds the SQL for table `name`. Errors when the name is not a plain identifier.
     pub fn new(name: &str) -> Result<Self, String> {
-        let ok = !name.is_empty()
-            && name.len() <= 59
-            && name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            && !name.starts_with(|c: char| c.is_ascii_digit());
-        if !ok {
-            return Err(format!(
-                "history table name `{name}` must be lower-case letters, digits and _ (at most 59, not starting with a digit)"
-            ));
-        }
+        crate::rows::check_table_name(name, true, 59)?;
         let q = |s: &str| migra_core::dialect::quote_with(s, '`');
         let (h, log, lock) = (
             q(name),
             q(&format!("{name}_log")),
             q(&format!("{name}_lock")),
         );
-        let update_all = COLUMNS
-            .split(", ")
-            .filter(|c| *c != "sort_key")
-            .map(|c| format!("{c} = VALUES({c})"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let update_all = crate::rows::update_all(|c| format!("VALUES({c})"));
         Ok(Self {
             name: name.to_string(),
             create: format!(
@@ -111,6 +96,29 @@ fn history_err(table: &str, e: impl std::fmt::Display) -> BackendError {
     }
 }
 
+impl MysqlBackend {
+    /// Runs `sql` and decodes each row; an absent history table reads as empty (and is not created).
+    async fn read_rows<T>(
+        &mut self,
+        sql: String,
+        decode: fn(&sqlx::mysql::MySqlRow) -> Result<T, sqlx::Error>,
+    ) -> Result<Vec<T>, BackendError> {
+        let rows = match sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(map_err)
+        {
+            Ok(rows) => rows,
+            Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
+            Err(e) => return Err(history_err(&self.tables.name, e)),
+        };
+        rows.iter()
+            .map(decode)
+            .collect::<Result<_, _>>()
+            .map_err(|e| history_err(&self.tables.name, e))
+    }
+}
+
 #[async_trait]
 impl HistoryStore for MysqlBackend {
     async fn ensure_history(&mut self) -> Result<(), BackendError> {
@@ -126,19 +134,7 @@ impl HistoryStore for MysqlBackend {
 
     async fn read_history(&mut self) -> Result<Vec<Revision>, BackendError> {
         let sql = self.tables.select.clone();
-        let rows = match sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(&mut self.conn)
-            .await
-            .map_err(map_err)
-        {
-            Ok(rows) => rows,
-            Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
-            Err(e) => return Err(history_err(&self.tables.name, e)),
-        };
-        rows.iter()
-            .map(crate::rows::revision)
-            .collect::<Result<_, _>>()
-            .map_err(|e| history_err(&self.tables.name, e))
+        self.read_rows(sql, crate::rows::revision).await
     }
 
     async fn write_revision(
@@ -204,18 +200,6 @@ impl HistoryStore for MysqlBackend {
 
     async fn read_log(&mut self) -> Result<Vec<LogEntry>, BackendError> {
         let sql = self.tables.select_log.clone();
-        let rows = match sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(&mut self.conn)
-            .await
-            .map_err(map_err)
-        {
-            Ok(rows) => rows,
-            Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
-            Err(e) => return Err(history_err(&self.tables.name, e)),
-        };
-        rows.iter()
-            .map(crate::rows::log_entry)
-            .collect::<Result<_, _>>()
-            .map_err(|e| history_err(&self.tables.name, e))
+        self.read_rows(sql, crate::rows::log_entry).await
     }
 }

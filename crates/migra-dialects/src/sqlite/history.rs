@@ -38,27 +38,14 @@ pub(super) struct Tables {
 impl Tables {
     /// Builds the SQL for table `name`. Errors when the name is not a plain identifier.
     pub fn new(name: &str) -> Result<Self, String> {
-        let ok = !name.is_empty()
-            && name.len() <= 60
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !name.starts_with(|c: char| c.is_ascii_digit());
-        if !ok {
-            return Err(format!(
-                "history table name `{name}` must be letters, digits and _ (at most 60, not starting with a digit)"
-            ));
-        }
+        crate::rows::check_table_name(name, false, 60)?;
         let q = |s: &str| migra_core::dialect::quote_with(s, '"');
         let (h, log, lock) = (
             q(name),
             q(&format!("{name}_log")),
             q(&format!("{name}_lock")),
         );
-        let update_all = COLUMNS
-            .split(", ")
-            .filter(|c| *c != "sort_key")
-            .map(|c| format!("{c} = excluded.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let update_all = crate::rows::update_all(|c| format!("excluded.{c}"));
         let insert = format!(
             "INSERT INTO {h} ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT (sort_key) DO UPDATE SET {update_all}"
         );
