@@ -59,7 +59,9 @@ fn chinook_reads_completely() {
         p.db_path(),
     )
     .unwrap();
-    let db = p.migra(&["inspect", "--json"]).code(0).json();
+    let out = p.migra(&["inspect", "--json"]).code(0).stdout;
+    insta::assert_snapshot!("chinook_sqlite", out);
+    let db: serde_json::Value = serde_json::from_str(&out).unwrap();
     let tables = db["namespaces"][0]["tables"].as_array().unwrap();
     assert_eq!(tables.len(), 11);
     let fks: usize = tables
@@ -95,7 +97,9 @@ fn sakila_applies_through_the_splitter_and_reads_back_completely() {
         &format!("-- DIRECTION: up\n{schema}"),
     );
     p.migra(&["apply"]).code(0);
-    let db = p.migra(&["inspect", "--json"]).code(0).json();
+    let out = p.migra(&["inspect", "--json"]).code(0).stdout;
+    insta::assert_snapshot!("sakila_sqlite", out);
+    let db: serde_json::Value = serde_json::from_str(&out).unwrap();
     let ns = &db["namespaces"][0];
     let tables = ns["tables"].as_array().unwrap();
     let sum = |key: &str| {

@@ -71,6 +71,9 @@ fn table(t: &Table) -> String {
                 }
             ));
         }
+        if let Some(u) = &c.on_update {
+            flags.push(format!("on update {u}"));
+        }
         if c.identity.is_some() {
             flags.push("identity".into());
         }

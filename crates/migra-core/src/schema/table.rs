@@ -48,6 +48,9 @@ pub struct Column {
     pub collation: Option<String>,
     /// Comment.
     pub comment: Option<String>,
+    /// MySQL `ON UPDATE` expression (`current_timestamp()`); absent elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_update: Option<String>,
 }
 
 /// A column default.

@@ -81,6 +81,11 @@ pub enum TypeKind {
         /// Inline values (MySQL), empty when named.
         values: Vec<String>,
     },
+    /// MySQL inline `SET(...)`: any subset of `values`.
+    Set {
+        /// Allowed members, in declared order.
+        values: Vec<String>,
+    },
     /// Array of another type.
     Array {
         /// Element type.

@@ -118,7 +118,12 @@ impl Inspector for MysqlBackend {
 
 fn column(r: &MySqlRow, table_collation: &str) -> Column {
     let raw: String = r.get(2);
-    let extra: String = r.get::<String, _>(5).to_ascii_lowercase();
+    let extra_text: String = r.get(5);
+    let extra = extra_text.to_ascii_lowercase();
+    // MariaDB: "on update current_timestamp()"; MySQL 8: "DEFAULT_GENERATED on update CURRENT_TIMESTAMP".
+    let on_update = extra
+        .find("on update ")
+        .map(|i| extra_text[i + "on update ".len()..].trim().to_string());
     let expression: String = r.get(6);
     let collation: String = r.get(7);
     let comment: String = r.get(8);
@@ -148,6 +153,7 @@ fn column(r: &MySqlRow, table_collation: &str) -> Column {
         generated,
         collation: (!collation.is_empty() && collation != table_collation).then_some(collation),
         comment: (!comment.is_empty()).then_some(comment),
+        on_update,
     }
 }
 
@@ -270,19 +276,61 @@ pub(super) fn type_kind(raw: &str) -> TypeKind {
         "time" => TypeKind::Time { tz: false },
         "json" => TypeKind::Json { binary: false },
         "uuid" => TypeKind::Uuid,
-        "enum" => {
-            // Values as written: 'a','b' with '' for a quote inside.
-            let raw_values =
-                &raw[raw.find('(').map_or(0, |i| i + 1)..raw.rfind(')').unwrap_or(raw.len())];
-            let values = raw_values
-                .split("','")
-                .map(|v| v.trim_matches('\'').replace("''", "'"))
-                .collect();
-            TypeKind::Enum {
-                name: String::new(),
-                values,
+        "enum" => TypeKind::Enum {
+            name: String::new(),
+            values: quoted_list(raw),
+        },
+        "set" => TypeKind::Set {
+            values: quoted_list(raw),
+        },
+        _ => TypeKind::Unsupported,
+    }
+}
+
+/// The values of `enum('a','it''s')` as information_schema spells them: each quoted, a quote
+/// inside doubled. Text outside quotes (commas, parentheses) separates values.
+fn quoted_list(raw: &str) -> Vec<String> {
+    let inner = raw.find('(').map_or("", |i| &raw[i + 1..]);
+    let mut values = Vec::new();
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\'' {
+            continue;
+        }
+        let mut value = String::new();
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' if chars.peek() == Some(&'\'') => {
+                    chars.next();
+                    value.push('\'');
+                }
+                '\'' => break,
+                _ => value.push(c),
             }
         }
-        _ => TypeKind::Unsupported,
+        values.push(value);
+    }
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_and_set_values_keep_quotes_commas_and_parentheses() {
+        assert_eq!(
+            type_kind("enum('a','it''s','x,y','(z)')"),
+            TypeKind::Enum {
+                name: String::new(),
+                values: vec!["a".into(), "it's".into(), "x,y".into(), "(z)".into()],
+            }
+        );
+        assert_eq!(
+            type_kind("set('Trailers','Deleted Scenes','')"),
+            TypeKind::Set {
+                values: vec!["Trailers".into(), "Deleted Scenes".into(), String::new()],
+            }
+        );
     }
 }

@@ -175,6 +175,7 @@ fn column(r: &PgRow) -> Column {
         generated,
         collation: r.get(9),
         comment: r.get(10),
+        on_update: None,
     }
 }
 

@@ -105,6 +105,7 @@ impl SqliteBackend {
                 generated,
                 collation: None,
                 comment: None,
+                on_update: None,
             });
         }
         pk.sort();

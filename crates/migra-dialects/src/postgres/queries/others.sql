@@ -18,9 +18,10 @@ SELECT n.nspname::text, 'sequence', c.relname::text,
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence s ON s.seqrelid = c.oid
 WHERE c.relkind = 'S' AND n.nspname = ANY($1)
 UNION ALL
+-- tgparentid (PostgreSQL 13+): a parent's trigger is listed once, not again per partition.
 SELECT n.nspname::text, 'trigger', c.relname || '.' || g.tgname, NULL
 FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE NOT g.tgisinternal AND n.nspname = ANY($1)
+WHERE NOT g.tgisinternal AND g.tgparentid = 0 AND n.nspname = ANY($1)
 UNION ALL
 SELECT n.nspname::text, CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
        p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL
