@@ -10,6 +10,7 @@ use migra_core::schema::{
 use migra_core::{BackendError, Inspector, async_trait};
 use sqlx::Row;
 use sqlx::mysql::MySqlRow;
+use std::collections::BTreeMap;
 
 async fn rows(b: &mut MysqlBackend, sql: &'static str) -> Result<Vec<MySqlRow>, BackendError> {
     sqlx::query(sql)
@@ -40,14 +41,15 @@ impl Inspector for MysqlBackend {
             name: current,
             ..Namespace::default()
         };
-        let mut collations = Vec::new();
+        // Table name -> (position, default collation): rows find their table without a scan.
+        let mut slots = BTreeMap::<String, (usize, String)>::new();
         for r in rows(self, include_str!("queries/tables.sql")).await? {
             let name: String = r.get(0);
             if own.contains(&name) {
                 continue;
             }
             let comment: String = r.get(1);
-            collations.push((name.clone(), r.get::<String, _>(2)));
+            slots.insert(name.clone(), (ns.tables.len(), r.get::<String, _>(2)));
             ns.tables.push(Table {
                 name,
                 comment: (!comment.is_empty()).then_some(comment),
@@ -55,40 +57,31 @@ impl Inspector for MysqlBackend {
             });
         }
         for r in rows(self, include_str!("queries/columns.sql")).await? {
-            let table: String = r.get(0);
-            let default_collation = collations
-                .iter()
-                .find(|(t, _)| *t == table)
-                .map(|(_, c)| c.clone())
-                .unwrap_or_default();
-            if let Some(t) = ns.tables.iter_mut().find(|t| t.name == table) {
-                t.columns.push(column(&r, &default_collation));
+            if let Some((i, collation)) = slots.get(&r.get::<String, _>(0)) {
+                ns.tables[*i].columns.push(column(&r, collation));
             }
         }
         for r in rows(self, include_str!("queries/indexes.sql")).await? {
-            if let Some(t) = ns
-                .tables
-                .iter_mut()
-                .find(|t| t.name == r.get::<String, _>(0))
+            if let Some(t) = slots
+                .get(&r.get::<String, _>(0))
+                .and_then(|(i, _)| ns.tables.get_mut(*i))
             {
                 index_part(t, &r);
             }
         }
         let schema = ns.name.clone();
         for r in rows(self, include_str!("queries/foreign_keys.sql")).await? {
-            if let Some(t) = ns
-                .tables
-                .iter_mut()
-                .find(|t| t.name == r.get::<String, _>(0))
+            if let Some(t) = slots
+                .get(&r.get::<String, _>(0))
+                .and_then(|(i, _)| ns.tables.get_mut(*i))
             {
                 foreign_key_part(t, &r, &schema);
             }
         }
         for r in rows(self, include_str!("queries/checks.sql")).await? {
-            if let Some(t) = ns
-                .tables
-                .iter_mut()
-                .find(|t| t.name == r.get::<String, _>(0))
+            if let Some(t) = slots
+                .get(&r.get::<String, _>(0))
+                .and_then(|(i, _)| ns.tables.get_mut(*i))
             {
                 t.checks.push(Check {
                     name: Some(r.get(1)),

@@ -14,7 +14,9 @@ SELECT n.nspname::text, 'sequence', c.relname::text,
                  (SELECT quote_ident(tc.relname) || '.' || quote_ident(a.attname) FROM pg_depend d
                     JOIN pg_class tc ON tc.oid = d.refobjid
                     JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-                  WHERE d.objid = c.oid AND d.deptype IN ('a', 'i') LIMIT 1))
+                  -- classid and objsubid let pg_depend_depender_index find the row directly.
+                  WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.objsubid = 0
+                    AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1))
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence s ON s.seqrelid = c.oid
 WHERE c.relkind = 'S' AND n.nspname = ANY($1)
 UNION ALL
