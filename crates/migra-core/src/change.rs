@@ -21,6 +21,15 @@ pub enum Change {
         /// Name.
         name: String,
     },
+    /// Set a namespace's comment.
+    SetNamespaceComment {
+        /// Namespace.
+        name: String,
+        /// Before.
+        from: Option<String>,
+        /// After.
+        to: Option<String>,
+    },
     /// Create a table.
     AddTable {
         /// Namespace.
@@ -103,6 +112,15 @@ pub enum Change {
         namespace: String,
         /// The sequence as it was.
         sequence: Sequence,
+    },
+    /// Change a sequence's parameters.
+    ModifySequence {
+        /// Namespace.
+        namespace: String,
+        /// Before.
+        from: Sequence,
+        /// After.
+        to: Sequence,
     },
 }
 
@@ -201,4 +219,6 @@ pub enum ColumnAspect {
     Collation,
     /// Comment.
     Comment,
+    /// MySQL `ON UPDATE` expression.
+    OnUpdate,
 }

@@ -5,24 +5,32 @@
 //! records, and the traits (`Dialect`, `Backend`, `HistoryStore`, `Inspector`) that the executor,
 //! the dialect plugins and the differ meet at. No I/O and no database drivers live here.
 
+pub mod apply;
 pub mod backend;
 pub mod change;
 pub mod checksum;
 pub mod dialect;
 pub mod error;
+pub mod hooks;
 pub mod migration;
 pub mod plan;
 pub mod revision;
 pub mod schema;
 pub mod source;
 pub mod split;
+#[cfg(feature = "proptest")]
+pub mod strategy;
+#[cfg(feature = "proptest")]
+mod strategy_edit;
 pub mod version;
 
+pub use apply::{ApplyError, apply, apply_all};
 pub use backend::{Backend, HistoryStore, Inspector, RunnerId, TxFailure, TxStep};
 pub use change::{Change, ColumnAspect, TableChange};
 pub use checksum::{CHECKSUM_ALGORITHM, Checksum};
 pub use dialect::{Capabilities, Dialect, DialectId, LockKind};
 pub use error::{BackendError, SourceError, SourceErrorKind};
+pub use hooks::{DefaultHooks, DiffHooks, normalize_sql};
 pub use migration::{Layout, Migration, Script, ScriptMode};
 pub use plan::{Hazard, HazardKind, Plan, Step};
 pub use revision::{Fingerprint, LogAction, LogEntry, Revision, RevisionStatus};
