@@ -34,15 +34,17 @@ pub(crate) fn topo(
     let mut unplaced: BTreeSet<&Key> = nodes.iter().collect();
     let mut order = Vec::with_capacity(nodes.len());
     let mut broken = BTreeSet::new();
-    while let Some(&first) = unplaced.first() {
+    while !unplaced.is_empty() {
         let next = match ready.pop_first() {
             Some(n) => n,
             None => {
-                // A cycle: place the smallest remaining node and break its open edges.
-                for d in waiting.get(first).into_iter().flatten() {
-                    broken.insert((first.clone(), (*d).clone()));
+                // Stalled: every unplaced node waits. Place the smallest node of a cycle and break
+                // its open edges (a node that merely waits on a cycle is not placed early).
+                let n = cycle_member(&unplaced, &waiting);
+                for d in waiting.get(n).into_iter().flatten() {
+                    broken.insert((n.clone(), (*d).clone()));
                 }
-                first
+                n
             }
         };
         unplaced.remove(next);
@@ -58,6 +60,30 @@ pub(crate) fn topo(
     }
     (order, broken)
 }
+
+/// The smallest node of a cycle among the stalled nodes: follow each node's smallest open
+/// dependency from the smallest unplaced node until a node repeats (every stalled node has one).
+fn cycle_member<'a>(
+    unplaced: &BTreeSet<&'a Key>,
+    waiting: &BTreeMap<&'a Key, BTreeSet<&'a Key>>,
+) -> &'a Key {
+    let mut path: Vec<&Key> = Vec::new();
+    let mut at = unplaced.first().copied();
+    while let Some(n) = at {
+        if let Some(i) = path.iter().position(|p| *p == n) {
+            return path[i..].iter().min().copied().unwrap_or(n);
+        }
+        path.push(n);
+        at = waiting.get(n).and_then(|d| d.first().copied());
+    }
+    // A node without open dependencies would have been ready; fall back to the walk's end.
+    path.last()
+        .copied()
+        .or_else(|| unplaced.first().copied())
+        .unwrap_or(&EMPTY)
+}
+
+static EMPTY: Key = (String::new(), String::new());
 
 /// Whether `text` mentions `name` as a whole identifier (letters, digits, `_`, `$` around it
 /// do not count). Used to order views by the views they read.
@@ -89,19 +115,20 @@ mod tests {
 
     #[test]
     fn dependencies_first_and_cycles_broken_by_name() {
-        let nodes: BTreeSet<Key> = ["a", "b", "c", "d"].iter().map(|n| k(n)).collect();
-        // a -> b, b -> a (cycle), c -> d.
+        let nodes: BTreeSet<Key> = ["a", "b", "c", "d", "e"].iter().map(|n| k(n)).collect();
+        // a -> b, b -> a (cycle), c -> d, e -> a (waits on the cycle, is not part of it).
         let deps = |n: &Key| -> BTreeSet<Key> {
             match n.1.as_str() {
                 "a" => [k("b")].into(),
                 "b" => [k("a")].into(),
                 "c" => [k("d")].into(),
+                "e" => [k("a")].into(),
                 _ => BTreeSet::new(),
             }
         };
         let (order, broken) = topo(&nodes, deps);
         let names: Vec<&str> = order.iter().map(|k| k.1.as_str()).collect();
-        assert_eq!(names, vec!["d", "c", "a", "b"]);
+        assert_eq!(names, vec!["d", "c", "a", "b", "e"]);
         assert_eq!(broken, [(k("a"), k("b"))].into());
     }
 
