@@ -92,6 +92,19 @@ pub enum Command {
     Status,
     /// Print the live schema: the neutral model as JSON with --json, or a readable summary (reads only).
     Inspect,
+    /// Compare two schemas and print the changes and the SQL that turns FROM into TO (reads only).
+    Diff {
+        /// The schema as it is: a database URL.
+        #[arg(long, value_name = "SOURCE")]
+        from: String,
+        /// The schema as it should be: a database URL of the same dialect.
+        #[arg(long, value_name = "SOURCE")]
+        to: String,
+        /// A rename, never guessed: `old=new` for a table, `table.old=table.new` for a column
+        /// (repeatable). Without one, a rename is a drop plus an add.
+        #[arg(long, value_name = "OLD=NEW")]
+        rename: Vec<String>,
+    },
     /// Record by hand that a half-applied migration is now applied or rolled back (after you made
     /// the database match); logged as a repair.
     #[command(group(clap::ArgGroup::new("mark").required(true).args(["mark_applied", "mark_rolled_back"])))]

@@ -62,6 +62,18 @@ impl From<SourceErrors> for Failure {
     }
 }
 
+impl From<migra::diff::DiffError> for Failure {
+    fn from(e: migra::diff::DiffError) -> Self {
+        Self::new(2, "bad_rename", e.to_string())
+    }
+}
+
+impl From<migra::core::PlanError> for Failure {
+    fn from(e: migra::core::PlanError) -> Self {
+        Self::new(2, "unsupported", e.to_string())
+    }
+}
+
 impl From<BackendError> for Failure {
     fn from(e: BackendError) -> Self {
         let (exit, kind) = match &e {

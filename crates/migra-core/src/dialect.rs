@@ -1,5 +1,7 @@
 //! Dialects: identity, capabilities as plain data, and lexical rules.
 
+use crate::hooks::{DefaultHooks, DiffHooks};
+use crate::plan::Planner;
 use crate::split::SplitOptions;
 use serde::Serialize;
 
@@ -77,6 +79,14 @@ pub trait Dialect: Send + Sync {
     fn split_options(&self) -> SplitOptions;
     /// Quotes an identifier, escaping the quote character; the only way migra writes identifiers.
     fn quote_ident(&self, ident: &str) -> String;
+    /// The differ's equality hooks for this dialect (default: dialect-neutral).
+    fn diff_hooks(&self) -> &dyn DiffHooks {
+        &DefaultHooks
+    }
+    /// The planner turning changes into this dialect's statements, when it has one.
+    fn planner(&self) -> Option<&dyn Planner> {
+        None
+    }
 }
 
 /// Quotes `ident` with `q` on both sides, doubling any `q` inside.

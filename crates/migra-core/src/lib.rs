@@ -32,7 +32,7 @@ pub use dialect::{Capabilities, Dialect, DialectId, LockKind};
 pub use error::{BackendError, SourceError, SourceErrorKind};
 pub use hooks::{DefaultHooks, DiffHooks, normalize_sql};
 pub use migration::{Layout, Migration, Script, ScriptMode};
-pub use plan::{Hazard, HazardKind, Plan, Step};
+pub use plan::{Hazard, HazardKind, Plan, PlanError, Planner, Step};
 pub use revision::{Fingerprint, LogAction, LogEntry, Revision, RevisionStatus};
 pub use source::{LoadOptions, SourceErrors, SourceFile, load};
 pub use split::{SplitOptions, Statement};

@@ -1,5 +1,6 @@
 //! Plans: the statements a change set turns into, each with its reverse and its hazards.
 
+use crate::change::Change;
 use serde::{Deserialize, Serialize};
 
 /// An ordered list of steps.
@@ -48,4 +49,30 @@ pub enum HazardKind {
     MayFail,
     /// Cannot run inside a transaction.
     NonTransactional,
+}
+
+/// Turns typed changes into a dialect's statements.
+pub trait Planner: Send + Sync {
+    /// The statements for `changes`, in order, each with its reverse (when one statement undoes
+    /// it) and its hazards.
+    ///
+    /// Errors: [`PlanError::Unsupported`] for a change the dialect cannot carry out (checked
+    /// before anything is emitted: a plan is complete or not returned).
+    fn plan(&self, changes: &[Change]) -> Result<Plan, PlanError>;
+}
+
+/// Why a plan cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    /// The dialect cannot carry out this change.
+    #[error("{dialect} cannot {what}: {why}")]
+    Unsupported {
+        /// Dialect name.
+        dialect: &'static str,
+        /// The change, in words (`remove a value from enum public.mood`).
+        what: String,
+        /// Why, and what to do instead.
+        why: String,
+    },
 }

@@ -177,6 +177,7 @@ pub(crate) fn index(r: &mut Rng, table: &str, k: usize, columns: &[String]) -> I
         predicate: r.chance(15).then(|| "id > 10".into()),
         method: r.chance(10).then(|| "gin".into()),
         include: Vec::new(),
+        constraint: false,
     }
 }
 

@@ -17,6 +17,7 @@ mod net;
 pub mod postgres;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod rows;
+mod sql;
 pub mod sqlite;
 mod url;
 

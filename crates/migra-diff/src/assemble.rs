@@ -5,7 +5,7 @@ use crate::order::{Key, mentions, topo};
 use crate::table::diff_table;
 use crate::{DiffError, DiffOptions, Renames};
 use migra_core::schema::{Database, Namespace, Table, View};
-use migra_core::{Change, TableChange, apply};
+use migra_core::{Change, ColumnAspect, TableChange, apply};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Default)]
@@ -76,6 +76,8 @@ pub(crate) fn diff(
     let mut new_tables: BTreeMap<Key, &Table> = BTreeMap::new();
     let mut dropped_tables: BTreeMap<Key, &Table> = BTreeMap::new();
     for &ns in &names {
+        // Tables whose columns change shape: views reading them are re-created around the change.
+        let mut reshaped: BTreeSet<String> = BTreeSet::new();
         let f = from_ns.get(ns).copied().unwrap_or(&empty);
         let t = to_ns.get(ns).copied().unwrap_or(&empty);
         match (from_ns.contains_key(ns), to_ns.contains_key(ns)) {
@@ -98,7 +100,6 @@ pub(crate) fn diff(
             _ => {}
         }
         enums_and_sequences(ns, f, t, &mut p);
-        views(ns, f, t, opts, &mut p);
         let ft: BTreeMap<&str, &Table> = f.tables.iter().map(|x| (x.name.as_str(), x)).collect();
         let tt: BTreeMap<&str, &Table> = t.tables.iter().map(|x| (x.name.as_str(), x)).collect();
         for (name, table) in &tt {
@@ -108,6 +109,9 @@ pub(crate) fn diff(
                 }
                 Some(old) => {
                     let d = diff_table(old, table, hooks);
+                    if d.body.iter().any(reshapes) {
+                        reshaped.insert((*name).to_string());
+                    }
                     p.fk_drop.extend(modify(ns, name, d.drop_fks));
                     p.table_mod.extend(modify(ns, name, d.body));
                     p.fk_add.extend(modify(ns, name, d.add_fks));
@@ -119,6 +123,7 @@ pub(crate) fn diff(
                 dropped_tables.insert((ns.into(), (*name).into()), table);
             }
         }
+        views(ns, f, t, opts, &reshaped, &mut p);
     }
     create_tables(&new_tables, &mut p);
     drop_tables(&dropped_tables, &mut p);
@@ -276,7 +281,29 @@ fn sequences_dropped_with_owners(to: &Database, types_drop: &mut Vec<Change>) {
     });
 }
 
-fn views(ns: &str, f: &Namespace, t: &Namespace, opts: &DiffOptions<'_>, p: &mut Phases) {
+/// A table change after which a database refuses to keep a view reading the column as it was
+/// (PostgreSQL: "cannot alter type of a column used by a view").
+fn reshapes(c: &TableChange) -> bool {
+    match c {
+        TableChange::DropColumn { .. } => true,
+        TableChange::ModifyColumn { what, .. } => {
+            what.contains(&ColumnAspect::Type) || what.contains(&ColumnAspect::Collation)
+        }
+        _ => false,
+    }
+}
+
+/// Views that go or change are dropped, and come back after the tables when the target has
+/// them. A view is also dropped and re-created, unchanged, when it reads a view that is, or a
+/// table in `reshaped`: databases refuse to change what a view depends on.
+fn views(
+    ns: &str,
+    f: &Namespace,
+    t: &Namespace,
+    opts: &DiffOptions<'_>,
+    reshaped: &BTreeSet<String>,
+    p: &mut Phases,
+) {
     let fv: BTreeMap<&str, &View> = f.views.iter().map(|v| (v.name.as_str(), v)).collect();
     let tv: BTreeMap<&str, &View> = t.views.iter().map(|v| (v.name.as_str(), v)).collect();
     let same = |a: &View, b: &View| {
@@ -284,14 +311,31 @@ fn views(ns: &str, f: &Namespace, t: &Namespace, opts: &DiffOptions<'_>, p: &mut
             && a.comment == b.comment
             && opts.hooks.views_equal(&a.definition, &b.definition)
     };
-    let gone: BTreeMap<&str, &View> = fv
+    let mut gone: BTreeMap<&str, &View> = fv
         .iter()
-        .filter(|(n, v)| tv.get(*n).is_none_or(|w| !same(v, w)))
+        .filter(|(n, v)| {
+            tv.get(*n).is_none_or(|w| !same(v, w))
+                || reshaped.iter().any(|r| mentions(&v.definition, r))
+        })
         .map(|(n, v)| (*n, *v))
         .collect();
+    // Views reading a view that goes go too (until nothing more is added).
+    loop {
+        let more: Vec<(&str, &View)> = fv
+            .iter()
+            .filter(|(n, v)| {
+                !gone.contains_key(*n) && gone.keys().any(|g| mentions(&v.definition, g))
+            })
+            .map(|(n, v)| (*n, *v))
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        gone.extend(more);
+    }
     let coming: BTreeMap<&str, &View> = tv
         .iter()
-        .filter(|(n, v)| fv.get(*n).is_none_or(|w| !same(w, v)))
+        .filter(|(n, v)| fv.get(*n).is_none_or(|w| !same(w, v)) || gone.contains_key(*n))
         .map(|(n, v)| (*n, *v))
         .collect();
     for key in view_order(ns, &gone).iter().rev() {

@@ -214,6 +214,7 @@ fn same_index(a: &Index, b: &Index, hooks: &dyn DiffHooks) -> bool {
     parts_same
         && predicate_same
         && a.unique == b.unique
+        && a.constraint == b.constraint
         && method(&a.method) == method(&b.method)
         && a.include == b.include
 }

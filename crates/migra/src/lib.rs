@@ -25,6 +25,7 @@ pub use migrator::{Error, Migrator};
 
 pub use migra_core as core;
 pub use migra_dialects as dialects;
+pub use migra_diff as diff;
 pub use migra_exec as exec;
 
 pub use migra_core::{

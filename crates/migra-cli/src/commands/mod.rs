@@ -1,6 +1,7 @@
 //! The commands, and what they share: settings, loading the directory, opening the database.
 
 mod apply;
+mod diff;
 mod inspect;
 mod new;
 mod plan;
@@ -21,6 +22,7 @@ pub async fn run(cli: Cli, out: Out) -> Result<(), Failure> {
         Command::Plan => plan::plan(&settings, out).await,
         Command::Status => plan::status(&settings, out).await,
         Command::Inspect => inspect::run(&settings, out).await,
+        Command::Diff { from, to, rename } => diff::run(&settings, out, &from, &to, &rename).await,
         Command::Repair {
             migration,
             mark_applied,

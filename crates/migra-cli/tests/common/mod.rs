@@ -184,3 +184,17 @@ impl Run {
         doc
     }
 }
+
+impl Project {
+    /// Runs `sql` (several statements allowed) on the test database, panicking on error.
+    pub fn exec(&self, sql: &str) {
+        let (url, sql) = (self.url(), sql.to_string());
+        block_on(async move {
+            let mut c = sqlx::AnyConnection::connect(&url).await.expect("connect");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut c)
+                .await
+                .expect("statements run");
+        });
+    }
+}

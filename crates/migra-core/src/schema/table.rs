@@ -107,6 +107,9 @@ pub struct Index {
     pub method: Option<String>,
     /// Non-key columns (`INCLUDE`).
     pub include: Vec<String>,
+    /// Backs a `UNIQUE` constraint (PostgreSQL, SQLite): created and dropped as the constraint.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub constraint: bool,
 }
 
 /// One key part of an index: a column or an expression.

@@ -181,6 +181,7 @@ fn index_part(t: &mut Table, r: &MySqlRow) {
             predicate: None,
             method,
             include: Vec::new(),
+            constraint: false,
         });
     }
     if let Some(i) = t.indexes.last_mut() {

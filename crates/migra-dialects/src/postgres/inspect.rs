@@ -83,6 +83,15 @@ impl Inspector for PostgresBackend {
             }
         }
         for r in rows(self, include_str!("queries/indexes.sql"), &schemas).await? {
+            let (ns, table, name): (String, String, String) = (r.get(0), r.get(1), r.get(2));
+            // An exclusion constraint is not an index the model can describe: listed instead.
+            if r.get::<Option<String>, _>(10).as_deref() == Some("x") {
+                db.unmodelled.push(Unmodelled {
+                    kind: "exclusion constraint".into(),
+                    name: format!("{ns}.{table}.{name}"),
+                });
+                continue;
+            }
             if let Some(t) = slots.table(&mut db, &r.get::<String, _>(0), &r.get::<String, _>(1)) {
                 t.indexes.push(index(&r));
             }
@@ -276,6 +285,7 @@ fn index(r: &PgRow) -> Index {
         predicate: r.get(5),
         method: (method != "btree").then_some(method),
         include: r.get(9),
+        constraint: r.get::<Option<String>, _>(10).as_deref() == Some("u"),
     }
 }
 

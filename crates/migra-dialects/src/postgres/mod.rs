@@ -3,6 +3,8 @@
 
 #[cfg(feature = "postgres")]
 mod backend;
+mod emit;
+mod emit_table;
 #[cfg(feature = "postgres")]
 mod history;
 #[cfg(feature = "postgres")]
@@ -13,7 +15,11 @@ mod lock;
 #[cfg(feature = "postgres")]
 pub use backend::{PostgresBackend, PostgresOptions};
 
-use migra_core::{Capabilities, Dialect, DialectId, LockKind, SplitOptions, dialect::quote_with};
+pub use emit::PostgresPlanner;
+
+use migra_core::{
+    Capabilities, Dialect, DialectId, LockKind, Planner, SplitOptions, dialect::quote_with,
+};
 
 /// PostgreSQL's dialect.
 pub struct PostgresDialect;
@@ -35,5 +41,8 @@ impl Dialect for PostgresDialect {
     }
     fn quote_ident(&self, ident: &str) -> String {
         quote_with(ident, '"')
+    }
+    fn planner(&self) -> Option<&dyn Planner> {
+        Some(&PostgresPlanner)
     }
 }

@@ -185,6 +185,7 @@ impl SqliteBackend {
                 predicate,
                 method: None,
                 include: Vec::new(),
+                constraint: origin == "u",
             });
         }
         Ok(out)

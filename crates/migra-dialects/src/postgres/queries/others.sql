@@ -19,6 +19,9 @@ SELECT n.nspname::text, 'sequence', c.relname::text,
                     AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1))
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence s ON s.seqrelid = c.oid
 WHERE c.relkind = 'S' AND n.nspname = ANY($1)
+  -- An identity column's sequence is part of the column (created and dropped with it).
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                  AND d.objsubid = 0 AND d.deptype = 'i')
 UNION ALL
 -- tgparentid (PostgreSQL 13+): a parent's trigger is listed once, not again per partition.
 SELECT n.nspname::text, 'trigger', c.relname || '.' || g.tgname, NULL

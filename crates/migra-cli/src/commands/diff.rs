@@ -1,0 +1,214 @@
+//! `migra diff --from SRC --to DST`: the typed changes between two schemas and the statements
+//! that carry them out, with the statements that go back.
+
+use crate::config::Settings;
+use crate::fail::Failure;
+use crate::output::Out;
+use migra::core::schema::Database;
+use migra::core::{Change, DialectId, Plan, TableChange};
+use migra::diff::{DiffOptions, Renames};
+use serde::Serialize;
+
+/// What `--json` prints.
+#[derive(Serialize)]
+struct DiffReport<'a> {
+    dialect: &'static str,
+    changes: &'a [Change],
+    up: &'a Plan,
+    /// `None` when going back cannot be planned; `down_unsupported` says why.
+    down: Option<&'a Plan>,
+    up_script: String,
+    down_script: Option<String>,
+    down_unsupported: Option<String>,
+}
+
+/// A live database's schema. MySQL and SQLite name their one namespace after the database
+/// (which differs between the two sides), so it is compared as the unnamed current one.
+async fn read(s: &Settings, url: &str) -> Result<(DialectId, Database), Failure> {
+    let dialect = migra::dialect_of_url(url)?;
+    let opts = migra::ConnectOptions {
+        table: s.table.clone(),
+        read_only: true,
+        ..Default::default()
+    };
+    let mut backend = migra::connect(url, &opts).await?;
+    let Some(inspector) = backend.inspector() else {
+        return Err(migra::BackendError::Unsupported {
+            dialect: dialect.name().into(),
+            what: "introspection is not written yet".into(),
+        }
+        .into());
+    };
+    let mut db = inspector.inspect(&[]).await?;
+    if dialect != DialectId::Postgres && db.namespaces.len() == 1 {
+        db.namespaces[0].name.clear();
+    }
+    Ok((dialect, db))
+}
+
+fn script(plan: &Plan) -> String {
+    plan.steps
+        .iter()
+        .map(|s| format!("{};\n", s.command))
+        .collect()
+}
+
+pub async fn run(
+    s: &Settings,
+    out: Out,
+    from: &str,
+    to: &str,
+    rename: &[String],
+) -> Result<(), Failure> {
+    let ((d1, a), (d2, b)) = (read(s, from).await?, read(s, to).await?);
+    if d1 != d2 {
+        return Err(Failure::usage(format!(
+            "--from is {} and --to is {}: both sides must be the same dialect",
+            d1.name(),
+            d2.name()
+        )));
+    }
+    let dialect = migra::dialect(d1);
+    let default_ns = if d1 == DialectId::Postgres {
+        "public"
+    } else {
+        ""
+    };
+    let mut renames = Renames::default();
+    for r in rename {
+        renames.add_hint(default_ns, r)?;
+    }
+    let hooks = dialect.diff_hooks();
+    let forward = DiffOptions {
+        hooks,
+        renames: Some(&renames),
+    };
+    let changes = migra::diff::diff(&a, &b, &forward)?;
+    // Down is the diff the other way; renames are hints for the forward direction only.
+    let back = migra::diff::diff(&b, &a, &DiffOptions::new(hooks))?;
+    let planner = dialect.planner().ok_or_else(|| {
+        Failure::from(migra::BackendError::Unsupported {
+            dialect: d1.name().into(),
+            what: "turning changes into statements is not written yet".into(),
+        })
+    })?;
+    let up = planner.plan(&changes)?;
+    // Going back may be impossible (PostgreSQL cannot remove an enum value): that is reported,
+    // it does not stop the forward plan.
+    let down = planner.plan(&back);
+    if out.json {
+        out.json(&DiffReport {
+            dialect: d1.name(),
+            changes: &changes,
+            up_script: script(&up),
+            down_script: down.as_ref().ok().map(script),
+            down_unsupported: down.as_ref().err().map(|e| e.to_string()),
+            up: &up,
+            down: down.as_ref().ok(),
+        });
+        return Ok(());
+    }
+    if changes.is_empty() {
+        println!("No differences.");
+        return Ok(());
+    }
+    println!("-- {} change(s):", changes.len());
+    for c in &changes {
+        println!("--   {}", describe(c));
+    }
+    for step in &up.steps {
+        for h in &step.hazards {
+            println!("-- {:?}: {}", h.kind, h.message);
+        }
+        println!("{};", step.command);
+    }
+    if let Err(e) = &down {
+        println!("-- going back cannot be planned: {e}");
+    }
+    Ok(())
+}
+
+/// One line for a change: what happens to which object.
+fn describe(c: &Change) -> String {
+    let q = |ns: &str, n: &str| {
+        if ns.is_empty() {
+            n.to_string()
+        } else {
+            format!("{ns}.{n}")
+        }
+    };
+    match c {
+        Change::AddNamespace { name } => format!("add namespace {name}"),
+        Change::DropNamespace { name } => format!("drop namespace {name}"),
+        Change::SetNamespaceComment { name, .. } => format!("comment on namespace {name}"),
+        Change::AddTable { namespace, table } => format!("add table {}", q(namespace, &table.name)),
+        Change::DropTable { namespace, table } => {
+            format!("drop table {}", q(namespace, &table.name))
+        }
+        Change::RenameTable {
+            namespace,
+            from,
+            to,
+        } => format!("rename table {} to {to}", q(namespace, from)),
+        Change::ModifyTable {
+            namespace,
+            table,
+            changes,
+        } => {
+            let parts: Vec<String> = changes.iter().map(table_change).collect();
+            format!("change table {}: {}", q(namespace, table), parts.join(", "))
+        }
+        Change::AddEnum { namespace, r#enum } => format!("add enum {}", q(namespace, &r#enum.name)),
+        Change::DropEnum { namespace, r#enum } => {
+            format!("drop enum {}", q(namespace, &r#enum.name))
+        }
+        Change::ModifyEnum { namespace, to, .. } => {
+            format!("change enum {}", q(namespace, &to.name))
+        }
+        Change::AddView { namespace, view } => format!("add view {}", q(namespace, &view.name)),
+        Change::DropView { namespace, view } => format!("drop view {}", q(namespace, &view.name)),
+        Change::AddSequence {
+            namespace,
+            sequence,
+        } => format!("add sequence {}", q(namespace, &sequence.name)),
+        Change::DropSequence {
+            namespace,
+            sequence,
+        } => format!("drop sequence {}", q(namespace, &sequence.name)),
+        Change::ModifySequence { namespace, to, .. } => {
+            format!("change sequence {}", q(namespace, &to.name))
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+fn table_change(c: &TableChange) -> String {
+    match c {
+        TableChange::AddColumn { column } => format!("add column {}", column.name),
+        TableChange::DropColumn { column } => format!("drop column {}", column.name),
+        TableChange::RenameColumn { from, to } => format!("rename column {from} to {to}"),
+        TableChange::ModifyColumn { to, what, .. } => {
+            let w: Vec<String> = what
+                .iter()
+                .map(|a| format!("{a:?}").to_lowercase())
+                .collect();
+            format!("change column {} ({})", to.name, w.join(", "))
+        }
+        TableChange::AddIndex { index } => format!("add index {}", index.name),
+        TableChange::DropIndex { index } => format!("drop index {}", index.name),
+        TableChange::SetPrimaryKey { to: Some(_), .. } => "set primary key".into(),
+        TableChange::SetPrimaryKey { to: None, .. } => "drop primary key".into(),
+        TableChange::AddForeignKey { key } => format!("add foreign key {}", key.name),
+        TableChange::DropForeignKey { key } => format!("drop foreign key {}", key.name),
+        TableChange::AddCheck { check } => format!(
+            "add check {}",
+            check.name.as_deref().unwrap_or(&check.expression)
+        ),
+        TableChange::DropCheck { check } => format!(
+            "drop check {}",
+            check.name.as_deref().unwrap_or(&check.expression)
+        ),
+        TableChange::SetComment { .. } => "comment".into(),
+        other => format!("{other:?}"),
+    }
+}

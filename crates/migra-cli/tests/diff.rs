@@ -1,0 +1,110 @@
+//! `migra diff` on real servers: the convergence check. Apply the up plan, introspect, diff
+//! against the target: nothing. Apply the down plan: nothing against the source either.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+use common::Project;
+use common::db::Kind;
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        common::repo_root()
+            .join("crates/migra-cli/tests/fixtures/diff")
+            .join(name),
+    )
+    .unwrap()
+}
+
+fn diff(p: &Project, from: &Project, to: &Project) -> serde_json::Value {
+    p.migra(&["diff", "--from", &from.url(), "--to", &to.url(), "--json"])
+        .code(0)
+        .json()
+}
+
+/// Runs each step on its own (autocommit): an enum value added in a transaction cannot be used
+/// before it commits.
+fn run_steps(p: &Project, plan: &serde_json::Value) {
+    for step in plan["steps"].as_array().unwrap() {
+        p.exec(step["command"].as_str().unwrap());
+    }
+}
+
+fn changes(r: &serde_json::Value) -> Vec<serde_json::Value> {
+    r["changes"].as_array().unwrap().clone()
+}
+
+/// Loads `from` and `to`, snapshots both scripts, and checks both directions converge.
+fn converges(kind: Kind, from_sql: &str, to_sql: &str, snapshot: &str) {
+    let (Some(a), Some(b), Some(a2)) = (Project::on(kind), Project::on(kind), Project::on(kind))
+    else {
+        return;
+    };
+    a.exec(from_sql);
+    a2.exec(from_sql);
+    b.exec(to_sql);
+    let r = diff(&a, &a, &b);
+    insta::assert_snapshot!(format!("{snapshot}_up"), r["up_script"].as_str().unwrap());
+    insta::assert_snapshot!(
+        format!("{snapshot}_down"),
+        r["down_script"].as_str().unwrap()
+    );
+    run_steps(&a, &r["up"]);
+    let after = diff(&a, &a, &b);
+    assert_eq!(
+        changes(&after),
+        Vec::<serde_json::Value>::new(),
+        "up left differences"
+    );
+    run_steps(&a, &r["down"]);
+    let back = diff(&a, &a, &a2);
+    assert_eq!(
+        changes(&back),
+        Vec::<serde_json::Value>::new(),
+        "down left differences"
+    );
+}
+
+#[test]
+fn postgres_fixture_converges_both_ways() {
+    converges(
+        Kind::Postgres,
+        &fixture("pg_from.sql"),
+        &fixture("pg_to.sql"),
+        "pg_fixture",
+    );
+}
+
+#[test]
+fn enum_values_are_added_in_place_and_removing_them_is_refused_with_a_reason() {
+    let (Some(a), Some(b)) = (Project::on(Kind::Postgres), Project::on(Kind::Postgres)) else {
+        return;
+    };
+    a.exec("CREATE TYPE mood AS ENUM ('sad', 'happy'); CREATE TABLE t (m mood DEFAULT 'happy')");
+    b.exec("CREATE TYPE mood AS ENUM ('sad', 'neutral', 'happy', 'ecstatic'); CREATE TABLE t (m mood DEFAULT 'neutral')");
+    let r = diff(&a, &a, &b);
+    insta::assert_snapshot!(r["up_script"].as_str().unwrap());
+    assert!(r["down"].is_null());
+    assert!(
+        r["down_unsupported"]
+            .as_str()
+            .unwrap()
+            .contains("can only add enum values"),
+        "{r}"
+    );
+    run_steps(&a, &r["up"]);
+    assert!(changes(&diff(&a, &a, &b)).is_empty());
+}
+
+#[test]
+fn a_diff_with_itself_is_empty_and_says_so() {
+    let Some(a) = Project::on(Kind::Postgres) else {
+        return;
+    };
+    a.exec(&fixture("pg_to.sql"));
+    assert!(changes(&diff(&a, &a, &a)).is_empty());
+    let text = a
+        .migra(&["diff", "--from", &a.url(), "--to", &a.url()])
+        .code(0)
+        .stdout;
+    assert_eq!(text, "No differences.\n");
+}
