@@ -5,72 +5,8 @@
 
 mod common;
 use common::Project;
+use common::corpus::{load, script};
 use common::db::Kind;
-use std::process::Command;
-
-/// The corpus file with the edits a test database needs: no `DROP/CREATE DATABASE`, `\c` or
-/// `USE` lines (they act on a database of their own name), no `source` of absent data files,
-/// then `replace` applied in order.
-fn script(files: &[&str], replace: &[(&str, &str)]) -> std::path::PathBuf {
-    let mut text = String::new();
-    for file in files {
-        let raw = std::fs::read_to_string(common::corpus().join(file)).unwrap();
-        for line in raw.lines() {
-            let lower = line.to_ascii_lowercase();
-            if lower.contains(" database ")
-                || lower.starts_with("\\c")
-                || lower.starts_with("use ")
-                || lower.starts_with("source ")
-            {
-                continue;
-            }
-            text.push_str(line);
-            text.push('\n');
-        }
-    }
-    for (from, to) in replace {
-        text = text.replace(from, to);
-    }
-    let out = std::env::temp_dir().join(format!(
-        "migra-corpus-{}-{}",
-        std::process::id(),
-        files[0].replace('/', "_")
-    ));
-    std::fs::write(&out, text).unwrap();
-    out
-}
-
-/// Loads `file` with `psql` or `mariadb`, failing the test with the client's error.
-fn load(p: &Project, kind: Kind, file: &std::path::Path) {
-    let url = p.url();
-    let out = match kind {
-        Kind::Postgres => Command::new("psql")
-            .args([&url, "-q", "-v", "ON_ERROR_STOP=1", "-f"])
-            .arg(file)
-            .output()
-            .unwrap(),
-        Kind::Mysql => {
-            // mysql://user:password@host:port/db
-            let (creds, rest) = url.trim_start_matches("mysql://").split_once('@').unwrap();
-            let (user, password) = creds.split_once(':').unwrap();
-            let (hostport, db) = rest.split_once('/').unwrap();
-            let (host, port) = hostport.split_once(':').unwrap();
-            Command::new("mariadb")
-                .args(["-h", host, "-P", port, "-u", user])
-                .arg(format!("-p{password}"))
-                .arg(db)
-                .stdin(std::fs::File::open(file).unwrap())
-                .output()
-                .unwrap()
-        }
-        Kind::Sqlite => unreachable!("SQLite corpora are applied through migra"),
-    };
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// Tables, columns, indexes (primary keys aside), foreign keys, checks, views, and unmodelled
 /// objects per kind.

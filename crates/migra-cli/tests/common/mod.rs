@@ -1,6 +1,7 @@
 //! Helpers for driving the real `migra` binary against real SQLite files.
 #![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
+pub mod corpus;
 pub mod db;
 
 use sqlx::{Connection, Row, SqliteConnection};
