@@ -35,6 +35,21 @@ def child(cmd):
     return time.perf_counter() - t
 
 
+def ensure_db(admin, name, schema):
+    """Loads `schema` into database `name` unless a comment on it says it holds this very file."""
+    url = f"{admin.rsplit('/', 1)[0]}/{name}"
+    digest = hashlib.sha256(open(schema, "rb").read()).hexdigest()
+    exists = psql(admin, f"SELECT count(*) FROM pg_database WHERE datname = '{name}'") == "1"
+    current = exists and psql(admin, f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{name}'") == digest
+    if not current:
+        print(f"loading {os.path.basename(schema)} into {name} (once)...", flush=True)
+        psql(admin, f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
+        subprocess.run(["psql", url, "-q1", "-v", "ON_ERROR_STOP=1", "-f", schema], check=True,
+                       stdout=subprocess.DEVNULL)
+        psql(admin, f"COMMENT ON DATABASE {name} IS '{digest}'")
+    return url
+
+
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     tables = sys.argv[2] if len(sys.argv) > 2 else "2000"
@@ -45,15 +60,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="migra-bench-") as work:
         subprocess.run([sys.executable, GEN, work, tables], check=True, stdout=subprocess.DEVNULL)
         schema = os.path.join(work, "schema_a.sql")
-        digest = hashlib.sha256(open(schema, "rb").read()).hexdigest()
-        exists = psql(admin, f"SELECT count(*) FROM pg_database WHERE datname = '{DB}'") == "1"
-        current = exists and psql(admin, f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{DB}'") == digest
-        if not current:
-            print(f"loading {tables} tables into {DB} (once)...", flush=True)
-            psql(admin, f"DROP DATABASE IF EXISTS {DB}", f"CREATE DATABASE {DB}")
-            subprocess.run(["psql", url, "-q1", "-v", "ON_ERROR_STOP=1", "-f", schema], check=True,
-                           stdout=subprocess.DEVNULL)
-            psql(admin, f"COMMENT ON DATABASE {DB} IS '{digest}'")
+        ensure_db(admin, DB, schema)
         out = subprocess.run([migra, "inspect", "--json", "-d", url], check=True, capture_output=True).stdout
         model = json.loads(out)
         ts = [t for n in model["namespaces"] for t in n["tables"]]

@@ -60,7 +60,8 @@ pub async fn run(
     to: &str,
     rename: &[String],
 ) -> Result<(), Failure> {
-    let ((d1, a), (d2, b)) = (read(s, from).await?, read(s, to).await?);
+    // Both sides at once: introspection time is mostly the servers' work.
+    let ((d1, a), (d2, b)) = tokio::try_join!(read(s, from), read(s, to))?;
     if d1 != d2 {
         return Err(Failure::usage(format!(
             "--from is {} and --to is {}: both sides must be the same dialect",

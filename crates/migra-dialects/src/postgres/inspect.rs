@@ -71,15 +71,23 @@ impl Inspector for PostgresBackend {
             }
         }
         let slots = Slots::new(&db);
+        let mut names = AttNames::default();
         for r in rows(self, include_str!("queries/columns.sql"), &schemas).await? {
-            if let Some(t) = slots.table(&mut db, &r.get::<String, _>(0), &r.get::<String, _>(1)) {
-                t.columns.push(column(&r));
+            let (ns, table): (String, String) = (r.get(0), r.get(1));
+            if let Some(t) = slots.table(&mut db, &ns, &table) {
+                let c = column(&r);
+                names
+                    .entry((ns, table))
+                    .or_default()
+                    .insert(r.get::<i16, _>(11), c.name.clone());
+                t.columns.push(c);
             }
         }
         for r in rows(self, include_str!("queries/constraints.sql"), &schemas).await? {
             let ns: String = r.get(0);
-            if let Some(t) = slots.table(&mut db, &ns, &r.get::<String, _>(1)) {
-                constraint(t, &r, &ns);
+            let table: String = r.get(1);
+            if let Some(t) = slots.table(&mut db, &ns, &table) {
+                constraint(t, &r, &ns, &table, &names);
             }
         }
         for r in rows(self, include_str!("queries/indexes.sql"), &schemas).await? {
@@ -213,8 +221,30 @@ fn column_default(d: &str) -> ColumnDefault {
     }
 }
 
-fn constraint(t: &mut Table, r: &PgRow, own_schema: &str) {
-    let (name, kind, columns): (String, String, Vec<String>) = (r.get(2), r.get(3), r.get(4));
+/// Column names by table and column number.
+type AttNames = BTreeMap<(String, String), BTreeMap<i16, String>>;
+
+/// The names of columns `numbers` of a table, in that order.
+fn resolve(names: &AttNames, ns: &str, table: &str, numbers: &[i16]) -> Vec<String> {
+    let cols = names.get(&(ns.to_string(), table.to_string()));
+    numbers
+        .iter()
+        .map(|n| {
+            cols.and_then(|c| c.get(n))
+                .cloned()
+                .unwrap_or_else(|| format!("#{n}"))
+        })
+        .collect()
+}
+
+fn constraint(t: &mut Table, r: &PgRow, own_schema: &str, table: &str, names: &AttNames) {
+    let (name, kind): (String, String) = (r.get(2), r.get(3));
+    let columns = resolve(
+        names,
+        own_schema,
+        table,
+        &r.get::<Option<Vec<i16>>, _>(4).unwrap_or_default(),
+    );
     match kind.as_str() {
         "p" => {
             t.primary_key = Some(PrimaryKey {
@@ -228,7 +258,15 @@ fn constraint(t: &mut Table, r: &PgRow, own_schema: &str) {
             // Only a reference into another schema names it.
             ref_namespace: r.get::<Option<String>, _>(5).filter(|s| s != own_schema),
             ref_table: r.get::<Option<String>, _>(6).unwrap_or_default(),
-            ref_columns: r.get(7),
+            ref_columns: match r.get::<Option<Vec<String>>, _>(13) {
+                Some(outside) => outside,
+                None => resolve(
+                    names,
+                    &r.get::<Option<String>, _>(5).unwrap_or_default(),
+                    &r.get::<Option<String>, _>(6).unwrap_or_default(),
+                    &r.get::<Option<Vec<i16>>, _>(7).unwrap_or_default(),
+                ),
+            },
             on_update: action(&r.get::<String, _>(8)),
             on_delete: action(&r.get::<String, _>(9)),
             deferrable: r.get(10),

@@ -2,15 +2,24 @@
 -- the kind of constraint they back (u: UNIQUE, x: EXCLUDE), if any.
 SELECT n.nspname::text, t.relname::text, i.relname::text, x.indisunique, am.amname::text,
        pg_get_expr(x.indpred, x.indrelid),
-       ARRAY(SELECT pg_get_indexdef(x.indexrelid, k, true) FROM generate_series(1, x.indnkeyatts) k ORDER BY k),
+       -- A column key is its column's name (not pg_get_indexdef's quoted form); an expression is
+       -- deparsed.
+       ARRAY(SELECT CASE WHEN u.attnum <> 0 THEN a.attname::text ELSE pg_get_indexdef(x.indexrelid, u.k::int, true) END
+             FROM unnest(x.indkey::int2[]) WITH ORDINALITY u(attnum, k)
+             LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = u.attnum
+             WHERE u.k <= x.indnkeyatts ORDER BY u.k),
        ARRAY(SELECT (x.indoption[k - 1] & 1) = 1 FROM generate_series(1, x.indnkeyatts) k ORDER BY k),
        ARRAY(SELECT x.indkey[k - 1] = 0 FROM generate_series(1, x.indnkeyatts) k ORDER BY k),
-       ARRAY(SELECT pg_get_indexdef(x.indexrelid, k, true) FROM generate_series(x.indnkeyatts + 1, x.indnatts) k ORDER BY k),
-       (SELECT k.contype::text FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid AND k.contype IN ('u', 'x') LIMIT 1)
+       ARRAY(SELECT a.attname::text FROM unnest(x.indkey::int2[]) WITH ORDINALITY u(attnum, k)
+             JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = u.attnum
+             WHERE u.k > x.indnkeyatts ORDER BY u.k),
+       kc.contype::text
 FROM pg_index x
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_class t ON t.oid = x.indrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 JOIN pg_am am ON am.oid = i.relam
+-- A join: pg_constraint has no index on conindid, so a lookup per index scans it each time.
+LEFT JOIN pg_constraint kc ON kc.conindid = x.indexrelid AND kc.conrelid = x.indrelid AND kc.contype IN ('u', 'x')
 WHERE NOT x.indisprimary AND n.nspname = ANY($1)
 ORDER BY n.nspname, t.relname, i.relname
