@@ -99,7 +99,7 @@ fn large_table(i: usize) -> Table {
         columns.push(column(&format!("c{k}"), kind, raw, k % 3 == 0));
     }
     let mut indexes = vec![index(format!("{name}_c0_idx"), &["c0"], false)];
-    if i % 4 == 0 {
+    if i.is_multiple_of(4) {
         indexes.push(index(format!("{name}_c1_uq"), &["c1", "id"], true));
     }
     let foreign_keys = (i > 1)
