@@ -7,7 +7,7 @@ use migra_core::schema::{
     Check, Column, ColumnDefault, ColumnType, Database, FkAction, ForeignKey, Generated, Identity,
     Index, IndexPart, Namespace, PrimaryKey, Table, TypeKind, Unmodelled, View,
 };
-use migra_core::{BackendError, Inspector, async_trait};
+use migra_core::{BackendError, Inspector, async_trait, dialect::quote_with};
 use sqlx::Row;
 use sqlx::mysql::MySqlRow;
 use std::collections::BTreeMap;
@@ -94,9 +94,12 @@ impl Inspector for MysqlBackend {
             let (kind, name, text): (String, String, Option<String>) =
                 (r.get(0), r.get(1), r.get(2));
             if kind == "view" {
+                // The server qualifies every name with the current database; without that
+                // qualifier the definition means the same in another database.
+                let qualifier = format!("{}.", quote_with(&ns.name, '`'));
                 ns.views.push(View {
                     name,
-                    definition: text.unwrap_or_default(),
+                    definition: text.unwrap_or_default().replace(&qualifier, ""),
                     materialized: false,
                     comment: None,
                 });
