@@ -19,8 +19,21 @@ fn round_trip(kind: Kind, files: &[&str], replace: &[(&str, &str)]) -> Option<Ve
     let (source, copy) = (Project::on(kind)?, Project::on(kind)?);
     let file = script(files, replace);
     load(&source, kind, &file);
-    if kind == Kind::Postgres {
-        load_leniently(&copy, &unmodelled_prelude(&file));
+    // What migra does not model is created by hand; what of it needs tables fails here and is
+    // not needed by what migra creates.
+    match kind {
+        Kind::Postgres => load_leniently(&copy, kind, &unmodelled_prelude(&file)),
+        _ => load_leniently(&copy, kind, &file),
+    }
+    // MySQL: the lenient load above created the tables too; start the copy from routines only.
+    if kind == Kind::Mysql {
+        for t in copy.query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'VIEW'") {
+            copy.exec(&format!("DROP VIEW `{t}`"));
+        }
+        copy.exec("SET FOREIGN_KEY_CHECKS = 0");
+        for t in copy.query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'") {
+            copy.exec(&format!("SET FOREIGN_KEY_CHECKS = 0; DROP TABLE `{t}`"));
+        }
     }
     let r = diff(&source, &copy, &source);
     let changes = r["changes"].as_array().unwrap().len();
@@ -87,4 +100,36 @@ fn pagila_on_postgres() {
         unmodelled,
         ["partition", "aggregate", "domain", "function", "trigger"]
     );
+}
+
+#[test]
+fn chinook_on_mariadb() {
+    let Some(unmodelled) = round_trip(Kind::Mysql, &["chinook/Chinook_MySql.sql"], &[]) else {
+        return;
+    };
+    assert!(unmodelled.is_empty(), "{unmodelled:?}");
+}
+
+#[test]
+fn sakila_on_mariadb() {
+    let Some(unmodelled) = round_trip(
+        Kind::Mysql,
+        &["sakila/mysql-sakila-db/mysql-sakila-schema.sql"],
+        &[("sakila.", "")],
+    ) else {
+        return;
+    };
+    assert_eq!(unmodelled, ["function", "procedure", "trigger"]);
+}
+
+#[test]
+fn employees_on_mariadb() {
+    let Some(unmodelled) = round_trip(
+        Kind::Mysql,
+        &["employees/employees.sql", "employees/objects.sql"],
+        &[],
+    ) else {
+        return;
+    };
+    assert_eq!(unmodelled, ["function", "procedure"]);
 }

@@ -75,6 +75,16 @@ fn postgres_fixture_converges_both_ways() {
 }
 
 #[test]
+fn mariadb_fixture_converges_both_ways() {
+    converges(
+        Kind::Mysql,
+        &fixture("my_from.sql"),
+        &fixture("my_to.sql"),
+        "my_fixture",
+    );
+}
+
+#[test]
 fn enum_values_are_added_in_place_and_removing_them_is_refused_with_a_reason() {
     let (Some(a), Some(b)) = (Project::on(Kind::Postgres), Project::on(Kind::Postgres)) else {
         return;

@@ -19,6 +19,7 @@ pub mod postgres;
 mod rows;
 mod sql;
 pub mod sqlite;
+mod steps;
 mod url;
 
 pub use url::redact_url;

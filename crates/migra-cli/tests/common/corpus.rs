@@ -43,10 +43,10 @@ pub fn load(p: &Project, kind: Kind, file: &std::path::Path) {
     load_with(p, kind, file, true)
 }
 
-/// Loads what of `file` PostgreSQL accepts, going on past statements that fail (a function
+/// Loads what of `file` the server accepts, going on past statements that fail (a function
 /// returning a table's row type needs the table, which comes later).
-pub fn load_leniently(p: &Project, file: &std::path::Path) {
-    load_with(p, Kind::Postgres, file, false)
+pub fn load_leniently(p: &Project, kind: Kind, file: &std::path::Path) {
+    load_with(p, kind, file, false)
 }
 
 fn load_with(p: &Project, kind: Kind, file: &std::path::Path, strict: bool) {
@@ -67,6 +67,7 @@ fn load_with(p: &Project, kind: Kind, file: &std::path::Path, strict: bool) {
             Command::new("mariadb")
                 .args(["-h", host, "-P", port, "-u", user])
                 .arg(format!("-p{password}"))
+                .args((!strict).then_some("--force"))
                 .arg(db)
                 .stdin(std::fs::File::open(file).unwrap())
                 .output()

@@ -3,6 +3,8 @@
 
 #[cfg(feature = "mysql")]
 mod backend;
+mod emit;
+mod emit_table;
 #[cfg(feature = "mysql")]
 mod history;
 #[cfg(feature = "mysql")]
@@ -13,7 +15,11 @@ mod lock;
 #[cfg(feature = "mysql")]
 pub use backend::{MysqlBackend, MysqlOptions};
 
-use migra_core::{Capabilities, Dialect, DialectId, LockKind, SplitOptions, dialect::quote_with};
+pub use emit::MysqlPlanner;
+
+use migra_core::{
+    Capabilities, Dialect, DialectId, LockKind, Planner, SplitOptions, dialect::quote_with,
+};
 
 /// MySQL's and MariaDB's dialect.
 pub struct MysqlDialect;
@@ -37,5 +43,8 @@ impl Dialect for MysqlDialect {
     }
     fn quote_ident(&self, ident: &str) -> String {
         quote_with(ident, '`')
+    }
+    fn planner(&self) -> Option<&dyn Planner> {
+        Some(&MysqlPlanner)
     }
 }

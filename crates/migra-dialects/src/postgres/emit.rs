@@ -4,7 +4,7 @@
 use super::emit_table::{alter_table, create_table};
 use crate::sql::Sql;
 use migra_core::schema::{EnumType, Sequence, View};
-use migra_core::{Change, Hazard, HazardKind, Plan, PlanError, Planner, Step};
+use migra_core::{Change, HazardKind, Plan, PlanError, Planner, Step};
 
 pub(super) const SQL: Sql = Sql {
     quote: '"',
@@ -15,36 +15,10 @@ pub(super) const SQL: Sql = Sql {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PostgresPlanner;
 
-/// Steps in order, plus statements that must wait until every table exists (sequence owners).
-#[derive(Default)]
-pub(super) struct Out {
-    pub steps: Vec<Step>,
-    pub last: Vec<Step>,
-}
-
-impl Out {
-    pub fn push(&mut self, command: String, reverse: Option<String>, hazards: Vec<Hazard>) {
-        self.steps.push(Step {
-            command,
-            reverse,
-            hazards,
-        });
-    }
-}
-
-pub(super) fn hazard(kind: HazardKind, message: impl Into<String>) -> Hazard {
-    Hazard {
-        kind,
-        message: message.into(),
-    }
-}
+pub(super) use crate::steps::{Out, hazard};
 
 pub(super) fn unsupported(what: impl Into<String>, why: impl Into<String>) -> PlanError {
-    PlanError::Unsupported {
-        dialect: "PostgreSQL",
-        what: what.into(),
-        why: why.into(),
-    }
+    crate::steps::unsupported("PostgreSQL", what, why)
 }
 
 impl Planner for PostgresPlanner {
@@ -53,17 +27,7 @@ impl Planner for PostgresPlanner {
         for c in changes {
             change(&mut out, c)?;
         }
-        let mut steps = out.steps;
-        steps.append(&mut out.last);
-        let transactional = !steps.iter().any(|s| {
-            s.hazards
-                .iter()
-                .any(|h| h.kind == HazardKind::NonTransactional)
-        });
-        Ok(Plan {
-            steps,
-            transactional,
-        })
+        Ok(out.finish(true))
     }
 }
 
