@@ -65,6 +65,7 @@ fn index(name: String, columns: &[&str], unique: bool) -> Index {
                 name: (*c).into(),
                 desc: false,
                 prefix: None,
+                opclass: None,
             })
             .collect(),
         unique,

@@ -22,8 +22,8 @@ impl Out {
     /// Prints `value` as the one JSON document.
     pub fn json<T: Serialize>(&self, value: &T) {
         match serde_json::to_string_pretty(value) {
-            Ok(s) => println!("{s}"),
-            Err(e) => println!(
+            Ok(s) => say!("{s}"),
+            Err(e) => say!(
                 "{{\"error\": {{\"kind\": \"internal\", \"message\": {:?}}}}}",
                 e.to_string()
             ),
@@ -62,3 +62,30 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     }
     out.join("\n")
 }
+
+/// Writes to stdout. When the reader has gone away (`migra diff | head`), the process ends
+/// quietly with 141, as a shell reports a pipe writer stopped by SIGPIPE, instead of panicking.
+pub fn write_stdout(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(141);
+        }
+        eprintln!("error: writing to stdout failed: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// `println!` through [`write_stdout`].
+macro_rules! say {
+    () => { $crate::output::write_stdout(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::output::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `print!` through [`write_stdout`].
+macro_rules! say_raw {
+    ($($arg:tt)*) => { $crate::output::write_stdout(format_args!($($arg)*)) };
+}
+
+pub(crate) use {say, say_raw};

@@ -163,11 +163,13 @@ pub(crate) fn index(r: &mut Rng, table: &str, k: usize, columns: &[String]) -> I
         name: first,
         desc: r.chance(20),
         prefix: None,
+        opclass: None,
     }];
     if r.chance(20) {
         parts.push(IndexPart::Expression {
             sql: "lower(name)".into(),
             desc: false,
+            opclass: r.chance(30).then(|| "text_pattern_ops".into()),
         });
     }
     Index {

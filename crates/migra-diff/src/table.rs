@@ -200,9 +200,17 @@ fn same_index(a: &Index, b: &Index, hooks: &dyn DiffHooks) -> bool {
         && a.parts.iter().zip(&b.parts).all(|(x, y)| match (x, y) {
             (IndexPart::Column { .. }, IndexPart::Column { .. }) => x == y,
             (
-                IndexPart::Expression { sql: s1, desc: d1 },
-                IndexPart::Expression { sql: s2, desc: d2 },
-            ) => d1 == d2 && hooks.expressions_equal(s1, s2),
+                IndexPart::Expression {
+                    sql: s1,
+                    desc: d1,
+                    opclass: o1,
+                },
+                IndexPart::Expression {
+                    sql: s2,
+                    desc: d2,
+                    opclass: o2,
+                },
+            ) => d1 == d2 && o1 == o2 && hooks.expressions_equal(s1, s2),
             _ => false,
         });
     let predicate_same = match (&a.predicate, &b.predicate) {

@@ -4,6 +4,7 @@ use super::Context;
 use crate::config::Settings;
 use crate::fail::Failure;
 use crate::output::Out;
+use crate::output::{say, say_raw};
 use migra::exec::{Direction, Event, ExecutionResult};
 use migra::{Executor, RollbackTarget, RunOptions};
 
@@ -68,12 +69,12 @@ fn report_progress(out: &Out, e: &Event<'_>) {
             } else {
                 "Rolling back"
             };
-            print!("{verb} {version} {name} ... ");
+            say_raw!("{verb} {version} {name} ... ");
         }
         Event::Finished { duration_ms, .. } => {
-            println!("{} ({duration_ms} ms)", out.paint("32", "ok"))
+            say!("{} ({duration_ms} ms)", out.paint("32", "ok"))
         }
-        Event::Failed { .. } => println!("{}", out.paint("31", "FAILED")),
+        Event::Failed { .. } => say!("{}", out.paint("31", "FAILED")),
         _ => {}
     }
 }
@@ -89,9 +90,9 @@ fn finish(out: &Out, r: &ExecutionResult) {
         "roll back"
     };
     if r.dry_run {
-        println!("-- dry run: nothing was changed; these statements would run, in order");
+        say!("-- dry run: nothing was changed; these statements would run, in order");
         if r.migrations.is_empty() {
-            println!("-- nothing to {noun}");
+            say!("-- nothing to {noun}");
         }
         for m in &r.migrations {
             let tx = if m.transaction {
@@ -104,26 +105,27 @@ fn finish(out: &Out, r: &ExecutionResult) {
             } else {
                 "down"
             };
-            println!("\n-- {} {} ({dir}, {tx})", m.version, m.name);
+            say!("\n-- {} {} ({dir}, {tx})", m.version, m.name);
             for s in &m.statements {
-                println!("{s};");
+                say!("{s};");
             }
         }
         return;
     }
     if r.steps_completed == 0 && r.direction == Direction::Up {
-        println!("Nothing to apply: the database is up to date.");
+        say!("Nothing to apply: the database is up to date.");
     } else if r.steps_completed == 0 {
-        println!("Nothing to roll back.");
+        say!("Nothing to roll back.");
     } else {
         let verb = if r.direction == Direction::Up {
             "Applied"
         } else {
             "Rolled back"
         };
-        println!(
+        say!(
             "{verb} {} migration(s) in {:.3} s.",
-            r.steps_completed, r.duration_seconds
+            r.steps_completed,
+            r.duration_seconds
         );
     }
 }

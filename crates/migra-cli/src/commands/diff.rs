@@ -4,6 +4,7 @@
 use crate::config::Settings;
 use crate::fail::Failure;
 use crate::output::Out;
+use crate::output::say;
 use migra::core::schema::Database;
 use migra::core::{Change, DialectId, Plan, TableChange};
 use migra::diff::{DiffOptions, Renames};
@@ -110,21 +111,21 @@ pub async fn run(
         return Ok(());
     }
     if changes.is_empty() {
-        println!("No differences.");
+        say!("No differences.");
         return Ok(());
     }
-    println!("-- {} change(s):", changes.len());
+    say!("-- {} change(s):", changes.len());
     for c in &changes {
-        println!("--   {}", describe(c));
+        say!("--   {}", describe(c));
     }
     for step in &up.steps {
         for h in &step.hazards {
-            println!("-- {:?}: {}", h.kind, h.message);
+            say!("-- {:?}: {}", h.kind, h.message);
         }
-        println!("{};", step.command);
+        say!("{};", step.command);
     }
     if let Err(e) = &down {
-        println!("-- going back cannot be planned: {e}");
+        say!("-- going back cannot be planned: {e}");
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 use crate::config::Settings;
 use crate::fail::Failure;
 use crate::output::Out;
+use crate::output::say_raw;
 use migra::core::schema::{Database, IndexPart, Table};
 
 pub async fn run(s: &Settings, out: Out) -> Result<(), Failure> {
@@ -25,7 +26,7 @@ pub async fn run(s: &Settings, out: Out) -> Result<(), Failure> {
     if out.json {
         out.json(&db);
     } else {
-        print!("{}", summary(&target, &db));
+        say_raw!("{}", summary(&target, &db));
     }
     Ok(())
 }
@@ -106,7 +107,7 @@ fn table(t: &Table) -> String {
                 IndexPart::Column { name, desc, .. } => {
                     format!("{name}{}", if *desc { " DESC" } else { "" })
                 }
-                IndexPart::Expression { sql, desc } => {
+                IndexPart::Expression { sql, desc, .. } => {
                     format!("({sql}){}", if *desc { " DESC" } else { "" })
                 }
             })

@@ -3,6 +3,7 @@
 use crate::config::Settings;
 use crate::fail::Failure;
 use crate::output::Out;
+use crate::output::say;
 
 pub fn run(s: &Settings, name: &str, out: Out) -> Result<(), Failure> {
     let slug: String = name
@@ -49,8 +50,8 @@ pub fn run(s: &Settings, name: &str, out: Out) -> Result<(), Failure> {
     if out.json {
         out.json(&serde_json::json!({ "path": path.display().to_string(), "version": version, "name": name.trim() }));
     } else {
-        println!("Created {}", path.display());
-        println!(
+        say!("Created {}", path.display());
+        say!(
             "Write the up part after `-- DIRECTION: up`; delete the down marker if it cannot be undone."
         );
     }

@@ -3,6 +3,7 @@
 use super::Context;
 use crate::config::Settings;
 use crate::fail::Failure;
+use crate::output::say;
 use crate::output::{Out, table};
 use migra::exec::{Drift, PlanReport, StatusReport, compare};
 
@@ -13,8 +14,8 @@ pub async fn plan(s: &Settings, out: Out) -> Result<(), Failure> {
         out.json(&report);
         return Ok(());
     }
-    println!("Database:  {}", ctx.backend.target());
-    println!(
+    say!("Database:  {}", ctx.backend.target());
+    say!(
         "Directory: {} ({} migrations)",
         s.dir.display(),
         ctx.migrations.len()
@@ -32,13 +33,13 @@ pub async fn status(s: &Settings, out: Out) -> Result<(), Failure> {
         out.json(&report);
         return Ok(());
     }
-    println!("Database:        {}", ctx.backend.target());
-    println!(
+    say!("Database:        {}", ctx.backend.target());
+    say!(
         "Current version: {}",
         report.current_version.as_deref().unwrap_or("(none)")
     );
-    println!("Applied:         {}", report.applied);
-    println!("Pending:         {}", report.pending);
+    say!("Applied:         {}", report.applied);
+    say!("Pending:         {}", report.pending);
     for f in &report.failed {
         let msg = format!(
             "{} {} last run {}: {}",
@@ -47,16 +48,16 @@ pub async fn status(s: &Settings, out: Out) -> Result<(), Failure> {
             f.state,
             f.last_error.as_deref().unwrap_or("?")
         );
-        println!("{}", out.paint("31", &msg));
+        say!("{}", out.paint("31", &msg));
     }
     print_drift(&report.drift, &out);
     Ok(())
 }
 
 fn print_applied(r: &PlanReport) {
-    println!("\nApplied ({}):", r.applied.len());
+    say!("\nApplied ({}):", r.applied.len());
     if r.applied.is_empty() {
-        println!("  (none)");
+        say!("  (none)");
         return;
     }
     let rows: Vec<Vec<String>> = r
@@ -64,13 +65,13 @@ fn print_applied(r: &PlanReport) {
         .iter()
         .map(|a| vec![a.version.clone(), a.name.clone(), a.applied_at.clone()])
         .collect();
-    println!("{}", table(&["VERSION", "NAME", "APPLIED AT"], &rows));
+    say!("{}", table(&["VERSION", "NAME", "APPLIED AT"], &rows));
 }
 
 fn print_pending(r: &PlanReport, out: &Out) {
-    println!("\nPending ({}):", r.pending.len());
+    say!("\nPending ({}):", r.pending.len());
     if r.pending.is_empty() {
-        println!("  (none)");
+        say!("  (none)");
         return;
     }
     let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
@@ -88,7 +89,7 @@ fn print_pending(r: &PlanReport, out: &Out) {
             ]
         })
         .collect();
-    println!(
+    say!(
         "{}",
         table(
             &[
@@ -103,7 +104,7 @@ fn print_pending(r: &PlanReport, out: &Out) {
         )
     );
     for p in r.pending.iter().filter(|p| p.last_error.is_some()) {
-        println!(
+        say!(
             "{}",
             out.paint(
                 "31",
@@ -119,10 +120,10 @@ fn print_pending(r: &PlanReport, out: &Out) {
 
 fn print_drift(drift: &[Drift], out: &Out) {
     if drift.is_empty() {
-        println!("\nDrift: none");
+        say!("\nDrift: none");
         return;
     }
-    println!(
+    say!(
         "\n{}",
         out.paint(
             "33;1",
@@ -132,5 +133,5 @@ fn print_drift(drift: &[Drift], out: &Out) {
             )
         )
     );
-    println!("{}", out.paint("33", &Drift::describe_all(drift)));
+    say!("{}", out.paint("33", &Drift::describe_all(drift)));
 }

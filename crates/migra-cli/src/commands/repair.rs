@@ -4,6 +4,7 @@ use super::Context;
 use crate::config::Settings;
 use crate::fail::Failure;
 use crate::output::Out;
+use crate::output::say;
 use migra::Executor;
 use migra::exec::RepairMark;
 
@@ -33,9 +34,10 @@ pub async fn run(
         } else {
             "rolled back"
         };
-        println!(
+        say!(
             "Recorded {} ({}) as {what}; the repair is in the history log.",
-            rev.version, rev.name
+            rev.version,
+            rev.name
         );
     }
     Ok(())

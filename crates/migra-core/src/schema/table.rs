@@ -124,6 +124,9 @@ pub enum IndexPart {
         desc: bool,
         /// Prefix length (MySQL).
         prefix: Option<u32>,
+        /// Operator class, when not the type's default (PostgreSQL `gin_trgm_ops`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opclass: Option<String>,
     },
     /// An expression, as SQL text.
     Expression {
@@ -131,6 +134,9 @@ pub enum IndexPart {
         sql: String,
         /// Descending.
         desc: bool,
+        /// Operator class, when not the type's default.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opclass: Option<String>,
     },
 }
 

@@ -118,7 +118,9 @@ fn index_sql(i: &Index) -> Result<String, PlanError> {
     let mut parts = Vec::new();
     for p in &i.parts {
         match p {
-            IndexPart::Column { name, desc, prefix } => {
+            IndexPart::Column {
+                name, desc, prefix, ..
+            } => {
                 let mut s = SQL.ident(name);
                 if let Some(n) = prefix {
                     s.push_str(&format!("({n})"));

@@ -192,6 +192,7 @@ fn index_part(t: &mut Table, r: &MySqlRow) {
             name: column,
             desc: order == "D",
             prefix: prefix.map(|p| p as u32),
+            opclass: None,
         });
     }
 }

@@ -112,7 +112,7 @@ fn check_sql(c: &Check) -> String {
 fn parts_sql(i: &Index) -> Result<String, PlanError> {
     let mut parts = Vec::new();
     for p in &i.parts {
-        let (text, desc) = match p {
+        let text = match p {
             IndexPart::Column {
                 prefix: Some(_), ..
             } => {
@@ -121,10 +121,21 @@ fn parts_sql(i: &Index) -> Result<String, PlanError> {
                     "PostgreSQL has no prefix indexes; index an expression such as left(col, n)",
                 ));
             }
-            IndexPart::Column { name, desc, .. } => (SQL.ident(name), *desc),
-            IndexPart::Expression { sql, desc } => (format!("({sql})"), *desc),
+            IndexPart::Column {
+                name,
+                desc,
+                opclass,
+                ..
+            } => (SQL.ident(name), *desc, opclass),
+            IndexPart::Expression { sql, desc, opclass } => (format!("({sql})"), *desc, opclass),
         };
-        parts.push(if desc { format!("{text} DESC") } else { text });
+        let (text, desc, opclass) = (text.0, text.1, text.2);
+        let mut part = text;
+        if let Some(o) = opclass {
+            // An operator class name is an identifier, possibly schema-qualified as printed.
+            part.push_str(&format!(" {o}"));
+        }
+        parts.push(if desc { format!("{part} DESC") } else { part });
     }
     Ok(parts.join(", "))
 }

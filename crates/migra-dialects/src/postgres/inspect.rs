@@ -274,9 +274,12 @@ fn constraint(t: &mut Table, r: &PgRow, own_schema: &str, table: &str, names: &A
         }),
         _ => {
             let def: String = r.get(12);
+            // Whether existing rows were validated (NOT VALID) is state, not shape: not modelled.
             let expression = def
                 .strip_prefix("CHECK ")
                 .unwrap_or(&def)
+                .trim()
+                .trim_end_matches(" NOT VALID")
                 .trim()
                 .to_string();
             t.checks.push(Check {
@@ -300,18 +303,25 @@ fn action(code: &str) -> FkAction {
 fn index(r: &PgRow) -> Index {
     let method: String = r.get(4);
     let (keys, desc, expr): (Vec<String>, Vec<bool>, Vec<bool>) = (r.get(6), r.get(7), r.get(8));
+    let opclasses: Vec<Option<String>> = r.get(11);
     let parts = keys
         .into_iter()
         .zip(desc)
         .zip(expr)
-        .map(|((k, d), e)| {
+        .zip(opclasses.into_iter().chain(std::iter::repeat(None)))
+        .map(|(((k, d), e), opclass)| {
             if e {
-                IndexPart::Expression { sql: k, desc: d }
+                IndexPart::Expression {
+                    sql: k,
+                    desc: d,
+                    opclass,
+                }
             } else {
                 IndexPart::Column {
                     name: k,
                     desc: d,
                     prefix: None,
+                    opclass,
                 }
             }
         })

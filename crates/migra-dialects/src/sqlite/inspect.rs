@@ -168,12 +168,14 @@ impl SqliteBackend {
                         IndexPart::Expression {
                             sql,
                             desc: desc == 1,
+                            opclass: None,
                         }
                     } else {
                         IndexPart::Column {
                             name: col,
                             desc: desc == 1,
                             prefix: None,
+                            opclass: None,
                         }
                     }
                 })

@@ -13,7 +13,11 @@ SELECT n.nspname::text, t.relname::text, i.relname::text, x.indisunique, am.amna
        ARRAY(SELECT a.attname::text FROM unnest(x.indkey::int2[]) WITH ORDINALITY u(attnum, k)
              JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = u.attnum
              WHERE u.k > x.indnkeyatts ORDER BY u.k),
-       kc.contype::text
+       kc.contype::text,
+       -- Each key's operator class, when it is not its type's default.
+       ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END
+             FROM unnest(x.indclass::oid[]) WITH ORDINALITY u(oid, k)
+             JOIN pg_opclass opc ON opc.oid = u.oid ORDER BY u.k)
 FROM pg_index x
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_class t ON t.oid = x.indrelid
