@@ -22,7 +22,7 @@ fn large(c: &mut Criterion) {
         .planner()
         .expect("planner");
     c.bench_function("plan the 5% diff (PostgreSQL)", |bench| {
-        bench.iter(|| planner.plan(&changes).expect("plan"))
+        bench.iter(|| planner.plan(&a, &changes).expect("plan"))
     });
 }
 

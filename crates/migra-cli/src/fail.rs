@@ -70,7 +70,12 @@ impl From<migra::diff::DiffError> for Failure {
 
 impl From<migra::core::PlanError> for Failure {
     fn from(e: migra::core::PlanError) -> Self {
-        Self::new(2, "unsupported", e.to_string())
+        match &e {
+            migra::core::PlanError::Unsupported { .. } => {
+                Self::new(2, "unsupported", e.to_string())
+            }
+            _ => Self::new(1, "internal", e.to_string()),
+        }
     }
 }
 

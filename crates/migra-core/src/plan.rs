@@ -1,6 +1,7 @@
 //! Plans: the statements a change set turns into, each with its reverse and its hazards.
 
 use crate::change::Change;
+use crate::schema::Database;
 use serde::{Deserialize, Serialize};
 
 /// An ordered list of steps.
@@ -53,12 +54,13 @@ pub enum HazardKind {
 
 /// Turns typed changes into a dialect's statements.
 pub trait Planner: Send + Sync {
-    /// The statements for `changes`, in order, each with its reverse (when one statement undoes
-    /// it) and its hazards.
+    /// The statements for `changes` applied to the schema `from`, in order, each with its
+    /// reverse (when one statement undoes it) and its hazards. `from` is what a planner that
+    /// rebuilds tables (SQLite) needs to know about the tables it rebuilds.
     ///
-    /// Errors: [`PlanError::Unsupported`] for a change the dialect cannot carry out (checked
-    /// before anything is emitted: a plan is complete or not returned).
-    fn plan(&self, changes: &[Change]) -> Result<Plan, PlanError>;
+    /// Errors: [`PlanError::Unsupported`] for a change the dialect cannot carry out (a plan is
+    /// complete or not returned); [`PlanError::Inconsistent`] when `changes` do not fit `from`.
+    fn plan(&self, from: &Database, changes: &[Change]) -> Result<Plan, PlanError>;
 }
 
 /// Why a plan cannot be made.
@@ -75,4 +77,7 @@ pub enum PlanError {
         /// Why, and what to do instead.
         why: String,
     },
+    /// The changes do not fit the schema they are planned against.
+    #[error("the changes do not fit the schema: {0}")]
+    Inconsistent(String),
 }

@@ -94,10 +94,10 @@ pub async fn run(
             what: "turning changes into statements is not written yet".into(),
         })
     })?;
-    let up = planner.plan(&changes)?;
+    let up = planner.plan(&a, &changes)?;
     // Going back may be impossible (PostgreSQL cannot remove an enum value): that is reported,
     // it does not stop the forward plan.
-    let down = planner.plan(&back);
+    let down = planner.plan(&b, &back);
     if out.json {
         out.json(&DiffReport {
             dialect: d1.name(),

@@ -189,7 +189,11 @@ impl Run {
 impl Project {
     /// Runs `sql` (several statements allowed) on the test database, panicking on error.
     pub fn exec(&self, sql: &str) {
-        let (url, sql) = (self.url(), sql.to_string());
+        let mut url = self.url();
+        if url.starts_with("sqlite:") {
+            url.push_str("?mode=rwc");
+        }
+        let sql = sql.to_string();
         block_on(async move {
             let mut c = sqlx::AnyConnection::connect(&url).await.expect("connect");
             sqlx::raw_sql(sqlx::AssertSqlSafe(sql))

@@ -5,7 +5,7 @@
 use super::emit_table::{alter_table, create_table};
 use crate::sql::Sql;
 use crate::steps::Out;
-use migra_core::schema::View;
+use migra_core::schema::{Database, View};
 use migra_core::{Change, Plan, PlanError, Planner};
 
 pub(super) const SQL: Sql = Sql {
@@ -22,7 +22,7 @@ pub(super) fn unsupported(what: impl Into<String>, why: impl Into<String>) -> Pl
 pub struct MysqlPlanner;
 
 impl Planner for MysqlPlanner {
-    fn plan(&self, changes: &[Change]) -> Result<Plan, PlanError> {
+    fn plan(&self, _from: &Database, changes: &[Change]) -> Result<Plan, PlanError> {
         let mut out = Out::default();
         for c in changes {
             change(&mut out, c)?;

@@ -84,9 +84,13 @@ fn fk_sql(ns: &str, k: &ForeignKey) -> Result<String, PlanError> {
         ));
     }
     let target = SQL.qualified(k.ref_namespace.as_deref().unwrap_or(ns), &k.ref_table);
+    let name = if k.name.is_empty() {
+        String::new()
+    } else {
+        format!("CONSTRAINT {} ", SQL.ident(&k.name))
+    };
     Ok(format!(
-        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {target} ({}) ON DELETE {} ON UPDATE {}",
-        SQL.ident(&k.name),
+        "{name}FOREIGN KEY ({}) REFERENCES {target} ({}) ON DELETE {} ON UPDATE {}",
         SQL.idents(&k.columns),
         SQL.idents(&k.ref_columns),
         action(k.on_delete),

@@ -3,7 +3,7 @@
 
 use super::emit_table::{alter_table, create_table};
 use crate::sql::Sql;
-use migra_core::schema::{EnumType, Sequence, View};
+use migra_core::schema::{Database, EnumType, Sequence, View};
 use migra_core::{Change, HazardKind, Plan, PlanError, Planner, Step};
 
 pub(super) const SQL: Sql = Sql {
@@ -22,7 +22,7 @@ pub(super) fn unsupported(what: impl Into<String>, why: impl Into<String>) -> Pl
 }
 
 impl Planner for PostgresPlanner {
-    fn plan(&self, changes: &[Change]) -> Result<Plan, PlanError> {
+    fn plan(&self, _from: &Database, changes: &[Change]) -> Result<Plan, PlanError> {
         let mut out = Out::default();
         for c in changes {
             change(&mut out, c)?;

@@ -216,8 +216,9 @@ impl SqliteBackend {
                 out.push((
                     id,
                     ForeignKey {
-                        // SQLite does not keep constraint names for foreign keys: this one is made up.
-                        name: format!("{table}_fk{id}"),
+                        // SQLite does not report foreign keys' constraint names: unnamed, so the
+                        // differ pairs them by definition.
+                        name: String::new(),
                         columns: Vec::new(),
                         ref_namespace: None,
                         ref_table,

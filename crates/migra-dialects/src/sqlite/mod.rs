@@ -4,6 +4,9 @@
 mod backend;
 #[cfg(feature = "sqlite")]
 mod batch;
+mod coalesce;
+mod emit;
+mod emit_table;
 #[cfg(feature = "sqlite")]
 mod history;
 #[cfg(feature = "sqlite")]
@@ -16,7 +19,11 @@ mod sqltext;
 #[cfg(feature = "sqlite")]
 pub use backend::{SqliteBackend, SqliteOptions};
 
-use migra_core::{Capabilities, Dialect, DialectId, LockKind, SplitOptions, dialect::quote_with};
+pub use emit::SqlitePlanner;
+
+use migra_core::{
+    Capabilities, Dialect, DialectId, LockKind, Planner, SplitOptions, dialect::quote_with,
+};
 
 /// SQLite's dialect.
 pub struct SqliteDialect;
@@ -38,5 +45,8 @@ impl Dialect for SqliteDialect {
     }
     fn quote_ident(&self, ident: &str) -> String {
         quote_with(ident, '"')
+    }
+    fn planner(&self) -> Option<&dyn Planner> {
+        Some(&SqlitePlanner)
     }
 }
