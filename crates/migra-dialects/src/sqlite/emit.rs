@@ -236,8 +236,8 @@ fn rebuild(
         "PRAGMA foreign_keys only takes effect outside a transaction",
     )];
     out.push(
-        "PRAGMA foreign_keys = OFF".into(),
-        Some("PRAGMA foreign_keys = ON".into()),
+        "PRAGMA foreign_keys = 0".into(),
+        Some("PRAGMA foreign_keys = 1".into()),
         off.clone(),
     );
     create_table(out, ns, after, &temp)?;
@@ -266,29 +266,36 @@ fn rebuild(
             format!("dropped columns of {name} are not copied"),
         ));
     }
-    out.push(
-        format!(
-            "INSERT INTO {} ({}) SELECT {} FROM {}",
-            SQL.qualified(ns, &temp),
-            common.join(", "),
-            common.join(", "),
-            SQL.qualified(ns, name)
-        ),
-        None,
-        hazards,
-    );
+    let mut drop_hazards = vec![hazard(
+        HazardKind::DataLoss,
+        format!("triggers on {name} are dropped with it; migra does not model them, recreate them"),
+    )];
+    if common.is_empty() {
+        // No column survives: there is nothing to copy, and the rows are gone.
+        drop_hazards.push(hazard(
+            HazardKind::DataLoss,
+            format!("no column of {name} survives the change: its rows are not kept"),
+        ));
+    } else {
+        out.push(
+            format!(
+                "INSERT INTO {} ({}) SELECT {} FROM {}",
+                SQL.qualified(ns, &temp),
+                common.join(", "),
+                common.join(", "),
+                SQL.qualified(ns, name)
+            ),
+            None,
+            hazards,
+        );
+    }
     out.push(
         format!("DROP TABLE {}", SQL.qualified(ns, name)),
         None,
-        vec![hazard(
-            HazardKind::DataLoss,
-            format!(
-                "triggers on {name} are dropped with it; migra does not model them, recreate them"
-            ),
-        )],
+        drop_hazards,
     );
     // The legacy rename does not re-check views and triggers that name the dropped table.
-    out.push("PRAGMA legacy_alter_table = ON".into(), None, vec![]);
+    out.push("PRAGMA legacy_alter_table = 1".into(), None, vec![]);
     out.push(
         format!(
             "ALTER TABLE {} RENAME TO {}",
@@ -298,7 +305,7 @@ fn rebuild(
         None,
         vec![],
     );
-    out.push("PRAGMA legacy_alter_table = OFF".into(), None, vec![]);
+    out.push("PRAGMA legacy_alter_table = 0".into(), None, vec![]);
     for i in after.indexes.iter().filter(|i| !i.constraint) {
         let (up, down) = create_index(ns, name, i)?;
         out.push(up, Some(down), vec![]);
@@ -312,8 +319,8 @@ fn rebuild(
         )],
     );
     out.push(
-        "PRAGMA foreign_keys = ON".into(),
-        Some("PRAGMA foreign_keys = OFF".into()),
+        "PRAGMA foreign_keys = 1".into(),
+        Some("PRAGMA foreign_keys = 0".into()),
         off,
     );
     Ok(())
