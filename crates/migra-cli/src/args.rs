@@ -105,6 +105,21 @@ pub enum Command {
         #[arg(long, value_name = "OLD=NEW")]
         rename: Vec<String>,
     },
+    /// Write the difference between two schemas as a new migration file with both directions.
+    Generate {
+        /// The schema as it is: a database URL.
+        #[arg(long, value_name = "SOURCE")]
+        from: String,
+        /// The schema as it should be: a database URL of the same dialect.
+        #[arg(long, value_name = "SOURCE")]
+        to: String,
+        /// The migration's name [default: made from the changes, e.g. add_retry_count_to_payments].
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// A rename, never guessed: `old=new` for a table, `table.old=table.new` for a column.
+        #[arg(long, value_name = "OLD=NEW")]
+        rename: Vec<String>,
+    },
     /// Record by hand that a half-applied migration is now applied or rolled back (after you made
     /// the database match); logged as a repair.
     #[command(group(clap::ArgGroup::new("mark").required(true).args(["mark_applied", "mark_rolled_back"])))]

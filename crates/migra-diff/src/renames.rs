@@ -47,6 +47,27 @@ impl Renames {
     }
 }
 
+impl Renames {
+    /// The hints for going back: every rename reversed (a column's table named as it is in the
+    /// source, that is, before its own rename).
+    pub fn inverse(&self) -> Renames {
+        let mut back = Renames::default();
+        for ((ns, old), new) in &self.tables {
+            back.tables.insert((ns.clone(), new.clone()), old.clone());
+        }
+        for ((ns, table, old), new) in &self.columns {
+            let source_table = self
+                .tables
+                .iter()
+                .find(|((n, _), renamed)| n == ns && *renamed == table)
+                .map_or(table.clone(), |((_, original), _)| original.clone());
+            back.columns
+                .insert((ns.clone(), source_table, new.clone()), old.clone());
+        }
+        back
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +85,11 @@ mod tests {
         assert_eq!(
             r.tables.get(&("public".into(), "people".into())),
             Some(&"persons".to_string())
+        );
+        let back = r.inverse();
+        assert_eq!(
+            back.tables.get(&("public".into(), "persons".into())),
+            Some(&"people".to_string())
         );
         assert!(r.add_hint("public", "a.b=c.d").is_err());
         assert!(r.add_hint("public", "nothing").is_err());

@@ -47,20 +47,30 @@ async fn read(s: &Settings, url: &str) -> Result<(DialectId, Database), Failure>
     Ok((dialect, db))
 }
 
-fn script(plan: &Plan) -> String {
+pub(crate) fn script(plan: &Plan) -> String {
     plan.steps
         .iter()
         .map(|s| format!("{};\n", s.command))
         .collect()
 }
 
-pub async fn run(
+/// Both schemas, the changes between them, and the plans both ways.
+pub(crate) struct Computed {
+    pub dialect: DialectId,
+    pub changes: Vec<Change>,
+    pub up: Plan,
+    /// Going back may be impossible (PostgreSQL cannot remove an enum value): that is reported,
+    /// it does not stop the forward plan.
+    pub down: Result<Plan, migra::core::PlanError>,
+}
+
+/// Reads both sides, diffs them both ways (renames reversed for the way back) and plans.
+pub(crate) async fn compute(
     s: &Settings,
-    out: Out,
     from: &str,
     to: &str,
     rename: &[String],
-) -> Result<(), Failure> {
+) -> Result<Computed, Failure> {
     // Both sides at once: introspection time is mostly the servers' work.
     let ((d1, a), (d2, b)) = tokio::try_join!(read(s, from), read(s, to))?;
     if d1 != d2 {
@@ -80,14 +90,21 @@ pub async fn run(
     for r in rename {
         renames.add_hint(default_ns, r)?;
     }
+    let back_renames = renames.inverse();
     let hooks = dialect.diff_hooks();
     let forward = DiffOptions {
         hooks,
         renames: Some(&renames),
     };
     let changes = migra::diff::diff(&a, &b, &forward)?;
-    // Down is the diff the other way; renames are hints for the forward direction only.
-    let back = migra::diff::diff(&b, &a, &DiffOptions::new(hooks))?;
+    let back = migra::diff::diff(
+        &b,
+        &a,
+        &DiffOptions {
+            hooks,
+            renames: Some(&back_renames),
+        },
+    )?;
     let planner = dialect.planner().ok_or_else(|| {
         Failure::from(migra::BackendError::Unsupported {
             dialect: d1.name().into(),
@@ -95,9 +112,29 @@ pub async fn run(
         })
     })?;
     let up = planner.plan(&a, &changes)?;
-    // Going back may be impossible (PostgreSQL cannot remove an enum value): that is reported,
-    // it does not stop the forward plan.
     let down = planner.plan(&b, &back);
+    Ok(Computed {
+        dialect: d1,
+        changes,
+        up,
+        down,
+    })
+}
+
+pub async fn run(
+    s: &Settings,
+    out: Out,
+    from: &str,
+    to: &str,
+    rename: &[String],
+) -> Result<(), Failure> {
+    let Computed {
+        dialect: d1,
+        changes,
+        up,
+        down,
+        ..
+    } = compute(s, from, to, rename).await?;
     if out.json {
         out.json(&DiffReport {
             dialect: d1.name(),
@@ -131,7 +168,7 @@ pub async fn run(
 }
 
 /// One line for a change: what happens to which object.
-fn describe(c: &Change) -> String {
+pub(crate) fn describe(c: &Change) -> String {
     let q = |ns: &str, n: &str| {
         if ns.is_empty() {
             n.to_string()

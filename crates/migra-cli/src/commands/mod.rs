@@ -2,6 +2,7 @@
 
 mod apply;
 mod diff;
+mod generate;
 mod inspect;
 mod new;
 mod plan;
@@ -23,6 +24,12 @@ pub async fn run(cli: Cli, out: Out) -> Result<(), Failure> {
         Command::Status => plan::status(&settings, out).await,
         Command::Inspect => inspect::run(&settings, out).await,
         Command::Diff { from, to, rename } => diff::run(&settings, out, &from, &to, &rename).await,
+        Command::Generate {
+            from,
+            to,
+            name,
+            rename,
+        } => generate::run(&settings, out, &from, &to, name.as_deref(), &rename).await,
         Command::Repair {
             migration,
             mark_applied,

@@ -5,9 +5,10 @@ use crate::fail::Failure;
 use crate::output::Out;
 use crate::output::say;
 
-pub fn run(s: &Settings, name: &str, out: Out) -> Result<(), Failure> {
-    let slug: String = name
-        .trim()
+/// `name` as a file-name part: lower-case ASCII letters and digits joined by `_`; empty when
+/// `name` has neither.
+pub(crate) fn slug(name: &str) -> String {
+    name.trim()
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -20,27 +21,42 @@ pub fn run(s: &Settings, name: &str, out: Out) -> Result<(), Failure> {
         .split('_')
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
-        .join("_");
+        .join("_")
+}
+
+/// A new version (now, UTC) no file in `dir` uses yet, and the file's path for `slug`; creates
+/// `dir` when missing.
+///
+/// Errors: the directory cannot be created or read.
+pub(crate) fn next_file(
+    dir: &std::path::Path,
+    slug: &str,
+) -> Result<(String, std::path::PathBuf), Failure> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Failure::io(format!("cannot create {}: {e}", dir.display())))?;
+    let mut t = chrono::Utc::now();
+    // Versions must be unique: step a second forward while the timestamp is taken.
+    loop {
+        let version = t.format("%Y%m%d_%H%M%S").to_string();
+        let taken = std::fs::read_dir(dir)
+            .map_err(|e| Failure::io(format!("cannot read {}: {e}", dir.display())))?
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().starts_with(&version));
+        if !taken {
+            return Ok((version.clone(), dir.join(format!("{version}_{slug}.sql"))));
+        }
+        t += chrono::Duration::seconds(1);
+    }
+}
+
+pub fn run(s: &Settings, name: &str, out: Out) -> Result<(), Failure> {
+    let slug = slug(name);
     if slug.is_empty() {
         return Err(Failure::usage(
             "the migration name needs at least one letter or digit",
         ));
     }
-    std::fs::create_dir_all(&s.dir)
-        .map_err(|e| Failure::io(format!("cannot create {}: {e}", s.dir.display())))?;
-    let mut t = chrono::Utc::now();
-    // Versions must be unique: step a second forward while the timestamp is taken.
-    let (version, path) = loop {
-        let version = t.format("%Y%m%d_%H%M%S").to_string();
-        let taken = std::fs::read_dir(&s.dir)
-            .map_err(|e| Failure::io(format!("cannot read {}: {e}", s.dir.display())))?
-            .filter_map(Result::ok)
-            .any(|e| e.file_name().to_string_lossy().starts_with(&version));
-        if !taken {
-            break (version.clone(), s.dir.join(format!("{version}_{slug}.sql")));
-        }
-        t += chrono::Duration::seconds(1);
-    };
+    let (version, path) = next_file(&s.dir, &slug)?;
     let text = format!(
         "-- MIGRATION: {}\n-- DIRECTION: up\n\n\n-- DIRECTION: down\n\n",
         name.trim()
