@@ -94,12 +94,17 @@ pub enum Command {
     Inspect,
     /// Compare two schemas and print the changes and the SQL that turns FROM into TO (reads only).
     Diff {
-        /// The schema as it is: a database URL.
+        /// The schema as it is: a database URL, or a migration directory (`dir:PATH` or a path),
+        /// replayed on a scratch database.
         #[arg(long, value_name = "SOURCE")]
         from: String,
-        /// The schema as it should be: a database URL of the same dialect.
+        /// The schema as it should be: a database URL or a migration directory, same dialect.
         #[arg(long, value_name = "SOURCE")]
         to: String,
+        /// Server for scratch databases when a side is a directory (a temporary database is
+        /// created there and dropped) [default: the other side's server, else a SQLite file].
+        #[arg(long, value_name = "URL")]
+        dev_url: Option<String>,
         /// A rename, never guessed: `old=new` for a table, `table.old=table.new` for a column
         /// (repeatable). Without one, a rename is a drop plus an add.
         #[arg(long, value_name = "OLD=NEW")]
@@ -107,18 +112,30 @@ pub enum Command {
     },
     /// Write the difference between two schemas as a new migration file with both directions.
     Generate {
-        /// The schema as it is: a database URL.
+        /// The schema as it is: a database URL, or a migration directory (`dir:PATH` or a path),
+        /// replayed on a scratch database.
         #[arg(long, value_name = "SOURCE")]
         from: String,
-        /// The schema as it should be: a database URL of the same dialect.
+        /// The schema as it should be: a database URL or a migration directory, same dialect.
         #[arg(long, value_name = "SOURCE")]
         to: String,
+        /// Server for scratch databases when a side is a directory (a temporary database is
+        /// created there and dropped) [default: the other side's server, else a SQLite file].
+        #[arg(long, value_name = "URL")]
+        dev_url: Option<String>,
         /// The migration's name [default: made from the changes, e.g. add_retry_count_to_payments].
         #[arg(long, value_name = "NAME")]
         name: Option<String>,
         /// A rename, never guessed: `old=new` for a table, `table.old=table.new` for a column.
         #[arg(long, value_name = "OLD=NEW")]
         rename: Vec<String>,
+    },
+    /// Compare the live schema (-d) with the schema the applied migrations of --dir produce
+    /// (replayed on a scratch database); exit 3 when they differ (reads only).
+    Drift {
+        /// Server for the scratch database [default: the live database's server].
+        #[arg(long, value_name = "URL")]
+        dev_url: Option<String>,
     },
     /// Record by hand that a half-applied migration is now applied or rolled back (after you made
     /// the database match); logged as a repair.

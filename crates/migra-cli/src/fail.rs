@@ -21,6 +21,9 @@ pub struct Failure {
     /// What ran before a failure.
     #[serde(skip)]
     pub report: Option<Box<ExecutionResult>>,
+    /// The command already printed its full report: only the exit code is left to give.
+    #[serde(skip)]
+    pub reported: bool,
 }
 
 impl Failure {
@@ -31,6 +34,19 @@ impl Failure {
             message: message.into(),
             drift: Vec::new(),
             report: None,
+            reported: false,
+        }
+    }
+
+    /// The live schema differs from its migrations (exit 3); the report is already printed.
+    pub fn drift_found(changes: usize) -> Self {
+        Self {
+            reported: true,
+            ..Self::new(
+                3,
+                "schema_drift",
+                format!("{changes} change(s) made outside migra"),
+            )
         }
     }
 
@@ -42,6 +58,12 @@ impl Failure {
     /// An I/O failure writing files (exit 1).
     pub fn io(message: impl Into<String>) -> Self {
         Self::new(1, "io", message)
+    }
+
+    /// The same failure, its message prefixed with what was being done.
+    pub fn context(mut self, doing: &str) -> Self {
+        self.message = format!("{doing}: {}", self.message);
+        self
     }
 }
 

@@ -46,7 +46,9 @@ fn main() -> ExitCode {
     match runtime.block_on(commands::run(cli, out)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            commands::print_failure(&out, &f);
+            if !f.reported {
+                commands::print_failure(&out, &f);
+            }
             ExitCode::from(f.exit)
         }
     }

@@ -1,11 +1,11 @@
 //! `migra diff --from SRC --to DST`: the typed changes between two schemas and the statements
 //! that carry them out, with the statements that go back.
 
+use super::source::{Source, read, scratch_server};
 use crate::config::Settings;
 use crate::fail::Failure;
 use crate::output::Out;
 use crate::output::say;
-use migra::core::schema::Database;
 use migra::core::{Change, DialectId, Plan, TableChange};
 use migra::diff::{DiffOptions, Renames};
 use serde::Serialize;
@@ -21,30 +21,6 @@ struct DiffReport<'a> {
     up_script: String,
     down_script: Option<String>,
     down_unsupported: Option<String>,
-}
-
-/// A live database's schema. MySQL and SQLite name their one namespace after the database
-/// (which differs between the two sides), so it is compared as the unnamed current one.
-async fn read(s: &Settings, url: &str) -> Result<(DialectId, Database), Failure> {
-    let dialect = migra::dialect_of_url(url)?;
-    let opts = migra::ConnectOptions {
-        table: s.table.clone(),
-        read_only: true,
-        ..Default::default()
-    };
-    let mut backend = migra::connect(url, &opts).await?;
-    let Some(inspector) = backend.inspector() else {
-        return Err(migra::BackendError::Unsupported {
-            dialect: dialect.name().into(),
-            what: "introspection is not written yet".into(),
-        }
-        .into());
-    };
-    let mut db = inspector.inspect(&[]).await?;
-    if dialect != DialectId::Postgres && db.namespaces.len() == 1 {
-        db.namespaces[0].name.clear();
-    }
-    Ok((dialect, db))
 }
 
 pub(crate) fn script(plan: &Plan) -> String {
@@ -69,10 +45,14 @@ pub(crate) async fn compute(
     s: &Settings,
     from: &str,
     to: &str,
+    dev_url: Option<&str>,
     rename: &[String],
 ) -> Result<Computed, Failure> {
+    let (from, to) = (Source::parse(from)?, Source::parse(to)?);
+    let (from_server, to_server) = (scratch_server(dev_url, &to), scratch_server(dev_url, &from));
     // Both sides at once: introspection time is mostly the servers' work.
-    let ((d1, a), (d2, b)) = tokio::try_join!(read(s, from), read(s, to))?;
+    let ((d1, a), (d2, b)) =
+        tokio::try_join!(read(s, &from, &from_server), read(s, &to, &to_server))?;
     if d1 != d2 {
         return Err(Failure::usage(format!(
             "--from is {} and --to is {}: both sides must be the same dialect",
@@ -126,6 +106,7 @@ pub async fn run(
     out: Out,
     from: &str,
     to: &str,
+    dev_url: Option<&str>,
     rename: &[String],
 ) -> Result<(), Failure> {
     let Computed {
@@ -134,7 +115,7 @@ pub async fn run(
         up,
         down,
         ..
-    } = compute(s, from, to, rename).await?;
+    } = compute(s, from, to, dev_url, rename).await?;
     if out.json {
         out.json(&DiffReport {
             dialect: d1.name(),

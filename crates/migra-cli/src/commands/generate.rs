@@ -181,11 +181,12 @@ pub async fn run(
     from: &str,
     to: &str,
     name: Option<&str>,
+    dev_url: Option<&str>,
     rename: &[String],
 ) -> Result<(), Failure> {
     let Computed {
         changes, up, down, ..
-    } = compute(s, from, to, rename).await?;
+    } = compute(s, from, to, dev_url, rename).await?;
     if changes.is_empty() {
         return Err(Failure::usage(
             "the two schemas do not differ: there is nothing to generate",

@@ -2,11 +2,13 @@
 
 mod apply;
 mod diff;
+mod drift;
 mod generate;
 mod inspect;
 mod new;
 mod plan;
 mod repair;
+mod source;
 
 use crate::args::{Cli, Command};
 use crate::config::{Settings, resolve};
@@ -23,13 +25,31 @@ pub async fn run(cli: Cli, out: Out) -> Result<(), Failure> {
         Command::Plan => plan::plan(&settings, out).await,
         Command::Status => plan::status(&settings, out).await,
         Command::Inspect => inspect::run(&settings, out).await,
-        Command::Diff { from, to, rename } => diff::run(&settings, out, &from, &to, &rename).await,
+        Command::Diff {
+            from,
+            to,
+            dev_url,
+            rename,
+        } => diff::run(&settings, out, &from, &to, dev_url.as_deref(), &rename).await,
+        Command::Drift { dev_url } => drift::run(&settings, out, dev_url.as_deref()).await,
         Command::Generate {
             from,
             to,
             name,
+            dev_url,
             rename,
-        } => generate::run(&settings, out, &from, &to, name.as_deref(), &rename).await,
+        } => {
+            generate::run(
+                &settings,
+                out,
+                &from,
+                &to,
+                name.as_deref(),
+                dev_url.as_deref(),
+                &rename,
+            )
+            .await
+        }
         Command::Repair {
             migration,
             mark_applied,

@@ -1,0 +1,160 @@
+//! Schema sources for `diff` and `generate`: a live database URL, or a migration directory
+//! replayed on a scratch database and introspected.
+
+use crate::config::Settings;
+use crate::fail::Failure;
+use migra::core::schema::Database;
+use migra::core::{DialectId, LoadOptions};
+use std::path::PathBuf;
+
+/// Where a schema comes from.
+#[derive(Debug, Clone)]
+pub(crate) enum Source {
+    /// A live database.
+    Live(String),
+    /// A migration directory (`dir:PATH`, or a path to a directory).
+    Dir(PathBuf),
+}
+
+impl Source {
+    /// Reads a `--from`/`--to` value.
+    ///
+    /// Errors: forms not supported yet (`git:`, SQL files) and paths that do not exist.
+    pub(crate) fn parse(text: &str) -> Result<Self, Failure> {
+        if let Some(path) = text.strip_prefix("dir:") {
+            return Ok(Source::Dir(PathBuf::from(path)));
+        }
+        if text.contains("://") || text.starts_with("sqlite:") {
+            return Ok(Source::Live(text.to_string()));
+        }
+        if text.starts_with("git:") {
+            return Err(Failure::usage(format!(
+                "{text}: git revisions as schema sources are not supported yet"
+            )));
+        }
+        let path = PathBuf::from(text);
+        if path.is_dir() {
+            return Ok(Source::Dir(path));
+        }
+        if path.is_file() {
+            return Err(Failure::usage(format!(
+                "{text}: SQL files as schema sources are not supported yet; use a database URL or a migration directory"
+            )));
+        }
+        Err(Failure::usage(format!(
+            "{text}: not a database URL, and no such directory"
+        )))
+    }
+
+    fn url(&self) -> Option<&str> {
+        match self {
+            Source::Live(u) => Some(u),
+            Source::Dir(_) => None,
+        }
+    }
+}
+
+/// The server a directory is replayed on: `--dev-url`, else the other side's server when it is
+/// a live database, else a temporary SQLite file.
+pub(crate) fn scratch_server(dev_url: Option<&str>, other: &Source) -> String {
+    dev_url
+        .map(str::to_string)
+        .or_else(|| other.url().map(str::to_string))
+        .unwrap_or_else(|| "sqlite::memory:".to_string())
+}
+
+/// The schema of a live database. MySQL and SQLite name their one namespace after the database
+/// (which differs between the two sides), so it is compared as the unnamed current one.
+pub(crate) async fn read_live(s: &Settings, url: &str) -> Result<(DialectId, Database), Failure> {
+    let dialect = migra::dialect_of_url(url)?;
+    let opts = migra::ConnectOptions {
+        table: s.table.clone(),
+        read_only: true,
+        ..Default::default()
+    };
+    let mut backend = migra::connect(url, &opts).await?;
+    let Some(inspector) = backend.inspector() else {
+        return Err(migra::BackendError::Unsupported {
+            dialect: dialect.name().into(),
+            what: "introspection is not written yet".into(),
+        }
+        .into());
+    };
+    let mut db = inspector.inspect(&[]).await?;
+    if dialect != DialectId::Postgres && db.namespaces.len() == 1 {
+        db.namespaces[0].name.clear();
+    }
+    Ok((dialect, db))
+}
+
+/// The schema `dir`'s migrations produce (all of them, or up to `to`), replayed on a scratch
+/// database on `server` and introspected; the scratch database is removed afterwards, also when
+/// the replay fails.
+///
+/// Errors: the directory is malformed, a migration fails on the scratch database (named), or
+/// the scratch database cannot be created.
+pub(crate) async fn replay(
+    s: &Settings,
+    dir: &std::path::Path,
+    server: &str,
+    to: Option<&str>,
+) -> Result<(DialectId, Database), Failure> {
+    let dialect = migra::dialect_of_url(server)?;
+    let mut load = LoadOptions::new(migra::dialect(dialect).split_options());
+    load.layout = s.format;
+    load.whole_scripts = s.no_split;
+    let migrations = migra::exec::load_dir(dir, &load)?;
+    let scratch = migra::scratch::create(server).await?;
+    let result = replay_into(s, &scratch.url, &migrations, to).await;
+    let removed = scratch.remove().await;
+    let db = result?;
+    removed?;
+    Ok((dialect, db))
+}
+
+async fn replay_into(
+    s: &Settings,
+    url: &str,
+    migrations: &[migra::Migration],
+    to: Option<&str>,
+) -> Result<Database, Failure> {
+    let dialect = migra::dialect_of_url(url)?;
+    let opts = migra::ConnectOptions {
+        table: s.table.clone(),
+        ..Default::default()
+    };
+    let mut backend = migra::connect(url, &opts).await?;
+    let mut exec = migra::Executor::new(backend.as_mut(), migrations);
+    let mut run = migra::RunOptions::default();
+    let target = to.map(str::to_string);
+    let result = exec.apply(target.as_deref(), &mut run).await;
+    if let Err(e) = result {
+        return Err(
+            Failure::from(e).context("replaying the migration directory on a scratch database")
+        );
+    }
+    let Some(inspector) = backend.inspector() else {
+        return Err(migra::BackendError::Unsupported {
+            dialect: dialect.name().into(),
+            what: "introspection is not written yet".into(),
+        }
+        .into());
+    };
+    let mut db = inspector.inspect(&[]).await?;
+    if dialect != DialectId::Postgres && db.namespaces.len() == 1 {
+        db.namespaces[0].name.clear();
+    }
+    Ok(db)
+}
+
+/// Reads `source`; a directory is replayed on `server`.
+pub(crate) async fn read(
+    s: &Settings,
+    source: &Source,
+    server: &str,
+) -> Result<(DialectId, Database), Failure> {
+    match source {
+        Source::Live(url) => read_live(s, url).await,
+        Source::Dir(dir) => replay(s, dir, server, None).await,
+    }
+}
