@@ -124,3 +124,23 @@ fn names_come_from_the_changes_and_an_empty_diff_writes_nothing() {
         .code(2);
     assert!(same.stderr.contains("do not differ"), "{}", same.stderr);
 }
+
+#[test]
+fn the_estimate_comes_from_the_source_tables_rows() {
+    let (a, b) = (Project::new(), Project::new());
+    a.exec(
+        "CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+         INSERT INTO events (kind) SELECT 'k' || (i % 7) FROM n;",
+    );
+    b.exec("CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT); CREATE INDEX events_kind ON events (kind);");
+    let r = a
+        .migra(&["generate", "--from", &a.url(), "--to", &b.url(), "--json"])
+        .code(0)
+        .json();
+    assert_eq!(
+        r["estimated_work"],
+        serde_json::json!(["events: 5000 rows indexed"])
+    );
+    assert!(r["estimated_duration"].as_str().unwrap().ends_with(" s"));
+}

@@ -182,6 +182,14 @@ pub trait Inspector: Send {
     /// Inspects the given namespaces (all user namespaces when empty), excluding migra's own
     /// history tables.
     async fn inspect(&mut self, namespaces: &[String]) -> Result<Database, BackendError>;
+
+    /// Rows per table as the database estimates them (`(namespace, table)` → rows; PostgreSQL
+    /// and MySQL statistics, SQLite counts), for time estimates. Default: nothing known.
+    ///
+    /// Errors: connection and permission failures.
+    async fn table_rows(&mut self) -> Result<Vec<(String, String, u64)>, BackendError> {
+        Ok(Vec::new())
+    }
 }
 
 /// Default lock lease: a runner that does not extend its lock within this time loses it.

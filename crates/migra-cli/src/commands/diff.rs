@@ -1,7 +1,7 @@
 //! `migra diff --from SRC --to DST`: the typed changes between two schemas and the statements
 //! that carry them out, with the statements that go back.
 
-use super::source::{Source, read, scratch_server};
+use super::source::{Source, read, scratch_server, table_rows};
 use crate::config::Settings;
 use crate::fail::Failure;
 use crate::output::Out;
@@ -33,6 +33,8 @@ pub(crate) fn script(plan: &Plan) -> String {
 /// Both schemas, the changes between them, and the plans both ways.
 pub(crate) struct Computed {
     pub dialect: DialectId,
+    /// Rows per table of the source, when it is a live database.
+    pub rows: std::collections::BTreeMap<(String, String), u64>,
     pub changes: Vec<Change>,
     pub up: Plan,
     /// Going back may be impossible (PostgreSQL cannot remove an enum value): that is reported,
@@ -93,8 +95,10 @@ pub(crate) async fn compute(
     })?;
     let up = planner.plan(&a, &changes)?;
     let down = planner.plan(&b, &back);
+    let rows = table_rows(s, &from).await?;
     Ok(Computed {
         dialect: d1,
+        rows,
         changes,
         up,
         down,

@@ -32,8 +32,11 @@ struct GeneratedMigration {
     down_script: Option<String>,
     down_unsupported: Option<String>,
     changes: Vec<ChangeEntry>,
-    /// Not estimated yet: it needs table sizes, which migra does not read yet.
-    estimated_duration: Option<String>,
+    /// A rough duration from the source's table sizes (`"0.42 s"`); rows of a directory
+    /// source are unknown and count as none.
+    estimated_duration: String,
+    /// The table work behind the estimate, largest first.
+    estimated_work: Vec<String>,
     /// Tables and columns whose data the up script deletes.
     data_at_risk: Vec<String>,
 }
@@ -185,8 +188,13 @@ pub async fn run(
     rename: &[String],
 ) -> Result<(), Failure> {
     let Computed {
-        changes, up, down, ..
+        dialect,
+        rows,
+        changes,
+        up,
+        down,
     } = compute(s, from, to, dev_url, rename).await?;
+    let estimate = migra::core::estimate(dialect, &changes, &rows);
     if changes.is_empty() {
         return Err(Failure::usage(
             "the two schemas do not differ: there is nothing to generate",
@@ -225,11 +233,17 @@ pub async fn run(
             down_script: down.as_ref().ok().map(script),
             down_unsupported: down.as_ref().err().map(|e| e.to_string()),
             changes: entries(&changes),
-            estimated_duration: None,
+            estimated_duration: format!("{:.2} s", estimate.seconds),
+            estimated_work: estimate.work,
             data_at_risk: data_at_risk(&up),
         });
     } else {
-        say!("Created {} ({} change(s))", path.display(), changes.len());
+        say!(
+            "Created {} ({} change(s), about {:.2} s)",
+            path.display(),
+            changes.len(),
+            estimate.seconds
+        );
         for risk in data_at_risk(&up) {
             say!("  data at risk: {risk}");
         }

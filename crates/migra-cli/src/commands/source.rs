@@ -87,6 +87,33 @@ pub(crate) async fn read_live(s: &Settings, url: &str) -> Result<(DialectId, Dat
     Ok((dialect, db))
 }
 
+/// Rows per table of a live database, as it estimates them (empty for a directory source).
+///
+/// Errors: connection and permission failures.
+pub(crate) async fn table_rows(
+    s: &Settings,
+    source: &Source,
+) -> Result<std::collections::BTreeMap<(String, String), u64>, Failure> {
+    let Source::Live(url) = source else {
+        return Ok(Default::default());
+    };
+    let opts = migra::ConnectOptions {
+        table: s.table.clone(),
+        read_only: true,
+        ..Default::default()
+    };
+    let mut backend = migra::connect(url, &opts).await?;
+    let Some(inspector) = backend.inspector() else {
+        return Ok(Default::default());
+    };
+    Ok(inspector
+        .table_rows()
+        .await?
+        .into_iter()
+        .map(|(ns, t, n)| ((ns, t), n))
+        .collect())
+}
+
 /// The schema `dir`'s migrations produce (all of them, or up to `to`), replayed on a scratch
 /// database on `server` and introspected; the scratch database is removed afterwards, also when
 /// the replay fails.

@@ -21,6 +21,20 @@ async fn rows(b: &mut MysqlBackend, sql: &'static str) -> Result<Vec<MySqlRow>, 
 
 #[async_trait]
 impl Inspector for MysqlBackend {
+    async fn table_rows(&mut self) -> Result<Vec<(String, String, u64)>, BackendError> {
+        // The one namespace is compared unnamed (see the CLI), so it is reported unnamed.
+        let rows = rows(
+            self,
+            "SELECT CAST(TABLE_NAME AS CHAR), CAST(coalesce(TABLE_ROWS, 0) AS UNSIGNED) FROM information_schema.TABLES \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'",
+        )
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (String::new(), r.get(0), r.get::<u64, _>(1)))
+            .collect())
+    }
+
     async fn inspect(&mut self, namespaces: &[String]) -> Result<Database, BackendError> {
         let current: Option<String> = sqlx::query_scalar("SELECT CAST(DATABASE() AS CHAR)")
             .fetch_one(&mut self.conn)

@@ -26,6 +26,22 @@ async fn rows(
 
 #[async_trait]
 impl Inspector for PostgresBackend {
+    async fn table_rows(&mut self) -> Result<Vec<(String, String, u64)>, BackendError> {
+        // reltuples is -1 for a table never analyzed: counted as unknown (0).
+        let rows = sqlx::query(
+            "SELECT n.nspname::text, c.relname::text, greatest(c.reltuples, 0)::float8 FROM pg_class c \
+             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') \
+             AND n.nspname NOT IN ('pg_catalog', 'information_schema')",
+        )
+        .fetch_all(&mut self.conn)
+        .await
+        .map_err(map_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get::<f64, _>(2) as u64))
+            .collect())
+    }
+
     async fn inspect(&mut self, namespaces: &[String]) -> Result<Database, BackendError> {
         let all = sqlx::query(include_str!("queries/schemas.sql"))
             .fetch_all(&mut self.conn)

@@ -13,6 +13,29 @@ use sqlx::{AssertSqlSafe, Row};
 
 #[async_trait]
 impl Inspector for SqliteBackend {
+    async fn table_rows(&mut self) -> Result<Vec<(String, String, u64)>, BackendError> {
+        // SQLite keeps no row estimates: tables are counted (from their smallest index).
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+        .fetch_all(self.conn())
+        .await
+        .map_err(map_err)?;
+        let mut out = Vec::with_capacity(names.len());
+        for name in names {
+            let sql = format!(
+                "SELECT count(*) FROM {}",
+                migra_core::dialect::quote_with(&name, '"')
+            );
+            let n: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
+                .fetch_one(self.conn())
+                .await
+                .map_err(map_err)?;
+            out.push((String::new(), name, n.max(0) as u64));
+        }
+        Ok(out)
+    }
+
     async fn inspect(&mut self, namespaces: &[String]) -> Result<Database, BackendError> {
         if !namespaces.is_empty() && !namespaces.iter().any(|n| n == "main") {
             return Ok(Database::default());
