@@ -60,7 +60,15 @@ pub enum Command {
         name: Vec<String>,
     },
     /// Show applied and pending migrations and any drift (reads only).
-    Plan,
+    Plan {
+        /// Also compare the live schema with what the applied migrations produce (replayed on a
+        /// scratch database, as `migra drift` does) and list the differences.
+        #[arg(long)]
+        check_schema: bool,
+        /// Server for that scratch database [default: the live database's server].
+        #[arg(long, value_name = "URL", requires = "check_schema")]
+        dev_url: Option<String>,
+    },
     /// Apply pending migrations.
     Apply {
         /// Print the statements that would run; change nothing.

@@ -22,7 +22,14 @@ struct DriftReport<'a> {
     changes: &'a [Change],
 }
 
-pub async fn run(s: &Settings, out: Out, dev_url: Option<&str>) -> Result<(), Failure> {
+/// The changes that turn the schema the applied migrations produce into the live one, and the
+/// version the replay stopped at.
+///
+/// Errors: a half-applied migration (resolve it first), a replay failure, connection failures.
+pub(crate) async fn compute(
+    s: &Settings,
+    dev_url: Option<&str>,
+) -> Result<(Option<String>, Vec<Change>), Failure> {
     let opts = migra::ConnectOptions {
         table: s.table.clone(),
         read_only: true,
@@ -72,6 +79,11 @@ pub async fn run(s: &Settings, out: Out, dev_url: Option<&str>) -> Result<(), Fa
     };
     let hooks = migra::dialect(dialect).diff_hooks();
     let changes = migra::diff::diff(&expected, &live, &DiffOptions::new(hooks))?;
+    Ok((newest, changes))
+}
+
+pub async fn run(s: &Settings, out: Out, dev_url: Option<&str>) -> Result<(), Failure> {
+    let (newest, changes) = compute(s, dev_url).await?;
     if out.json {
         out.json(&DriftReport {
             drift: !changes.is_empty(),

@@ -2,7 +2,7 @@
 
 mod apply;
 mod diff;
-mod drift;
+pub(crate) mod drift;
 mod generate;
 mod inspect;
 mod new;
@@ -22,7 +22,10 @@ pub async fn run(cli: Cli, out: Out) -> Result<(), Failure> {
     let settings = resolve(&cli.global)?;
     match cli.command {
         Command::New { name } => new::run(&settings, &name.join(" "), out),
-        Command::Plan => plan::plan(&settings, out).await,
+        Command::Plan {
+            check_schema,
+            dev_url,
+        } => plan::plan(&settings, out, check_schema, dev_url.as_deref()).await,
         Command::Status => plan::status(&settings, out).await,
         Command::Inspect => inspect::run(&settings, out).await,
         Command::Diff {

@@ -7,11 +7,33 @@ use crate::output::say;
 use crate::output::{Out, table};
 use migra::exec::{Drift, PlanReport, StatusReport, compare};
 
-pub async fn plan(s: &Settings, out: Out) -> Result<(), Failure> {
+pub async fn plan(
+    s: &Settings,
+    out: Out,
+    check_schema: bool,
+    dev_url: Option<&str>,
+) -> Result<(), Failure> {
     let ctx = Context::open(s, true).await?;
     let report = compare(&ctx.migrations, &ctx.history);
+    let schema_drift = if check_schema {
+        Some(super::drift::compute(s, dev_url).await?.1)
+    } else {
+        None
+    };
     if out.json {
-        out.json(&report);
+        match &schema_drift {
+            None => out.json(&report),
+            Some(changes) => {
+                let mut doc = serde_json::to_value(&report).unwrap_or_default();
+                if let Some(obj) = doc.as_object_mut() {
+                    obj.insert(
+                        "schema_drift".into(),
+                        serde_json::to_value(changes).unwrap_or_default(),
+                    );
+                }
+                out.json(&doc);
+            }
+        }
         return Ok(());
     }
     say!("Database:  {}", ctx.backend.target());
@@ -23,6 +45,21 @@ pub async fn plan(s: &Settings, out: Out) -> Result<(), Failure> {
     print_applied(&report);
     print_pending(&report, &out);
     print_drift(&report.drift, &out);
+    match &schema_drift {
+        Some(changes) if changes.is_empty() => {
+            say!("\nSchema: matches what the applied migrations produce.")
+        }
+        Some(changes) => {
+            say!(
+                "\nSchema drift: {} change(s) made outside migra:",
+                changes.len()
+            );
+            for c in changes {
+                say!("  {}", super::diff::describe(c));
+            }
+        }
+        None => {}
+    }
     Ok(())
 }
 
