@@ -139,3 +139,68 @@ fn a_diff_with_itself_is_empty_and_says_so() {
         .stdout;
     assert_eq!(text, "No differences.\n");
 }
+
+/// Renames (from hints), a primary-key change and a new sequence or identity, both ways.
+fn renames_converge(kind: Kind) {
+    let (Some(a), Some(b), Some(a2)) = (Project::on(kind), Project::on(kind), Project::on(kind))
+    else {
+        return;
+    };
+    let from =
+        "CREATE TABLE people (id INTEGER NOT NULL, name VARCHAR(50) NOT NULL, PRIMARY KEY (id));
+                INSERT INTO people (id, name) VALUES (1, 'Ada');";
+    let to = "CREATE TABLE persons (id INTEGER NOT NULL, full_name VARCHAR(50) NOT NULL, PRIMARY KEY (id, full_name));";
+    a.exec(from);
+    a2.exec(from);
+    b.exec(to);
+    let r = a
+        .migra(&[
+            "diff",
+            "--from",
+            &a.url(),
+            "--to",
+            &b.url(),
+            "--json",
+            "--rename",
+            "people=persons",
+            "--rename",
+            "persons.name=persons.full_name",
+        ])
+        .code(0)
+        .json();
+    let kinds: Vec<&str> = r["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["type"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"rename_table") && !kinds.contains(&"drop_table"),
+        "{kinds:?}"
+    );
+    run_steps(&a, &r["up"]);
+    assert_eq!(
+        a.query("SELECT full_name FROM persons"),
+        ["Ada"],
+        "a rename keeps the data"
+    );
+    assert!(changes(&diff(&a, &a, &b)).is_empty());
+    run_steps(&a, &r["down"]);
+    assert!(changes(&diff(&a, &a, &a2)).is_empty());
+    assert_eq!(a.query("SELECT name FROM people"), ["Ada"]);
+}
+
+#[test]
+fn renames_converge_on_postgres() {
+    renames_converge(Kind::Postgres);
+}
+
+#[test]
+fn renames_converge_on_mariadb() {
+    renames_converge(Kind::Mysql);
+}
+
+#[test]
+fn renames_converge_on_sqlite() {
+    renames_converge(Kind::Sqlite);
+}

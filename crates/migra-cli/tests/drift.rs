@@ -36,7 +36,10 @@ fn drift_is_found_and_nothing_is_left_behind(kind: Kind) {
     let text = p.migra(&["drift"]).code(3).stdout;
     assert!(text.contains("add column nickname"), "{text}");
     // plan --check-schema reports the same, and plan itself still succeeds.
-    let plan = p.migra(&["plan", "--check-schema", "--json"]).code(0).json();
+    let plan = p
+        .migra(&["plan", "--check-schema", "--json"])
+        .code(0)
+        .json();
     assert_eq!(plan["schema_drift"], r["changes"]);
     assert_eq!(plan["pending"].as_array().unwrap().len(), 1);
     if kind == Kind::Postgres {
