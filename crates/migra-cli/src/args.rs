@@ -107,8 +107,12 @@ pub enum Command {
         #[arg(long, value_name = "SOURCE")]
         from: String,
         /// The schema as it should be: a database URL or a migration directory, same dialect.
-        #[arg(long, value_name = "SOURCE")]
-        to: String,
+        #[arg(long, value_name = "SOURCE", required_unless_present = "to_dialect")]
+        to: Option<String>,
+        /// Instead of --to: the --from schema written for another dialect (postgres, mysql,
+        /// sqlite), with a list of what could not be carried over.
+        #[arg(long, value_name = "DIALECT", conflicts_with = "to")]
+        to_dialect: Option<String>,
         /// Server for scratch databases when a side is a directory (a temporary database is
         /// created there and dropped) [default: the other side's server, else a SQLite file].
         #[arg(long, value_name = "URL")]

@@ -10,6 +10,7 @@
 //! | MySQL/MariaDB | `mysql` (sqlx) | backend, history, committed lock row (holds on Galera) |
 //! | MongoDB | — | dialect data only; backend not written yet |
 
+pub mod convert;
 pub mod mongodb;
 pub mod mysql;
 #[cfg(any(feature = "postgres", feature = "mysql"))]

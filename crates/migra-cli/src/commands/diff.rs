@@ -5,7 +5,7 @@ use super::source::{Source, read, scratch_server, table_rows};
 use crate::config::Settings;
 use crate::fail::Failure;
 use crate::output::Out;
-use crate::output::say;
+use crate::output::{say, say_raw};
 use migra::core::{Change, DialectId, Plan, TableChange};
 use migra::diff::{DiffOptions, Renames};
 use serde::Serialize;
@@ -235,4 +235,72 @@ fn table_change(c: &TableChange) -> String {
         TableChange::SetComment { .. } => "comment".into(),
         other => format!("{other:?}"),
     }
+}
+
+/// What `--to-dialect --json` prints.
+#[derive(Serialize)]
+struct Converted<'a> {
+    dialect: &'static str,
+    changes: &'a [Change],
+    up_script: String,
+    not_carried_over: &'a [String],
+}
+
+/// `migra diff --from SRC --to-dialect D`: the source schema as DDL for another dialect.
+pub async fn to_dialect(
+    s: &Settings,
+    out: Out,
+    from: &str,
+    dialect: &str,
+    dev_url: Option<&str>,
+) -> Result<(), Failure> {
+    let target = DialectId::from_scheme(dialect)
+        .filter(|d| *d != DialectId::Mongodb)
+        .ok_or_else(|| {
+            Failure::usage(format!(
+                "--to-dialect {dialect}: expected postgres, mysql or sqlite"
+            ))
+        })?;
+    let from = Source::parse(from)?;
+    let server = scratch_server(dev_url, &from);
+    let (source_dialect, db) = read(s, &from, &server).await?;
+    let (converted, lost) = migra::dialects::convert::convert(&db, source_dialect, target);
+    // Created into an empty database of the target, which has the same (empty) namespaces.
+    let mut empty = converted.clone();
+    for n in &mut empty.namespaces {
+        let name = std::mem::take(&mut n.name);
+        *n = migra::core::schema::Namespace {
+            name,
+            ..Default::default()
+        };
+    }
+    let hooks = migra::dialect(target).diff_hooks();
+    let changes = migra::diff::diff(&empty, &converted, &DiffOptions::new(hooks))?;
+    let planner = migra::dialect(target).planner().ok_or_else(|| {
+        Failure::from(migra::BackendError::Unsupported {
+            dialect: target.name().into(),
+            what: "turning changes into statements".into(),
+        })
+    })?;
+    let up = planner.plan(&empty, &changes)?;
+    if out.json {
+        out.json(&Converted {
+            dialect: target.name(),
+            changes: &changes,
+            up_script: script(&up),
+            not_carried_over: &lost,
+        });
+        return Ok(());
+    }
+    say!(
+        "-- The schema of {} for {} ({} change(s)).",
+        source_dialect.name(),
+        target.name(),
+        changes.len()
+    );
+    for l in &lost {
+        say!("-- not carried over as is: {l}");
+    }
+    say_raw!("{}", script(&up));
+    Ok(())
 }

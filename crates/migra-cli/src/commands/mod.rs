@@ -30,10 +30,20 @@ pub async fn run(cli: Cli, out: Out) -> Result<(), Failure> {
         Command::Inspect => inspect::run(&settings, out).await,
         Command::Diff {
             from,
+            to_dialect: Some(dialect),
+            dev_url,
+            ..
+        } => diff::to_dialect(&settings, out, &from, &dialect, dev_url.as_deref()).await,
+        Command::Diff {
+            from,
             to,
             dev_url,
             rename,
-        } => diff::run(&settings, out, &from, &to, dev_url.as_deref(), &rename).await,
+            ..
+        } => {
+            let to = to.unwrap_or_default();
+            diff::run(&settings, out, &from, &to, dev_url.as_deref(), &rename).await
+        }
         Command::Drift { dev_url } => drift::run(&settings, out, dev_url.as_deref()).await,
         Command::Generate {
             from,
