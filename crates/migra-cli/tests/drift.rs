@@ -84,13 +84,71 @@ fn a_directory_is_a_schema_source() {
         .json();
     assert_eq!(r["changes"][0]["type"], "drop_table");
     let err = p
+        .migra(&["diff", "--from", "nowhere/at/all", "--to", &empty.url()])
+        .code(2);
+    assert!(err.stderr.contains("no such directory"), "{}", err.stderr);
+}
+
+#[test]
+fn sql_files_and_git_revisions_are_schema_sources() {
+    let p = Project::new();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(p.path())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap();
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+    };
+    let write = |name: &str, text: &str| std::fs::write(p.path().join(name), text).unwrap();
+    write("schema.sql", "CREATE TABLE users (id INTEGER PRIMARY KEY);");
+    git(&["init", "-q"]);
+    git(&["add", "schema.sql"]);
+    git(&["commit", "-qm", "v1"]);
+    write(
+        "schema.sql",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);\nCREATE INDEX users_email ON users (email);",
+    );
+    // The file as committed against the file as it is now: the column and index added since.
+    let r = p
         .migra(&[
             "diff",
             "--from",
             "git:HEAD:schema.sql",
             "--to",
-            &empty.url(),
+            "schema.sql",
+            "--json",
         ])
+        .code(0)
+        .json();
+    let up = r["up_script"].as_str().unwrap();
+    assert!(
+        up.contains("ADD COLUMN \"email\"") && up.contains("CREATE INDEX \"users_email\""),
+        "{up}"
+    );
+    // A statement that fails names the file and line.
+    write(
+        "broken.sql",
+        "CREATE TABLE a (id INTEGER);\nCREATE TABLE oops (;",
+    );
+    let err = p
+        .migra(&["diff", "--from", "broken.sql", "--to", "schema.sql"])
+        .code(1);
+    assert!(err.stderr.contains("broken.sql:2"), "{}", err.stderr);
+    let missing = p
+        .migra(&["diff", "--from", "git:HEAD:nope.sql", "--to", "schema.sql"])
         .code(2);
-    assert!(err.stderr.contains("not supported yet"), "{}", err.stderr);
+    assert!(
+        missing.stderr.contains("git:HEAD:nope.sql"),
+        "{}",
+        missing.stderr
+    );
 }

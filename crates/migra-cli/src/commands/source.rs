@@ -12,8 +12,11 @@ use std::path::PathBuf;
 pub(crate) enum Source {
     /// A live database.
     Live(String),
-    /// A migration directory (`dir:PATH`, or a path to a directory).
+    /// A migration directory (`dir:PATH`, or a path to a directory holding migrations).
     Dir(PathBuf),
+    /// DDL: a `.sql` file, a folder of them (`sql:PATH` for a folder), or a file at a git
+    /// revision (`git:REV:PATH`), replayed on a scratch database. The name says where it is from.
+    Sql { name: String, text: String },
 }
 
 impl Source {
@@ -27,19 +30,18 @@ impl Source {
         if text.contains("://") || text.starts_with("sqlite:") {
             return Ok(Source::Live(text.to_string()));
         }
-        if text.starts_with("git:") {
-            return Err(Failure::usage(format!(
-                "{text}: git revisions as schema sources are not supported yet"
-            )));
+        if let Some(spec) = text.strip_prefix("git:") {
+            return git_file(spec);
+        }
+        if let Some(path) = text.strip_prefix("sql:") {
+            return sql_files(&PathBuf::from(path));
         }
         let path = PathBuf::from(text);
         if path.is_dir() {
             return Ok(Source::Dir(path));
         }
         if path.is_file() {
-            return Err(Failure::usage(format!(
-                "{text}: SQL files as schema sources are not supported yet; use a database URL or a migration directory"
-            )));
+            return sql_files(&path);
         }
         Err(Failure::usage(format!(
             "{text}: not a database URL, and no such directory"
@@ -49,9 +51,62 @@ impl Source {
     fn url(&self) -> Option<&str> {
         match self {
             Source::Live(u) => Some(u),
-            Source::Dir(_) => None,
+            _ => None,
         }
     }
+}
+
+/// `REV:PATH` read with `git show` in the current directory's repository.
+fn git_file(spec: &str) -> Result<Source, Failure> {
+    let Some((rev, path)) = spec.split_once(':') else {
+        return Err(Failure::usage(format!(
+            "git:{spec}: expected git:REVISION:PATH, e.g. git:HEAD~1:db/schema.sql"
+        )));
+    };
+    let out = std::process::Command::new("git")
+        .args(["show", &format!("{rev}:{path}")])
+        .output()
+        .map_err(|e| Failure::usage(format!("git:{spec}: cannot run git: {e}")))?;
+    if !out.status.success() {
+        return Err(Failure::usage(format!(
+            "git:{spec}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    let text = String::from_utf8(out.stdout)
+        .map_err(|_| Failure::usage(format!("git:{spec}: the file is not UTF-8")))?;
+    Ok(Source::Sql {
+        name: format!("git:{spec}"),
+        text,
+    })
+}
+
+/// A `.sql` file, or every `.sql` file of a folder in name order, as one script.
+fn sql_files(path: &std::path::Path) -> Result<Source, Failure> {
+    let read = |p: &std::path::Path| {
+        std::fs::read_to_string(p).map_err(|e| Failure::usage(format!("{}: {e}", p.display())))
+    };
+    let text = if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+            .collect();
+        files.sort();
+        let mut all = String::new();
+        for f in files {
+            all.push_str(&read(&f)?);
+            all.push_str("\n;\n");
+        }
+        all
+    } else {
+        read(path)?
+    };
+    Ok(Source::Sql {
+        name: path.display().to_string(),
+        text,
+    })
 }
 
 /// The server a directory is replayed on: `--dev-url`, else the other side's server when it is
@@ -183,5 +238,60 @@ pub(crate) async fn read(
     match source {
         Source::Live(url) => read_live(s, url).await,
         Source::Dir(dir) => replay(s, dir, server, None).await,
+        Source::Sql { name, text } => replay_sql(s, name, text, server).await,
     }
+}
+
+/// The schema a DDL script creates, run statement by statement on a scratch database on
+/// `server` and introspected; the scratch database is removed afterwards.
+///
+/// Errors: the script does not split, a statement fails (named with its line), or the scratch
+/// database cannot be created.
+async fn replay_sql(
+    s: &Settings,
+    name: &str,
+    text: &str,
+    server: &str,
+) -> Result<(DialectId, Database), Failure> {
+    let dialect = migra::dialect_of_url(server)?;
+    let statements = migra::core::split::split(text, 1, &migra::dialect(dialect).split_options())
+        .map_err(|e| Failure::usage(format!("{name}:{}: {}", e.line, e.kind)))?;
+    let scratch = migra::scratch::create(server).await?;
+    let result = async {
+        let opts = migra::ConnectOptions {
+            table: s.table.clone(),
+            ..Default::default()
+        };
+        let mut backend = migra::connect(&scratch.url, &opts).await?;
+        for st in &statements {
+            backend
+                .execute(&st.sql)
+                .await
+                .map_err(|e| Failure::from(e).context(&format!("{name}:{}", st.line)))?;
+        }
+        inspect_current(backend.as_mut(), dialect).await
+    }
+    .await;
+    let removed = scratch.remove().await;
+    let db = result?;
+    removed?;
+    Ok((dialect, db))
+}
+
+async fn inspect_current(
+    backend: &mut dyn migra::Backend,
+    dialect: DialectId,
+) -> Result<Database, Failure> {
+    let Some(inspector) = backend.inspector() else {
+        return Err(migra::BackendError::Unsupported {
+            dialect: dialect.name().into(),
+            what: "introspection is not written yet".into(),
+        }
+        .into());
+    };
+    let mut db = inspector.inspect(&[]).await?;
+    if dialect != DialectId::Postgres && db.namespaces.len() == 1 {
+        db.namespaces[0].name.clear();
+    }
+    Ok(db)
 }
