@@ -144,3 +144,34 @@ fn the_estimate_comes_from_the_source_tables_rows() {
     );
     assert!(r["estimated_duration"].as_str().unwrap().ends_with(" s"));
 }
+
+#[test]
+fn renames_written_in_the_target_sql_keep_the_data() {
+    let p = Project::new();
+    p.exec("CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO people VALUES (1, 'Ada');");
+    std::fs::write(
+        p.path().join("schema.sql"),
+        "CREATE TABLE persons ( -- migra:renamed-from people\n    id INTEGER PRIMARY KEY,\n    full_name TEXT -- migra:renamed-from name\n);\n",
+    )
+    .unwrap();
+    let r = p
+        .migra(&[
+            "generate",
+            "--from",
+            &p.url(),
+            "--to",
+            "schema.sql",
+            "--json",
+        ])
+        .code(0)
+        .json();
+    let up = r["up_script"].as_str().unwrap();
+    assert!(
+        up.contains("RENAME TO \"persons\"")
+            && up.contains("RENAME COLUMN \"name\" TO \"full_name\""),
+        "{up}"
+    );
+    assert!(!up.contains("DROP TABLE"), "{up}");
+    p.migra(&["apply"]).code(0);
+    assert_eq!(p.query("SELECT full_name FROM persons"), ["Ada"]);
+}

@@ -69,7 +69,12 @@ pub(crate) async fn compute(
         ""
     };
     let mut renames = Renames::default();
-    for r in rename {
+    // Hints written in target DDL (`-- migra:renamed-from old`) count like --rename.
+    let written = match &to {
+        Source::Sql { text, .. } => super::hints::renamed_from(text),
+        _ => Vec::new(),
+    };
+    for r in rename.iter().chain(&written) {
         renames.add_hint(default_ns, r)?;
     }
     let back_renames = renames.inverse();

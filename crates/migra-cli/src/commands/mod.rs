@@ -4,6 +4,7 @@ mod apply;
 mod diff;
 pub(crate) mod drift;
 mod generate;
+mod hints;
 mod inspect;
 mod new;
 mod plan;
