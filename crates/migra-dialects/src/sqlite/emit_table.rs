@@ -179,6 +179,19 @@ pub(super) fn create_table(
     name: &str,
 ) -> Result<(), PlanError> {
     let inline_pk = t.columns.iter().any(|c| c.identity.is_some());
+    // AUTOINCREMENT exists only on the rowid: an INTEGER PRIMARY KEY of that one column.
+    if let Some(c) = t.columns.iter().find(|c| c.identity.is_some()) {
+        let sole_key = t
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| pk.columns == [c.name.clone()]);
+        if !sole_key || !c.r#type.raw.trim().eq_ignore_ascii_case("integer") {
+            return Err(unsupported(
+                format!("make {}.{} auto-increment", t.name, c.name),
+                "SQLite's AUTOINCREMENT needs the column to be the table's one-column INTEGER PRIMARY KEY",
+            ));
+        }
+    }
     let mut lines = Vec::new();
     for c in &t.columns {
         lines.push(column_sql(c, inline_pk)?);
