@@ -327,9 +327,16 @@ fn modify(n: &mut Namespace, ns: &str, table: &str, c: &TableChange) -> Result<(
             t.foreign_keys.push(key.clone());
         }
         TableChange::DropForeignKey { key } => {
+            // By name; an unnamed key (SQLite) by its definition.
             let i = position(
                 &t.foreign_keys,
-                |x| x == key,
+                |x| {
+                    if key.name.is_empty() {
+                        x == key
+                    } else {
+                        x.name == key.name
+                    }
+                },
                 "foreign key",
                 &qualified(&key.name),
             )?;
@@ -341,7 +348,16 @@ fn modify(n: &mut Namespace, ns: &str, table: &str, c: &TableChange) -> Result<(
                 .name
                 .clone()
                 .unwrap_or_else(|| check.expression.clone());
-            let i = position(&t.checks, |x| x == check, "check", &qualified(&name))?;
+            // By name when it has one (a database may print the expression differently).
+            let i = position(
+                &t.checks,
+                |x| match &check.name {
+                    Some(n) => x.name.as_ref() == Some(n),
+                    None => x == check,
+                },
+                "check",
+                &qualified(&name),
+            )?;
             t.checks.remove(i);
         }
         TableChange::SetComment { to, .. } => t.comment = to.clone(),

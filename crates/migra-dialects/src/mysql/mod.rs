@@ -7,6 +7,7 @@ mod emit;
 mod emit_table;
 #[cfg(feature = "mysql")]
 mod history;
+mod hooks;
 #[cfg(feature = "mysql")]
 mod inspect;
 #[cfg(feature = "mysql")]
@@ -16,6 +17,7 @@ mod lock;
 pub use backend::{MysqlBackend, MysqlOptions};
 
 pub use emit::MysqlPlanner;
+pub use hooks::MysqlHooks;
 
 use migra_core::{
     Capabilities, Dialect, DialectId, LockKind, Planner, SplitOptions, dialect::quote_with,
@@ -43,6 +45,9 @@ impl Dialect for MysqlDialect {
     }
     fn quote_ident(&self, ident: &str) -> String {
         quote_with(ident, '`')
+    }
+    fn diff_hooks(&self) -> &dyn migra_core::DiffHooks {
+        &MysqlHooks
     }
     fn planner(&self) -> Option<&dyn Planner> {
         Some(&MysqlPlanner)

@@ -356,12 +356,16 @@ fn index(r: &PgRow) -> Index {
 fn sequence(name: String, text: &str) -> Sequence {
     let f: Vec<&str> = text.split(' ').collect();
     let num = |i: usize| f.get(i).and_then(|v| v.parse::<i64>().ok());
+    let increment = num(1).unwrap_or(1);
+    // The bounds PostgreSQL chooses itself for an ascending bigint sequence are left out, as
+    // `CREATE SEQUENCE` without MINVALUE/MAXVALUE leaves them out.
+    let ascending = increment > 0;
     Sequence {
         name,
         start: num(0).unwrap_or(1),
-        increment: num(1).unwrap_or(1),
-        min: num(2),
-        max: num(3),
+        increment,
+        min: num(2).filter(|m| !(ascending && *m == 1)),
+        max: num(3).filter(|m| !(ascending && *m == i64::MAX)),
         cycle: f.get(4) == Some(&"t") || f.get(4) == Some(&"true"),
         owned_by: f.get(5).map(|s| s.to_string()),
     }

@@ -7,6 +7,7 @@ mod emit;
 mod emit_table;
 #[cfg(feature = "postgres")]
 mod history;
+mod hooks;
 #[cfg(feature = "postgres")]
 mod inspect;
 #[cfg(feature = "postgres")]
@@ -16,6 +17,7 @@ mod lock;
 pub use backend::{PostgresBackend, PostgresOptions};
 
 pub use emit::PostgresPlanner;
+pub use hooks::PostgresHooks;
 
 use migra_core::{
     Capabilities, Dialect, DialectId, LockKind, Planner, SplitOptions, dialect::quote_with,
@@ -41,6 +43,9 @@ impl Dialect for PostgresDialect {
     }
     fn quote_ident(&self, ident: &str) -> String {
         quote_with(ident, '"')
+    }
+    fn diff_hooks(&self) -> &dyn migra_core::DiffHooks {
+        &PostgresHooks
     }
     fn planner(&self) -> Option<&dyn Planner> {
         Some(&PostgresPlanner)

@@ -133,6 +133,21 @@ fn modify_table(
     changes: &[TableChange],
 ) -> Result<(), PlanError> {
     let t = SQL.qualified(ns, table);
+    for c in changes {
+        let comment = match c {
+            TableChange::SetComment { to: Some(_), .. } => true,
+            TableChange::ModifyColumn { to, what, .. } => {
+                what.contains(&migra_core::ColumnAspect::Comment) && to.comment.is_some()
+            }
+            _ => false,
+        };
+        if comment {
+            return Err(unsupported(
+                format!("comment on {table}"),
+                "SQLite has no comments; write them in the migration file instead",
+            ));
+        }
+    }
     let (renames, rest): (Vec<&TableChange>, Vec<&TableChange>) = changes
         .iter()
         .partition(|c| matches!(c, TableChange::RenameColumn { .. }));

@@ -112,6 +112,7 @@ impl SqliteBackend {
                 .flatten()
                 .map(|(expression, stored)| Generated { expression, stored });
             let rowid_alias = pk_pos == 1 && decl.eq_ignore_ascii_case("integer");
+            let name_for_collation = cname.clone();
             columns.push(Column {
                 r#type: ColumnType {
                     kind: type_kind(&decl),
@@ -126,7 +127,7 @@ impl SqliteBackend {
                     increment: None,
                 }),
                 generated,
-                collation: None,
+                collation: sqltext::collation(sql, &name_for_collation),
                 comment: None,
                 on_update: None,
             });

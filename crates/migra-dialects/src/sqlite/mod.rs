@@ -9,6 +9,7 @@ mod emit;
 mod emit_table;
 #[cfg(feature = "sqlite")]
 mod history;
+mod hooks;
 #[cfg(feature = "sqlite")]
 mod inspect;
 #[cfg(feature = "sqlite")]
@@ -20,6 +21,7 @@ mod sqltext;
 pub use backend::{SqliteBackend, SqliteOptions};
 
 pub use emit::SqlitePlanner;
+pub use hooks::SqliteHooks;
 
 use migra_core::{
     Capabilities, Dialect, DialectId, LockKind, Planner, SplitOptions, dialect::quote_with,
@@ -45,6 +47,9 @@ impl Dialect for SqliteDialect {
     }
     fn quote_ident(&self, ident: &str) -> String {
         quote_with(ident, '"')
+    }
+    fn diff_hooks(&self) -> &dyn migra_core::DiffHooks {
+        &SqliteHooks
     }
     fn planner(&self) -> Option<&dyn Planner> {
         Some(&SqlitePlanner)

@@ -128,6 +128,17 @@ pub(super) fn generated(sql: &str, column: &str) -> Option<(String, bool)> {
     Some((expr.trim().to_string(), stored))
 }
 
+/// The collation written on column `column` (`COLLATE NOCASE`), if any.
+pub(super) fn collation(sql: &str, column: &str) -> Option<String> {
+    let body = table_body(sql)?;
+    let def = split_top(body)
+        .into_iter()
+        .find(|d| unquote(d.split_whitespace().next().unwrap_or("")) == column)?;
+    let at = find_word(def, "collate", 0)?;
+    let name = def[at + "collate".len()..].split_whitespace().next()?;
+    Some(unquote(name.trim_end_matches(',')).to_string())
+}
+
 /// The key parts (as written) and the `WHERE` predicate of a `CREATE INDEX` statement.
 pub(super) fn index_parts(sql: &str) -> (Vec<String>, Option<String>) {
     let Some(on) = find_word(sql, "on", 0) else {
