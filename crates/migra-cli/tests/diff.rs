@@ -204,3 +204,16 @@ fn renames_converge_on_mariadb() {
 fn renames_converge_on_sqlite() {
     renames_converge(Kind::Sqlite);
 }
+
+#[test]
+fn a_primary_key_under_foreign_keys_is_replaced_around_them() {
+    // Renaming the key constraint means dropping it, and posts' key stands on it.
+    converges(
+        Kind::Postgres,
+        "CREATE TABLE users (id integer CONSTRAINT users_pk PRIMARY KEY);
+         CREATE TABLE posts (id integer PRIMARY KEY, user_id integer CONSTRAINT posts_user REFERENCES users (id));",
+        "CREATE TABLE users (id integer CONSTRAINT users_key PRIMARY KEY);
+         CREATE TABLE posts (id integer PRIMARY KEY, user_id integer CONSTRAINT posts_user REFERENCES users (id));",
+        "pg_rekey",
+    );
+}

@@ -2,7 +2,7 @@
 //! concatenated in the order the crate docs give.
 
 use crate::order::{Key, mentions, topo};
-use crate::table::diff_table;
+use crate::table::{TableDiff, diff_table};
 use crate::{DiffError, DiffOptions, Renames};
 use migra_core::schema::{Database, Namespace, Table, View};
 use migra_core::{Change, ColumnAspect, TableChange, apply};
@@ -102,6 +102,7 @@ pub(crate) fn diff(
         enums_and_sequences(ns, f, t, &mut p);
         let ft: BTreeMap<&str, &Table> = f.tables.iter().map(|x| (x.name.as_str(), x)).collect();
         let tt: BTreeMap<&str, &Table> = t.tables.iter().map(|x| (x.name.as_str(), x)).collect();
+        let mut diffs: BTreeMap<&str, TableDiff> = BTreeMap::new();
         for (name, table) in &tt {
             match ft.get(name) {
                 None => {
@@ -112,11 +113,15 @@ pub(crate) fn diff(
                     if d.body.iter().any(reshapes) {
                         reshaped.insert((*name).to_string());
                     }
-                    p.fk_drop.extend(modify(ns, name, d.drop_fks));
-                    p.table_mod.extend(modify(ns, name, d.body));
-                    p.fk_add.extend(modify(ns, name, d.add_fks));
+                    diffs.insert(name, d);
                 }
             }
+        }
+        recreate_referencing_keys(ns, &ft, &tt, &mut diffs);
+        for (name, d) in diffs {
+            p.fk_drop.extend(modify(ns, name, d.drop_fks));
+            p.table_mod.extend(modify(ns, name, d.body));
+            p.fk_add.extend(modify(ns, name, d.add_fks));
         }
         for (name, table) in &ft {
             if !tt.contains_key(name) {
@@ -279,6 +284,59 @@ fn sequences_dropped_with_owners(to: &Database, types_drop: &mut Vec<Change>) {
         }),
         _ => true,
     });
+}
+
+/// A table whose primary key changes, or whose unique index goes, may be what foreign keys of
+/// other tables stand on: the database refuses to drop it under them. Those keys, unchanged
+/// themselves, are dropped before and added back after.
+fn recreate_referencing_keys<'a>(
+    ns: &str,
+    from: &BTreeMap<&'a str, &Table>,
+    to: &BTreeMap<&'a str, &Table>,
+    diffs: &mut BTreeMap<&'a str, TableDiff>,
+) {
+    let rekeyed: BTreeSet<String> = diffs
+        .iter()
+        .filter(|(_, d)| {
+            d.body.iter().any(|c| match c {
+                TableChange::SetPrimaryKey { from: Some(_), .. } => true,
+                TableChange::DropIndex { index } => index.unique,
+                _ => false,
+            })
+        })
+        .map(|(n, _)| (*n).to_string())
+        .collect();
+    if rekeyed.is_empty() {
+        return;
+    }
+    for (name, table) in to {
+        let Some(old) = from.get(name) else {
+            continue;
+        };
+        let Some(d) = diffs.get_mut(name) else {
+            continue;
+        };
+        let touched = |d: &TableDiff, key: &str| {
+            d.drop_fks.iter().chain(&d.add_fks).any(|c| {
+                matches!(c, TableChange::DropForeignKey { key: k } | TableChange::AddForeignKey { key: k } if k.name == key)
+            })
+        };
+        for k in &table.foreign_keys {
+            let local = k.ref_namespace.as_deref().is_none_or(|r| r == ns);
+            if !local || !rekeyed.contains(&k.ref_table) || touched(d, &k.name) {
+                continue;
+            }
+            let before = old
+                .foreign_keys
+                .iter()
+                .find(|o| o.name == k.name)
+                .cloned()
+                .unwrap_or_else(|| k.clone());
+            d.drop_fks.push(TableChange::DropForeignKey { key: before });
+            d.add_fks
+                .push(TableChange::AddForeignKey { key: k.clone() });
+        }
+    }
 }
 
 /// A table change after which a database refuses to keep a view reading the column as it was
