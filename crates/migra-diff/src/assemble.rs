@@ -321,7 +321,10 @@ fn recreate_referencing_keys<'a>(
                 matches!(c, TableChange::DropForeignKey { key: k } | TableChange::AddForeignKey { key: k } if k.name == key)
             })
         };
-        for k in &table.foreign_keys {
+        // By name: the output must not depend on the order the keys were listed in.
+        let mut keys: Vec<&migra_core::schema::ForeignKey> = table.foreign_keys.iter().collect();
+        keys.sort_by_cached_key(|k| (k.name.clone(), format!("{k:?}")));
+        for k in keys {
             let local = k.ref_namespace.as_deref().is_none_or(|r| r == ns);
             if !local || !rekeyed.contains(&k.ref_table) || touched(d, &k.name) {
                 continue;
