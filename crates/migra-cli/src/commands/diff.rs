@@ -53,8 +53,12 @@ pub(crate) async fn compute(
     let (from, to) = (Source::parse(from)?, Source::parse(to)?);
     let (from_server, to_server) = (scratch_server(dev_url, &to), scratch_server(dev_url, &from));
     // Both sides at once: introspection time is mostly the servers' work.
-    let ((d1, a), (d2, b)) =
-        tokio::try_join!(read(s, &from, &from_server), read(s, &to, &to_server))?;
+    // Both sides (and the source's table sizes) at once: that time is mostly the servers' work.
+    let ((d1, a), (d2, b), rows) = tokio::try_join!(
+        read(s, &from, &from_server),
+        read(s, &to, &to_server),
+        table_rows(s, &from)
+    )?;
     if d1 != d2 {
         return Err(Failure::usage(format!(
             "--from is {} and --to is {}: both sides must be the same dialect",
@@ -100,7 +104,6 @@ pub(crate) async fn compute(
     })?;
     let up = planner.plan(&a, &changes)?;
     let down = planner.plan(&b, &back);
-    let rows = table_rows(s, &from).await?;
     Ok(Computed {
         dialect: d1,
         rows,

@@ -116,8 +116,9 @@ impl Inspector for PostgresBackend {
                 });
                 continue;
             }
-            if let Some(t) = slots.table(&mut db, &r.get::<String, _>(0), &r.get::<String, _>(1)) {
-                t.indexes.push(index(&r));
+            let columns = names.get(&(ns.clone(), table.clone()));
+            if let Some(t) = slots.table(&mut db, &ns, &table) {
+                t.indexes.push(index(&r, columns));
             }
         }
         for r in rows(self, include_str!("queries/others.sql"), &schemas).await? {
@@ -316,26 +317,39 @@ fn action(code: &str) -> FkAction {
     }
 }
 
-fn index(r: &PgRow) -> Index {
+/// An index row: key columns come as numbers and are named from `columns` (the table's
+/// columns by number); expression keys come as text.
+fn index(r: &PgRow, columns: Option<&BTreeMap<i16, String>>) -> Index {
     let method: String = r.get(4);
-    let (keys, desc, expr): (Vec<String>, Vec<bool>, Vec<bool>) = (r.get(6), r.get(7), r.get(8));
-    let opclasses: Vec<Option<String>> = r.get(11);
-    let parts = keys
-        .into_iter()
-        .zip(desc)
-        .zip(expr)
-        .zip(opclasses.into_iter().chain(std::iter::repeat(None)))
-        .map(|(((k, d), e), opclass)| {
-            if e {
+    let keys: Vec<i16> = r.get(6);
+    let options: Vec<i16> = r.get(7);
+    let nkeys = usize::try_from(r.get::<i32, _>(8)).unwrap_or(0);
+    let expressions: Vec<Option<String>> = r
+        .get::<Option<Vec<Option<String>>>, _>(9)
+        .unwrap_or_default();
+    let opclasses: Vec<Option<String>> = r
+        .get::<Option<Vec<Option<String>>>, _>(11)
+        .unwrap_or_default();
+    let name_of = |n: i16| {
+        columns
+            .and_then(|c| c.get(&n))
+            .cloned()
+            .unwrap_or_else(|| format!("#{n}"))
+    };
+    let parts = (0..nkeys.min(keys.len()))
+        .map(|k| {
+            let desc = options.get(k).is_some_and(|o| o & 1 == 1);
+            let opclass = opclasses.get(k).cloned().flatten();
+            if keys[k] == 0 {
                 IndexPart::Expression {
-                    sql: k,
-                    desc: d,
+                    sql: expressions.get(k).cloned().flatten().unwrap_or_default(),
+                    desc,
                     opclass,
                 }
             } else {
                 IndexPart::Column {
-                    name: k,
-                    desc: d,
+                    name: name_of(keys[k]),
+                    desc,
                     prefix: None,
                     opclass,
                 }
@@ -348,7 +362,7 @@ fn index(r: &PgRow) -> Index {
         unique: r.get(3),
         predicate: r.get(5),
         method: (method != "btree").then_some(method),
-        include: r.get(9),
+        include: keys.iter().skip(nkeys).map(|n| name_of(*n)).collect(),
         constraint: r.get::<Option<String>, _>(10).as_deref() == Some("u"),
     }
 }

@@ -1,23 +1,25 @@
--- Indexes that do not back a primary key, with each key part as the database prints it, and
--- the kind of constraint they back (u: UNIQUE, x: EXCLUDE), if any.
+-- Indexes that do not back a primary key, and the kind of constraint they back (u: UNIQUE,
+-- x: EXCLUDE), if any.
 SELECT n.nspname::text, t.relname::text, i.relname::text, x.indisunique, am.amname::text,
        pg_get_expr(x.indpred, x.indrelid),
-       -- A column key is its column's name (not pg_get_indexdef's quoted form); an expression is
-       -- deparsed.
-       ARRAY(SELECT CASE WHEN u.attnum <> 0 THEN a.attname::text ELSE pg_get_indexdef(x.indexrelid, u.k::int, true) END
-             FROM unnest(x.indkey::int2[]) WITH ORDINALITY u(attnum, k)
-             LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = u.attnum
-             WHERE u.k <= x.indnkeyatts ORDER BY u.k),
-       ARRAY(SELECT (x.indoption[k - 1] & 1) = 1 FROM generate_series(1, x.indnkeyatts) k ORDER BY k),
-       ARRAY(SELECT x.indkey[k - 1] = 0 FROM generate_series(1, x.indnkeyatts) k ORDER BY k),
-       ARRAY(SELECT a.attname::text FROM unnest(x.indkey::int2[]) WITH ORDINALITY u(attnum, k)
-             JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = u.attnum
-             WHERE u.k > x.indnkeyatts ORDER BY u.k),
+       -- Key and INCLUDE columns as numbers (resolved against the columns already read), each
+       -- key's options (bit 1: DESC), and the text of expression keys only (0 in indkey).
+       -- Through text: a cast of an int2vector keeps its 0 lower bound, which sqlx refuses.
+       string_to_array(x.indkey::text, ' ')::int2[],
+       string_to_array(x.indoption::text, ' ')::int2[],
+       x.indnkeyatts::int4,
+       CASE WHEN 0 = ANY(x.indkey::int2[]) THEN
+         ARRAY(SELECT CASE WHEN x.indkey[k - 1] = 0 THEN pg_get_indexdef(x.indexrelid, k, true) END
+               FROM generate_series(1, x.indnkeyatts) k ORDER BY k)
+       END,
        kc.contype::text,
-       -- Each key's operator class, when it is not its type's default.
-       ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END
-             FROM unnest(x.indclass::oid[]) WITH ORDINALITY u(oid, k)
-             JOIN pg_opclass opc ON opc.oid = u.oid ORDER BY u.k)
+       -- Each key's operator class, when it is not its type's default; looked up only for the
+       -- few indexes that use such a class (the overlap test is cheap, the lookup is not).
+       CASE WHEN x.indclass::oid[] && (SELECT array_agg(o.oid) FROM pg_opclass o WHERE NOT o.opcdefault) THEN
+         ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END
+               FROM unnest(x.indclass::oid[]) WITH ORDINALITY u(oid, k)
+               JOIN pg_opclass opc ON opc.oid = u.oid ORDER BY u.k)
+       END
 FROM pg_index x
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_class t ON t.oid = x.indrelid
