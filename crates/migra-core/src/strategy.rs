@@ -294,8 +294,8 @@ pub fn edit(db: &Database, seed: u64) -> Database {
     crate::strategy_edit::edit(db, &mut Rng::new(seed))
 }
 
-/// `db` with every order the model does not give meaning to shuffled: namespaces, tables, views,
-/// enums, sequences, indexes, foreign keys and checks (columns keep their order).
+/// `db` with its lists shuffled: namespaces, tables, columns, views, enums, sequences, indexes,
+/// foreign keys and checks.
 pub fn shuffle(db: &Database, seed: u64) -> Database {
     let mut r = Rng::new(seed);
     let mut db = db.clone();
@@ -306,6 +306,7 @@ pub fn shuffle(db: &Database, seed: u64) -> Database {
         r.shuffle(&mut n.enums);
         r.shuffle(&mut n.sequences);
         for t in &mut n.tables {
+            r.shuffle(&mut t.columns);
             r.shuffle(&mut t.indexes);
             r.shuffle(&mut t.foreign_keys);
             r.shuffle(&mut t.checks);

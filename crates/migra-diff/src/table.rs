@@ -40,9 +40,9 @@ pub(crate) fn diff_table(from: &Table, to: &Table, hooks: &dyn DiffHooks) -> Tab
     );
     let to_cols: BTreeMap<&str, _> = to.columns.iter().map(|c| (c.name.as_str(), c)).collect();
     let from_cols: BTreeMap<&str, _> = from.columns.iter().map(|c| (c.name.as_str(), c)).collect();
-    let dropped_cols: Vec<_> = from
-        .columns
-        .iter()
+    // Column changes come by name: the columns' order in the inputs does not change the output.
+    let dropped_cols: Vec<_> = from_cols
+        .values()
         .filter(|c| !to_cols.contains_key(c.name.as_str()))
         .collect();
 
@@ -69,22 +69,23 @@ pub(crate) fn diff_table(from: &Table, to: &Table, hooks: &dyn DiffHooks) -> Tab
             to: None,
         });
     }
-    d.body.extend(
-        dropped_cols
-            .into_iter()
-            .map(|c| TableChange::DropColumn { column: c.clone() }),
-    );
-    for c in &to.columns {
+    d.body
+        .extend(dropped_cols.into_iter().map(|c| TableChange::DropColumn {
+            column: (*c).clone(),
+        }));
+    for c in to_cols.values() {
         if !from_cols.contains_key(c.name.as_str()) {
-            d.body.push(TableChange::AddColumn { column: c.clone() });
+            d.body.push(TableChange::AddColumn {
+                column: (*c).clone(),
+            });
         }
     }
-    for c in &from.columns {
+    for c in from_cols.values() {
         if let Some(t) = to_cols.get(c.name.as_str()) {
             let what = aspects(c, t, hooks);
             if !what.is_empty() {
                 d.body.push(TableChange::ModifyColumn {
-                    from: Box::new(c.clone()),
+                    from: Box::new((*c).clone()),
                     to: Box::new((*t).clone()),
                     what,
                 });

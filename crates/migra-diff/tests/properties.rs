@@ -26,6 +26,18 @@ fn canonical(db: &Database) -> Database {
     db
 }
 
+/// `changes` with the columns of created and dropped tables sorted by name.
+fn column_order_free(mut changes: Vec<migra_core::Change>) -> Vec<migra_core::Change> {
+    for c in &mut changes {
+        if let migra_core::Change::AddTable { table, .. }
+        | migra_core::Change::DropTable { table, .. } = c
+        {
+            table.columns.sort_by(|x, y| x.name.cmp(&y.name));
+        }
+    }
+    changes
+}
+
 fn opts() -> DiffOptions<'static> {
     DiffOptions::new(&DefaultHooks)
 }
@@ -56,10 +68,15 @@ proptest! {
         prop_assert_eq!(canonical(&got), canonical(&b));
     }
 
+    /// Shuffled tables, columns, indexes, keys, checks, views, enums, sequences and namespaces
+    /// give the same changes; only a created or dropped table lists its columns in the input's
+    /// order (that order is the table's own).
     #[test]
     fn input_order_does_not_change_the_output((a, b) in arb_pair(), s in any::<u64>()) {
-        let plain = diff(&a, &b, &opts()).unwrap();
-        let shuffled = diff(&shuffle(&a, s), &shuffle(&b, s.wrapping_add(1)), &opts()).unwrap();
+        let plain = column_order_free(diff(&a, &b, &opts()).unwrap());
+        let shuffled = column_order_free(
+            diff(&shuffle(&a, s), &shuffle(&b, s.wrapping_add(1)), &opts()).unwrap(),
+        );
         prop_assert_eq!(plain, shuffled);
     }
 }
