@@ -195,6 +195,13 @@ pub enum BackendError {
         /// What is not supported.
         what: String,
     },
+    /// Reading the schema failed in a way the driver did not report as an error (it panicked
+    /// on a column it could not decode).
+    #[error("reading the schema failed: {message}")]
+    Inspect {
+        /// What went wrong.
+        message: String,
+    },
     /// Any other driver failure.
     #[error("database error: {0}")]
     Driver(#[source] Box<dyn std::error::Error + Send + Sync>),

@@ -11,6 +11,8 @@
 //! | MongoDB | — | dialect data only; backend not written yet |
 
 pub mod convert;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod guard;
 pub mod mongodb;
 pub mod mysql;
 #[cfg(any(feature = "postgres", feature = "mysql"))]

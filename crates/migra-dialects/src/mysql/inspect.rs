@@ -19,9 +19,8 @@ async fn rows(b: &mut MysqlBackend, sql: &'static str) -> Result<Vec<MySqlRow>, 
         .map_err(map_err)
 }
 
-#[async_trait]
-impl Inspector for MysqlBackend {
-    async fn table_rows(&mut self) -> Result<Vec<(String, String, u64)>, BackendError> {
+impl MysqlBackend {
+    async fn count_rows(&mut self) -> Result<Vec<(String, String, u64)>, BackendError> {
         // The one namespace is compared unnamed (see the CLI), so it is reported unnamed.
         let rows = rows(
             self,
@@ -35,7 +34,7 @@ impl Inspector for MysqlBackend {
             .collect())
     }
 
-    async fn inspect(&mut self, namespaces: &[String]) -> Result<Database, BackendError> {
+    async fn read_schema(&mut self, namespaces: &[String]) -> Result<Database, BackendError> {
         let current: Option<String> = sqlx::query_scalar("SELECT CAST(DATABASE() AS CHAR)")
             .fetch_one(&mut self.conn)
             .await
@@ -323,6 +322,17 @@ fn quoted_list(raw: &str) -> Vec<String> {
         values.push(value);
     }
     values
+}
+
+#[async_trait]
+impl Inspector for MysqlBackend {
+    async fn inspect(&mut self, namespaces: &[String]) -> Result<Database, BackendError> {
+        crate::guard::guarded(self.read_schema(namespaces)).await
+    }
+
+    async fn table_rows(&mut self) -> Result<Vec<(String, String, u64)>, BackendError> {
+        crate::guard::guarded(self.count_rows()).await
+    }
 }
 
 #[cfg(test)]

@@ -24,9 +24,8 @@ async fn rows(
         .map_err(map_err)
 }
 
-#[async_trait]
-impl Inspector for PostgresBackend {
-    async fn table_rows(&mut self) -> Result<Vec<(String, String, u64)>, BackendError> {
+impl PostgresBackend {
+    async fn count_rows(&mut self) -> Result<Vec<(String, String, u64)>, BackendError> {
         // reltuples is -1 for a table never analyzed: counted as unknown (0).
         let rows = sqlx::query(
             "SELECT n.nspname::text, c.relname::text, greatest(c.reltuples, 0)::float8 FROM pg_class c \
@@ -42,7 +41,7 @@ impl Inspector for PostgresBackend {
             .collect())
     }
 
-    async fn inspect(&mut self, namespaces: &[String]) -> Result<Database, BackendError> {
+    async fn read_schema(&mut self, namespaces: &[String]) -> Result<Database, BackendError> {
         let all = sqlx::query(include_str!("queries/schemas.sql"))
             .fetch_all(&mut self.conn)
             .await
@@ -452,5 +451,16 @@ pub(super) fn type_kind(raw: &str, typtype: &str) -> TypeKind {
             tz: raw.contains("with time zone"),
         },
         _ => TypeKind::Unsupported,
+    }
+}
+
+#[async_trait]
+impl Inspector for PostgresBackend {
+    async fn inspect(&mut self, namespaces: &[String]) -> Result<Database, BackendError> {
+        crate::guard::guarded(self.read_schema(namespaces)).await
+    }
+
+    async fn table_rows(&mut self) -> Result<Vec<(String, String, u64)>, BackendError> {
+        crate::guard::guarded(self.count_rows()).await
     }
 }

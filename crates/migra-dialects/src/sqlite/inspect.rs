@@ -11,9 +11,8 @@ use migra_core::schema::{
 use migra_core::{BackendError, Inspector, async_trait};
 use sqlx::{AssertSqlSafe, Row};
 
-#[async_trait]
-impl Inspector for SqliteBackend {
-    async fn table_rows(&mut self) -> Result<Vec<(String, String, u64)>, BackendError> {
+impl SqliteBackend {
+    async fn count_rows(&mut self) -> Result<Vec<(String, String, u64)>, BackendError> {
         // SQLite keeps no row estimates: tables are counted (from their smallest index).
         let names: Vec<String> = sqlx::query_scalar(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
@@ -36,7 +35,7 @@ impl Inspector for SqliteBackend {
         Ok(out)
     }
 
-    async fn inspect(&mut self, namespaces: &[String]) -> Result<Database, BackendError> {
+    async fn read_schema(&mut self, namespaces: &[String]) -> Result<Database, BackendError> {
         if !namespaces.is_empty() && !namespaces.iter().any(|n| n == "main") {
             return Ok(Database::default());
         }
@@ -354,5 +353,16 @@ pub(super) fn type_kind(decl: &str) -> TypeKind {
             TypeKind::Float { bits: 64 }
         }
         _ => TypeKind::Unsupported,
+    }
+}
+
+#[async_trait]
+impl Inspector for SqliteBackend {
+    async fn inspect(&mut self, namespaces: &[String]) -> Result<Database, BackendError> {
+        crate::guard::guarded(self.read_schema(namespaces)).await
+    }
+
+    async fn table_rows(&mut self) -> Result<Vec<(String, String, u64)>, BackendError> {
+        crate::guard::guarded(self.count_rows()).await
     }
 }
