@@ -6,15 +6,6 @@ mod common;
 use common::Project;
 use common::db::Kind;
 
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(
-        common::repo_root()
-            .join("crates/migra-cli/tests/fixtures/diff")
-            .join(name),
-    )
-    .unwrap()
-}
-
 fn diff(p: &Project, from: &Project, to: &Project) -> serde_json::Value {
     p.migra(&["diff", "--from", &from.url(), "--to", &to.url(), "--json"])
         .code(0)
@@ -79,8 +70,8 @@ fn converges(kind: Kind, from_sql: &str, to_sql: &str, snapshot: &str) {
 fn postgres_fixture_converges_both_ways() {
     converges(
         Kind::Postgres,
-        &fixture("pg_from.sql"),
-        &fixture("pg_to.sql"),
+        &common::diff_fixture("pg_from.sql"),
+        &common::diff_fixture("pg_to.sql"),
         "pg_fixture",
     );
 }
@@ -89,8 +80,8 @@ fn postgres_fixture_converges_both_ways() {
 fn mariadb_fixture_converges_both_ways() {
     converges(
         Kind::Mysql,
-        &fixture("my_from.sql"),
-        &fixture("my_to.sql"),
+        &common::diff_fixture("my_from.sql"),
+        &common::diff_fixture("my_to.sql"),
         "my_fixture",
     );
 }
@@ -99,8 +90,8 @@ fn mariadb_fixture_converges_both_ways() {
 fn sqlite_fixture_converges_both_ways() {
     converges(
         Kind::Sqlite,
-        &fixture("sl_from.sql"),
-        &fixture("sl_to.sql"),
+        &common::diff_fixture("sl_from.sql"),
+        &common::diff_fixture("sl_to.sql"),
         "sl_fixture",
     );
 }
@@ -131,7 +122,7 @@ fn a_diff_with_itself_is_empty_and_says_so() {
     let Some(a) = Project::on(Kind::Postgres) else {
         return;
     };
-    a.exec(&fixture("pg_to.sql"));
+    a.exec(&common::diff_fixture("pg_to.sql"));
     assert!(changes(&diff(&a, &a, &a)).is_empty());
     let text = a
         .migra(&["diff", "--from", &a.url(), "--to", &a.url()])

@@ -6,15 +6,6 @@ mod common;
 use common::Project;
 use common::db::Kind;
 
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(
-        common::repo_root()
-            .join("crates/migra-cli/tests/fixtures/diff")
-            .join(name),
-    )
-    .unwrap()
-}
-
 fn no_difference(p: &Project, a: &Project, b: &Project) {
     let r = p
         .migra(&["diff", "--from", &a.url(), "--to", &b.url(), "--json"])
@@ -69,8 +60,8 @@ fn generated_file_applies_and_rolls_back(kind: Kind, from: &str, to: &str) {
 fn on_sqlite() {
     generated_file_applies_and_rolls_back(
         Kind::Sqlite,
-        &fixture("sl_from.sql"),
-        &fixture("sl_to.sql"),
+        &common::diff_fixture("sl_from.sql"),
+        &common::diff_fixture("sl_to.sql"),
     );
 }
 
@@ -78,8 +69,8 @@ fn on_sqlite() {
 fn on_postgres() {
     generated_file_applies_and_rolls_back(
         Kind::Postgres,
-        &fixture("pg_from.sql"),
-        &fixture("pg_to.sql"),
+        &common::diff_fixture("pg_from.sql"),
+        &common::diff_fixture("pg_to.sql"),
     );
 }
 
@@ -87,8 +78,8 @@ fn on_postgres() {
 fn on_mariadb() {
     generated_file_applies_and_rolls_back(
         Kind::Mysql,
-        &fixture("my_from.sql"),
-        &fixture("my_to.sql"),
+        &common::diff_fixture("my_from.sql"),
+        &common::diff_fixture("my_to.sql"),
     );
 }
 

@@ -3,7 +3,7 @@
 //! schema before each statement.
 
 use crate::change::{Change, TableChange};
-use crate::schema::{Database, IndexPart, Namespace, Table};
+use crate::schema::{Database, ForeignKey, IndexPart, Namespace, Table};
 
 /// Why a change does not fit the model it is applied to.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -321,7 +321,15 @@ fn modify(n: &mut Namespace, ns: &str, table: &str, c: &TableChange) -> Result<(
         }
         TableChange::SetPrimaryKey { to, .. } => t.primary_key = to.clone(),
         TableChange::AddForeignKey { key } => {
-            if t.foreign_keys.iter().any(|x| x.name == key.name) {
+            // Named keys clash by name; unnamed ones (SQLite) only when they are the same key.
+            let clash = |x: &ForeignKey| {
+                if key.name.is_empty() {
+                    x == key
+                } else {
+                    x.name == key.name
+                }
+            };
+            if t.foreign_keys.iter().any(clash) {
                 return Err(exists("foreign key", qualified(&key.name)));
             }
             t.foreign_keys.push(key.clone());
@@ -388,5 +396,52 @@ fn rename_in_table(t: &mut Table, from: &str, to: &str) {
     }
     for fk in &mut t.foreign_keys {
         rename(&mut fk.columns, from, to);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::FkAction;
+
+    fn key(name: &str, column: &str) -> ForeignKey {
+        ForeignKey {
+            name: name.into(),
+            columns: vec![column.into()],
+            ref_namespace: None,
+            ref_table: "t".into(),
+            ref_columns: vec!["id".into()],
+            on_update: FkAction::NoAction,
+            on_delete: FkAction::NoAction,
+            deferrable: false,
+            initially_deferred: false,
+        }
+    }
+
+    #[test]
+    fn unnamed_foreign_keys_clash_only_when_identical() {
+        let mut db = Database {
+            namespaces: vec![Namespace {
+                tables: vec![Table {
+                    name: "t".into(),
+                    foreign_keys: vec![key("", "a")],
+                    ..Table::default()
+                }],
+                ..Namespace::default()
+            }],
+            unmodelled: Vec::new(),
+        };
+        let add = |k: ForeignKey| Change::ModifyTable {
+            namespace: String::new(),
+            table: "t".into(),
+            changes: vec![TableChange::AddForeignKey { key: k }],
+        };
+        assert!(apply(&mut db, &add(key("", "b"))).is_ok());
+        assert!(matches!(
+            apply(&mut db, &add(key("", "a"))),
+            Err(ApplyError::Exists { .. })
+        ));
+        assert!(apply(&mut db, &add(key("k", "a"))).is_ok());
+        assert!(apply(&mut db, &add(key("k", "c"))).is_err());
     }
 }

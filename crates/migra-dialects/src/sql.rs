@@ -1,6 +1,18 @@
 //! The one escaping writer: every identifier and string literal a planner emits goes through it.
 
 use migra_core::dialect::quote_with;
+use migra_core::schema::FkAction;
+
+/// A referential action's keywords (the same in every dialect here).
+pub(crate) fn fk_action(a: FkAction) -> &'static str {
+    match a {
+        FkAction::NoAction => "NO ACTION",
+        FkAction::Restrict => "RESTRICT",
+        FkAction::Cascade => "CASCADE",
+        FkAction::SetNull => "SET NULL",
+        FkAction::SetDefault => "SET DEFAULT",
+    }
+}
 
 /// A dialect's quoting rules.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +45,15 @@ impl Sql {
             .map(|n| self.ident(n))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// `CONSTRAINT name ` before a key or check, or nothing for an unnamed one.
+    pub fn constraint(&self, name: &str) -> String {
+        if name.is_empty() {
+            String::new()
+        } else {
+            format!("CONSTRAINT {} ", self.ident(name))
+        }
     }
 
     /// A string literal.

@@ -1,5 +1,6 @@
 //! What every planner shares: the list of steps it builds, hazards, and the unsupported error.
 
+use crate::sql::Sql;
 use migra_core::{Hazard, HazardKind, Plan, PlanError, Step};
 
 /// Steps in order, plus statements that must wait until every table exists (PostgreSQL
@@ -36,6 +37,58 @@ impl Out {
             transactional,
         }
     }
+}
+
+/// `DROP TABLE` for `table`, undone (structure only) by `undo`, flagged as losing its rows.
+pub(crate) fn drop_table(out: &mut Out, qualified: String, table: &str, undo: Option<String>) {
+    out.push(
+        format!("DROP TABLE {qualified}"),
+        undo,
+        vec![hazard(
+            HazardKind::DataLoss,
+            format!("drops table {table} with all its rows"),
+        )],
+    );
+}
+
+/// `ALTER TABLE t ADD COLUMN def` (the same in every dialect here), undone by dropping it.
+pub(crate) fn add_column(
+    out: &mut Out,
+    sql: &Sql,
+    t: &str,
+    name: &str,
+    def: &str,
+    hazards: Vec<Hazard>,
+) {
+    out.push(
+        format!("ALTER TABLE {t} ADD COLUMN {def}"),
+        Some(format!("ALTER TABLE {t} DROP COLUMN {}", sql.ident(name))),
+        hazards,
+    );
+}
+
+/// `ALTER TABLE t DROP COLUMN`, undone (without its values) by adding `def` back.
+pub(crate) fn drop_column(out: &mut Out, sql: &Sql, t: &str, table: &str, name: &str, def: &str) {
+    out.push(
+        format!("ALTER TABLE {t} DROP COLUMN {}", sql.ident(name)),
+        Some(format!("ALTER TABLE {t} ADD COLUMN {def}")),
+        vec![hazard(
+            HazardKind::DataLoss,
+            format!("drops column {table}.{name} and its values"),
+        )],
+    );
+}
+
+/// `ALTER TABLE t RENAME COLUMN`, undone by renaming back.
+pub(crate) fn rename_column(out: &mut Out, sql: &Sql, t: &str, from: &str, to: &str) {
+    let rename = |a: &str, b: &str| {
+        format!(
+            "ALTER TABLE {t} RENAME COLUMN {} TO {}",
+            sql.ident(a),
+            sql.ident(b)
+        )
+    };
+    out.push(rename(from, to), Some(rename(to, from)), vec![]);
 }
 
 /// A hazard.

@@ -136,13 +136,25 @@ pub(crate) fn diff(
     Ok(p.concat())
 }
 
+/// Order by name; the definition is spelled out only for two items of the same name.
+fn by_name_then_definition<T: std::fmt::Debug>(
+    a: &T,
+    b: &T,
+    name_a: &str,
+    name_b: &str,
+) -> std::cmp::Ordering {
+    name_a
+        .cmp(name_b)
+        .then_with(|| format!("{a:?}").cmp(&format!("{b:?}")))
+}
+
 /// `t` with indexes, foreign keys and checks by name (columns keep their order), so that a
 /// created or dropped table reads the same whatever order the input listed them in.
 fn sorted(t: &Table) -> Table {
     let mut t = t.clone();
     t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
     t.foreign_keys
-        .sort_by_cached_key(|k| (k.name.clone(), format!("{k:?}")));
+        .sort_by(|a, b| by_name_then_definition(a, b, &a.name, &b.name));
     t.checks
         .sort_by_cached_key(|c| (c.name.clone(), c.expression.clone()));
     t
@@ -323,7 +335,7 @@ fn recreate_referencing_keys<'a>(
         };
         // By name: the output must not depend on the order the keys were listed in.
         let mut keys: Vec<&migra_core::schema::ForeignKey> = table.foreign_keys.iter().collect();
-        keys.sort_by_cached_key(|k| (k.name.clone(), format!("{k:?}")));
+        keys.sort_by(|a, b| by_name_then_definition(a, b, &a.name, &b.name));
         for k in keys {
             let local = k.ref_namespace.as_deref().is_none_or(|r| r == ns);
             if !local || !rekeyed.contains(&k.ref_table) || touched(d, &k.name) {

@@ -164,9 +164,14 @@ fn pair<'a, T: std::fmt::Debug>(
     let mut added: Vec<&T> = to_left.into_iter().flatten().collect();
     added.extend(unpaired);
     // By name, then by definition: the output must not depend on the inputs' order.
-    let key = |x: &&T| (name(x).clone(), format!("{x:?}"));
-    still_dropped.sort_by_cached_key(key);
-    added.sort_by_cached_key(key);
+    // The definition is spelled out only to order items of the same name (unnamed ones).
+    let order = |a: &&T, b: &&T| {
+        name(a)
+            .cmp(name(b))
+            .then_with(|| format!("{a:?}").cmp(&format!("{b:?}")))
+    };
+    still_dropped.sort_by(order);
+    added.sort_by(order);
     (still_dropped, added)
 }
 

@@ -33,7 +33,7 @@ pub(crate) fn script(plan: &Plan) -> String {
 /// Both schemas, the changes between them, and the plans both ways.
 pub(crate) struct Computed {
     pub dialect: DialectId,
-    /// Rows per table of the source, when it is a live database.
+    /// Rows per table of the source, when asked for and the source is a live database.
     pub rows: std::collections::BTreeMap<(String, String), u64>,
     pub changes: Vec<Change>,
     pub up: Plan,
@@ -42,22 +42,29 @@ pub(crate) struct Computed {
     pub down: Result<Plan, migra::core::PlanError>,
 }
 
-/// Reads both sides, diffs them both ways (renames reversed for the way back) and plans.
+/// Reads both sides, diffs them both ways (renames reversed for the way back) and plans;
+/// `with_rows` also reads the source's table sizes (for `generate`'s estimate).
 pub(crate) async fn compute(
     s: &Settings,
     from: &str,
     to: &str,
     dev_url: Option<&str>,
     rename: &[String],
+    with_rows: bool,
 ) -> Result<Computed, Failure> {
     let (from, to) = (Source::parse(from)?, Source::parse(to)?);
     let (from_server, to_server) = (scratch_server(dev_url, &to), scratch_server(dev_url, &from));
-    // Both sides at once: introspection time is mostly the servers' work.
     // Both sides (and the source's table sizes) at once: that time is mostly the servers' work.
     let ((d1, a), (d2, b), rows) = tokio::try_join!(
         read(s, &from, &from_server),
         read(s, &to, &to_server),
-        table_rows(s, &from)
+        async {
+            if with_rows {
+                table_rows(s, &from).await
+            } else {
+                Ok(Default::default())
+            }
+        }
     )?;
     if d1 != d2 {
         return Err(Failure::usage(format!(
@@ -127,7 +134,7 @@ pub async fn run(
         up,
         down,
         ..
-    } = compute(s, from, to, dev_url, rename).await?;
+    } = compute(s, from, to, dev_url, rename, false).await?;
     if out.json {
         out.json(&DiffReport {
             dialect: d1.name(),
@@ -274,14 +281,7 @@ pub async fn to_dialect(
     let (source_dialect, db) = read(s, &from, &server).await?;
     let (converted, lost) = migra::dialects::convert::convert(&db, source_dialect, target);
     // Created into an empty database of the target, which has the same (empty) namespaces.
-    let mut empty = converted.clone();
-    for n in &mut empty.namespaces {
-        let name = std::mem::take(&mut n.name);
-        *n = migra::core::schema::Namespace {
-            name,
-            ..Default::default()
-        };
-    }
+    let empty = converted.emptied();
     let hooks = migra::dialect(target).diff_hooks();
     let changes = migra::diff::diff(&empty, &converted, &DiffOptions::new(hooks))?;
     let planner = migra::dialect(target).planner().ok_or_else(|| {

@@ -66,15 +66,7 @@ pub(crate) async fn compute(
         )?,
         None => {
             let live = read_live(s, &s.database).await?;
-            let mut empty = live.1.clone();
-            for n in &mut empty.namespaces {
-                let name = std::mem::take(&mut n.name);
-                *n = migra::core::schema::Namespace {
-                    name,
-                    ..Default::default()
-                };
-            }
-            ((live.0, empty), live)
+            ((live.0, live.1.emptied()), live)
         }
     };
     let hooks = migra::dialect(dialect).diff_hooks();

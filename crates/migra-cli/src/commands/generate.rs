@@ -193,7 +193,7 @@ pub async fn run(
         changes,
         up,
         down,
-    } = compute(s, from, to, dev_url, rename).await?;
+    } = compute(s, from, to, dev_url, rename, true).await?;
     let estimate = migra::core::estimate(dialect, &changes, &rows);
     if changes.is_empty() {
         return Err(Failure::usage(

@@ -14,15 +14,10 @@ pub async fn run(s: &Settings, out: Out) -> Result<(), Failure> {
     };
     let mut backend = migra::connect(&s.database, &opts).await?;
     let target = backend.target();
-    let Some(inspector) = backend.inspector() else {
-        let dialect = migra::dialect_of_url(&s.database)?.name();
-        return Err(migra::BackendError::Unsupported {
-            dialect: dialect.into(),
-            what: "introspection is not written yet".into(),
-        }
-        .into());
-    };
-    let db = inspector.inspect(&[]).await?;
+    let dialect = backend.dialect();
+    let db = super::source::inspector(backend.as_mut(), dialect)?
+        .inspect(&[])
+        .await?;
     if out.json {
         out.json(&db);
     } else {

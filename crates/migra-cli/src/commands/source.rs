@@ -118,8 +118,7 @@ pub(crate) fn scratch_server(dev_url: Option<&str>, other: &Source) -> String {
         .unwrap_or_else(|| "sqlite::memory:".to_string())
 }
 
-/// The schema of a live database. MySQL and SQLite name their one namespace after the database
-/// (which differs between the two sides), so it is compared as the unnamed current one.
+/// The schema of a live database, its namespace names neutral (see [`neutral_name`]).
 pub(crate) async fn read_live(s: &Settings, url: &str) -> Result<(DialectId, Database), Failure> {
     let dialect = migra::dialect_of_url(url)?;
     let opts = migra::ConnectOptions {
@@ -128,18 +127,7 @@ pub(crate) async fn read_live(s: &Settings, url: &str) -> Result<(DialectId, Dat
         ..Default::default()
     };
     let mut backend = migra::connect(url, &opts).await?;
-    let Some(inspector) = backend.inspector() else {
-        return Err(migra::BackendError::Unsupported {
-            dialect: dialect.name().into(),
-            what: "introspection is not written yet".into(),
-        }
-        .into());
-    };
-    let mut db = inspector.inspect(&[]).await?;
-    if dialect != DialectId::Postgres && db.namespaces.len() == 1 {
-        db.namespaces[0].name.clear();
-    }
-    Ok((dialect, db))
+    Ok((dialect, inspect_current(backend.as_mut(), dialect).await?))
 }
 
 /// Rows per table of a live database, as it estimates them (empty for a directory source).
@@ -157,6 +145,7 @@ pub(crate) async fn table_rows(
         read_only: true,
         ..Default::default()
     };
+    let dialect = migra::dialect_of_url(url)?;
     let mut backend = migra::connect(url, &opts).await?;
     let Some(inspector) = backend.inspector() else {
         return Ok(Default::default());
@@ -165,7 +154,7 @@ pub(crate) async fn table_rows(
         .table_rows()
         .await?
         .into_iter()
-        .map(|(ns, t, n)| ((ns, t), n))
+        .map(|(ns, t, n)| ((neutral_name(dialect, ns), t), n))
         .collect())
 }
 
@@ -215,18 +204,7 @@ async fn replay_into(
             Failure::from(e).context("replaying the migration directory on a scratch database")
         );
     }
-    let Some(inspector) = backend.inspector() else {
-        return Err(migra::BackendError::Unsupported {
-            dialect: dialect.name().into(),
-            what: "introspection is not written yet".into(),
-        }
-        .into());
-    };
-    let mut db = inspector.inspect(&[]).await?;
-    if dialect != DialectId::Postgres && db.namespaces.len() == 1 {
-        db.namespaces[0].name.clear();
-    }
-    Ok(db)
+    inspect_current(backend.as_mut(), dialect).await
 }
 
 /// Reads `source`; a directory is replayed on `server`.
@@ -278,20 +256,41 @@ async fn replay_sql(
     Ok((dialect, db))
 }
 
+/// MySQL and SQLite name their one namespace after the database (which differs between the
+/// two sides of a diff), so it is compared as the unnamed current one.
+fn neutral_name(dialect: DialectId, name: String) -> String {
+    if dialect == DialectId::Postgres {
+        name
+    } else {
+        String::new()
+    }
+}
+
+/// `backend`'s inspector.
+///
+/// Errors: the backend has none (a typed "unsupported" naming the dialect).
+pub(crate) fn inspector(
+    backend: &mut dyn migra::Backend,
+    dialect: DialectId,
+) -> Result<&mut dyn migra::core::Inspector, Failure> {
+    backend.inspector().ok_or_else(|| {
+        migra::BackendError::Unsupported {
+            dialect: dialect.name().into(),
+            what: "introspection is not written yet".into(),
+        }
+        .into()
+    })
+}
+
+/// The schema `backend` is connected to, its namespace names neutral (see [`neutral_name`]).
 async fn inspect_current(
     backend: &mut dyn migra::Backend,
     dialect: DialectId,
 ) -> Result<Database, Failure> {
-    let Some(inspector) = backend.inspector() else {
-        return Err(migra::BackendError::Unsupported {
-            dialect: dialect.name().into(),
-            what: "introspection is not written yet".into(),
-        }
-        .into());
-    };
-    let mut db = inspector.inspect(&[]).await?;
-    if dialect != DialectId::Postgres && db.namespaces.len() == 1 {
-        db.namespaces[0].name.clear();
+    let mut db = inspector(backend, dialect)?.inspect(&[]).await?;
+    if db.namespaces.len() == 1 {
+        let name = std::mem::take(&mut db.namespaces[0].name);
+        db.namespaces[0].name = neutral_name(dialect, name);
     }
     Ok(db)
 }

@@ -203,3 +203,13 @@ impl Project {
         });
     }
 }
+
+/// A schema of `tests/fixtures/diff` (the diff and generate tests' before/after schemas).
+pub fn diff_fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        repo_root()
+            .join("crates/migra-cli/tests/fixtures/diff")
+            .join(name),
+    )
+    .unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}

@@ -26,6 +26,21 @@ impl Database {
     pub fn namespace(&self, name: &str) -> Option<&Namespace> {
         self.namespaces.iter().find(|n| n.name == name)
     }
+
+    /// The same namespaces with nothing in them: the database a schema is created into.
+    pub fn emptied(&self) -> Database {
+        Database {
+            namespaces: self
+                .namespaces
+                .iter()
+                .map(|n| Namespace {
+                    name: n.name.clone(),
+                    ..Namespace::default()
+                })
+                .collect(),
+            unmodelled: Vec::new(),
+        }
+    }
 }
 
 /// A namespace and what it holds.

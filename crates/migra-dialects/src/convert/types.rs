@@ -122,9 +122,11 @@ pub(super) fn default_for(d: &ColumnDefault, to: DialectId) -> (Option<ColumnDef
             true,
         );
     }
-    // 'x'::text, 0::integer: the literal without its PostgreSQL cast.
-    if let Some((literal, _)) = text.split_once("::") {
-        let literal = literal.trim_start_matches('(').trim_end_matches(')');
+    // 'x'::text, 0::integer: the literal without its PostgreSQL cast (the same cast reading as
+    // PostgreSQL's diff hooks, which knows `'a::b'` is a string).
+    let uncast = crate::postgres::strip_casts(text);
+    if uncast != text {
+        let literal = uncast.trim().trim_start_matches('(').trim_end_matches(')');
         if literal.starts_with('\'') || literal.parse::<f64>().is_ok() {
             return (Some(ColumnDefault::Literal(literal.to_string())), true);
         }
@@ -134,4 +136,26 @@ pub(super) fn default_for(d: &ColumnDefault, to: DialectId) -> (Option<ColumnDef
         || (text.starts_with('\'') && text.ends_with('\''))
         || to == DialectId::Postgres && matches!(lower.as_str(), "true" | "false");
     (Some(d.clone()), keep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn casts_come_off_literal_defaults() {
+        let d = |v: &str| ColumnDefault::Expression(v.into());
+        assert_eq!(
+            default_for(&d("'a::b'::text"), DialectId::Mysql).0,
+            Some(ColumnDefault::Literal("'a::b'".into()))
+        );
+        assert_eq!(
+            default_for(&d("0::integer"), DialectId::Sqlite).0,
+            Some(ColumnDefault::Literal("0".into()))
+        );
+        assert_eq!(
+            default_for(&d("nextval('s'::regclass)"), DialectId::Mysql).0,
+            None
+        );
+    }
 }

@@ -53,13 +53,11 @@ fn change(out: &mut Out, c: &Change) -> Result<(), PlanError> {
         Change::DropTable { namespace, table } => {
             let mut undo = Out::default();
             create_table(&mut undo, namespace, table)?;
-            out.push(
-                format!("DROP TABLE {}", SQL.qualified(namespace, &table.name)),
+            crate::steps::drop_table(
+                out,
+                SQL.qualified(namespace, &table.name),
+                &table.name,
                 undo.steps.first().map(|s| s.command.clone()),
-                vec![crate::steps::hazard(
-                    migra_core::HazardKind::DataLoss,
-                    format!("drops table {} with all its rows", table.name),
-                )],
             );
         }
         Change::RenameTable {

@@ -3,9 +3,10 @@
 //! with `MODIFY COLUMN`, as MySQL requires).
 
 use super::emit::{SQL, unsupported};
+use crate::sql::fk_action;
 use crate::steps::{Out, hazard};
 use migra_core::schema::{
-    Check, Column, ColumnDefault, FkAction, ForeignKey, Index, IndexPart, PrimaryKey, Table,
+    Check, Column, ColumnDefault, ForeignKey, Index, IndexPart, PrimaryKey, Table,
 };
 use migra_core::{ColumnAspect, HazardKind, PlanError, TableChange};
 
@@ -66,16 +67,6 @@ fn column_sql(c: &Column) -> Result<String, PlanError> {
     Ok(s)
 }
 
-fn action(a: FkAction) -> &'static str {
-    match a {
-        FkAction::NoAction => "NO ACTION",
-        FkAction::Restrict => "RESTRICT",
-        FkAction::Cascade => "CASCADE",
-        FkAction::SetNull => "SET NULL",
-        FkAction::SetDefault => "SET DEFAULT",
-    }
-}
-
 fn fk_sql(ns: &str, k: &ForeignKey) -> Result<String, PlanError> {
     if k.deferrable {
         return Err(unsupported(
@@ -84,17 +75,13 @@ fn fk_sql(ns: &str, k: &ForeignKey) -> Result<String, PlanError> {
         ));
     }
     let target = SQL.qualified(k.ref_namespace.as_deref().unwrap_or(ns), &k.ref_table);
-    let name = if k.name.is_empty() {
-        String::new()
-    } else {
-        format!("CONSTRAINT {} ", SQL.ident(&k.name))
-    };
+    let name = SQL.constraint(&k.name);
     Ok(format!(
         "{name}FOREIGN KEY ({}) REFERENCES {target} ({}) ON DELETE {} ON UPDATE {}",
         SQL.idents(&k.columns),
         SQL.idents(&k.ref_columns),
-        action(k.on_delete),
-        action(k.on_update)
+        fk_action(k.on_delete),
+        fk_action(k.on_update)
     ))
 }
 
@@ -103,11 +90,7 @@ fn pk_sql(pk: &PrimaryKey) -> String {
 }
 
 fn check_sql(c: &Check) -> String {
-    let name = c
-        .name
-        .as_deref()
-        .map(|n| format!("CONSTRAINT {} ", SQL.ident(n)))
-        .unwrap_or_default();
+    let name = SQL.constraint(c.name.as_deref().unwrap_or(""));
     format!("{name}CHECK ({})", c.expression)
 }
 
@@ -198,32 +181,15 @@ pub(super) fn alter_table(
     let t = SQL.qualified(ns, table);
     let alter = |rest: String| format!("ALTER TABLE {t} {rest}");
     match c {
-        TableChange::AddColumn { column } => out.push(
-            alter(format!("ADD COLUMN {}", column_sql(column)?)),
-            Some(alter(format!("DROP COLUMN {}", SQL.ident(&column.name)))),
-            vec![],
-        ),
-        TableChange::DropColumn { column } => out.push(
-            alter(format!("DROP COLUMN {}", SQL.ident(&column.name))),
-            Some(alter(format!("ADD COLUMN {}", column_sql(column)?))),
-            vec![hazard(
-                HazardKind::DataLoss,
-                format!("drops column {table}.{} and its values", column.name),
-            )],
-        ),
-        TableChange::RenameColumn { from, to } => out.push(
-            alter(format!(
-                "RENAME COLUMN {} TO {}",
-                SQL.ident(from),
-                SQL.ident(to)
-            )),
-            Some(alter(format!(
-                "RENAME COLUMN {} TO {}",
-                SQL.ident(to),
-                SQL.ident(from)
-            ))),
-            vec![],
-        ),
+        TableChange::AddColumn { column } => {
+            crate::steps::add_column(out, &SQL, &t, &column.name, &column_sql(column)?, vec![])
+        }
+        TableChange::DropColumn { column } => {
+            crate::steps::drop_column(out, &SQL, &t, table, &column.name, &column_sql(column)?)
+        }
+        TableChange::RenameColumn { from, to } => {
+            crate::steps::rename_column(out, &SQL, &t, from, to)
+        }
         TableChange::ModifyColumn { from, to, what } => {
             let only_default = what.iter().all(|a| *a == ColumnAspect::Default);
             if only_default {

@@ -21,16 +21,15 @@ async fn rows(b: &mut MysqlBackend, sql: &'static str) -> Result<Vec<MySqlRow>, 
 
 impl MysqlBackend {
     async fn count_rows(&mut self) -> Result<Vec<(String, String, u64)>, BackendError> {
-        // The one namespace is compared unnamed (see the CLI), so it is reported unnamed.
         let rows = rows(
             self,
-            "SELECT CAST(TABLE_NAME AS CHAR), CAST(coalesce(TABLE_ROWS, 0) AS UNSIGNED) FROM information_schema.TABLES \
-             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'",
+            "SELECT CAST(TABLE_SCHEMA AS CHAR), CAST(TABLE_NAME AS CHAR), CAST(coalesce(TABLE_ROWS, 0) AS UNSIGNED) \
+             FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'",
         )
         .await?;
         Ok(rows
             .iter()
-            .map(|r| (String::new(), r.get(0), r.get::<u64, _>(1)))
+            .map(|r| (r.get(0), r.get(1), r.get::<u64, _>(2)))
             .collect())
     }
 

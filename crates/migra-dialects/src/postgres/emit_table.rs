@@ -2,8 +2,9 @@
 //! `ALTER TABLE` for each table change.
 
 use super::emit::{Out, SQL, hazard, unsupported};
+use crate::sql::fk_action;
 use migra_core::schema::{
-    Check, Column, ColumnDefault, FkAction, ForeignKey, Index, IndexPart, PrimaryKey, Table,
+    Check, Column, ColumnDefault, ForeignKey, Index, IndexPart, PrimaryKey, Table,
 };
 use migra_core::{ColumnAspect, HazardKind, PlanError, TableChange};
 
@@ -56,31 +57,15 @@ fn column_sql(c: &Column) -> Result<String, PlanError> {
     Ok(s)
 }
 
-fn action(a: FkAction) -> &'static str {
-    match a {
-        FkAction::NoAction => "NO ACTION",
-        FkAction::Restrict => "RESTRICT",
-        FkAction::Cascade => "CASCADE",
-        FkAction::SetNull => "SET NULL",
-        FkAction::SetDefault => "SET DEFAULT",
-    }
-}
-
-fn constraint_name(name: Option<&str>) -> String {
-    name.filter(|n| !n.is_empty())
-        .map(|n| format!("CONSTRAINT {} ", SQL.ident(n)))
-        .unwrap_or_default()
-}
-
 fn fk_sql(ns: &str, k: &ForeignKey) -> String {
     let target = SQL.qualified(k.ref_namespace.as_deref().unwrap_or(ns), &k.ref_table);
     let mut s = format!(
         "{}FOREIGN KEY ({}) REFERENCES {target} ({}) ON UPDATE {} ON DELETE {}",
-        constraint_name(Some(&k.name)),
+        SQL.constraint(&k.name),
         SQL.idents(&k.columns),
         SQL.idents(&k.ref_columns),
-        action(k.on_update),
-        action(k.on_delete)
+        fk_action(k.on_update),
+        fk_action(k.on_delete)
     );
     if k.deferrable {
         s.push_str(" DEFERRABLE");
@@ -94,7 +79,7 @@ fn fk_sql(ns: &str, k: &ForeignKey) -> String {
 fn pk_sql(pk: &PrimaryKey) -> String {
     format!(
         "{}PRIMARY KEY ({})",
-        constraint_name(pk.name.as_deref()),
+        SQL.constraint(pk.name.as_deref().unwrap_or("")),
         SQL.idents(&pk.columns)
     )
 }
@@ -106,7 +91,10 @@ fn check_sql(c: &Check) -> String {
     } else {
         format!("({e})")
     };
-    format!("{}CHECK {wrapped}", constraint_name(c.name.as_deref()))
+    format!(
+        "{}CHECK {wrapped}",
+        SQL.constraint(c.name.as_deref().unwrap_or(""))
+    )
 }
 
 fn parts_sql(i: &Index) -> Result<String, PlanError> {
@@ -247,33 +235,14 @@ pub(super) fn alter_table(
                     format!("a stored generated column rewrites {table}"),
                 ));
             }
-            out.push(
-                alter(format!("ADD COLUMN {}", column_sql(column)?)),
-                Some(alter(format!("DROP COLUMN {}", SQL.ident(&column.name)))),
-                hazards,
-            );
+            crate::steps::add_column(out, &SQL, &t, &column.name, &column_sql(column)?, hazards);
         }
-        TableChange::DropColumn { column } => out.push(
-            alter(format!("DROP COLUMN {}", SQL.ident(&column.name))),
-            Some(alter(format!("ADD COLUMN {}", column_sql(column)?))),
-            vec![hazard(
-                HazardKind::DataLoss,
-                format!("drops column {table}.{} and its values", column.name),
-            )],
-        ),
-        TableChange::RenameColumn { from, to } => out.push(
-            alter(format!(
-                "RENAME COLUMN {} TO {}",
-                SQL.ident(from),
-                SQL.ident(to)
-            )),
-            Some(alter(format!(
-                "RENAME COLUMN {} TO {}",
-                SQL.ident(to),
-                SQL.ident(from)
-            ))),
-            vec![],
-        ),
+        TableChange::DropColumn { column } => {
+            crate::steps::drop_column(out, &SQL, &t, table, &column.name, &column_sql(column)?)
+        }
+        TableChange::RenameColumn { from, to } => {
+            crate::steps::rename_column(out, &SQL, &t, from, to)
+        }
         TableChange::ModifyColumn { from, to, what } => {
             for aspect in what {
                 modify_column(out, &t, table, from, to, *aspect)?;

@@ -18,6 +18,7 @@ pub use backend::{PostgresBackend, PostgresOptions};
 
 pub use emit::PostgresPlanner;
 pub use hooks::PostgresHooks;
+pub(crate) use hooks::strip_casts;
 
 use migra_core::{
     Capabilities, Dialect, DialectId, LockKind, Planner, SplitOptions, dialect::quote_with,

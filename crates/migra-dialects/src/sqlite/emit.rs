@@ -47,13 +47,11 @@ fn change(out: &mut Out, state: &Database, c: &Change) -> Result<(), PlanError> 
         Change::DropTable { namespace, table } => {
             let mut undo = Out::default();
             create_table(&mut undo, namespace, table, &table.name)?;
-            out.push(
-                format!("DROP TABLE {}", SQL.qualified(namespace, &table.name)),
+            crate::steps::drop_table(
+                out,
+                SQL.qualified(namespace, &table.name),
+                &table.name,
                 undo.steps.first().map(|s| s.command.clone()),
-                vec![hazard(
-                    HazardKind::DataLoss,
-                    format!("drops table {} with all its rows", table.name),
-                )],
             );
         }
         Change::RenameTable {
@@ -153,19 +151,7 @@ fn modify_table(
         .partition(|c| matches!(c, TableChange::RenameColumn { .. }));
     for r in &renames {
         if let TableChange::RenameColumn { from, to } = r {
-            out.push(
-                format!(
-                    "ALTER TABLE {t} RENAME COLUMN {} TO {}",
-                    SQL.ident(from),
-                    SQL.ident(to)
-                ),
-                Some(format!(
-                    "ALTER TABLE {t} RENAME COLUMN {} TO {}",
-                    SQL.ident(to),
-                    SQL.ident(from)
-                )),
-                vec![],
-            );
+            crate::steps::rename_column(out, &SQL, &t, from, to);
         }
     }
     // The table as it is after the renames, and as it will be after everything.
@@ -194,24 +180,21 @@ fn modify_table(
     if direct {
         for c in rest {
             match c {
-                TableChange::AddColumn { column } => out.push(
-                    format!("ALTER TABLE {t} ADD COLUMN {}", column_sql(column, false)?),
-                    Some(format!(
-                        "ALTER TABLE {t} DROP COLUMN {}",
-                        SQL.ident(&column.name)
-                    )),
+                TableChange::AddColumn { column } => crate::steps::add_column(
+                    out,
+                    &SQL,
+                    &t,
+                    &column.name,
+                    &column_sql(column, false)?,
                     vec![],
                 ),
-                TableChange::DropColumn { column } => out.push(
-                    format!("ALTER TABLE {t} DROP COLUMN {}", SQL.ident(&column.name)),
-                    Some(format!(
-                        "ALTER TABLE {t} ADD COLUMN {}",
-                        column_sql(column, false)?
-                    )),
-                    vec![hazard(
-                        HazardKind::DataLoss,
-                        format!("drops column {table}.{} and its values", column.name),
-                    )],
+                TableChange::DropColumn { column } => crate::steps::drop_column(
+                    out,
+                    &SQL,
+                    &t,
+                    table,
+                    &column.name,
+                    &column_sql(column, false)?,
                 ),
                 TableChange::AddIndex { index } => {
                     let (up, down) = create_index(ns, table, index)?;

@@ -3,11 +3,10 @@
 //! `ALTER TABLE` can make a change without a rebuild.
 
 use super::emit::{SQL, unsupported};
+use crate::sql::fk_action;
 use crate::steps::Out;
 use migra_core::PlanError;
-use migra_core::schema::{
-    Check, Column, ColumnDefault, FkAction, ForeignKey, Index, IndexPart, Table,
-};
+use migra_core::schema::{Check, Column, ColumnDefault, ForeignKey, Index, IndexPart, Table};
 
 /// A default as SQLite accepts it after `DEFAULT`: literals and `CURRENT_*` bare, any other
 /// expression in parentheses.
@@ -75,24 +74,6 @@ pub(super) fn column_sql(c: &Column, inline_pk: bool) -> Result<String, PlanErro
     Ok(s)
 }
 
-fn action(a: FkAction) -> &'static str {
-    match a {
-        FkAction::NoAction => "NO ACTION",
-        FkAction::Restrict => "RESTRICT",
-        FkAction::Cascade => "CASCADE",
-        FkAction::SetNull => "SET NULL",
-        FkAction::SetDefault => "SET DEFAULT",
-    }
-}
-
-fn named(name: &str) -> String {
-    if name.is_empty() {
-        String::new()
-    } else {
-        format!("CONSTRAINT {} ", SQL.ident(name))
-    }
-}
-
 fn fk_sql(k: &ForeignKey) -> String {
     let columns = if k.ref_columns.is_empty() {
         String::new()
@@ -101,11 +82,11 @@ fn fk_sql(k: &ForeignKey) -> String {
     };
     let mut s = format!(
         "{}FOREIGN KEY ({}) REFERENCES {}{columns} ON UPDATE {} ON DELETE {}",
-        named(&k.name),
+        SQL.constraint(&k.name),
         SQL.idents(&k.columns),
         SQL.ident(&k.ref_table),
-        action(k.on_update),
-        action(k.on_delete)
+        fk_action(k.on_update),
+        fk_action(k.on_delete)
     );
     if k.deferrable {
         s.push_str(" DEFERRABLE");
@@ -119,7 +100,7 @@ fn fk_sql(k: &ForeignKey) -> String {
 fn check_sql(c: &Check) -> String {
     format!(
         "{}CHECK ({})",
-        named(c.name.as_deref().unwrap_or("")),
+        SQL.constraint(c.name.as_deref().unwrap_or("")),
         c.expression
     )
 }

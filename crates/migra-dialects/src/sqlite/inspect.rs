@@ -30,7 +30,7 @@ impl SqliteBackend {
                 .fetch_one(self.conn())
                 .await
                 .map_err(map_err)?;
-            out.push((String::new(), name, n.max(0) as u64));
+            out.push(("main".to_string(), name, n.max(0) as u64));
         }
         Ok(out)
     }

@@ -322,7 +322,10 @@ pub fn catalog(d: DialectId) -> Vec<(&'static str, Change)> {
             "add_enum",
             Change::AddEnum {
                 namespace: ns(),
-                r#enum: mood(&["a", "b"]),
+                r#enum: EnumType {
+                    name: "kind".into(),
+                    values: vec!["a".into(), "b".into()],
+                },
             },
         ),
         (
@@ -490,8 +493,10 @@ pub fn catalog(d: DialectId) -> Vec<(&'static str, Change)> {
                 d,
                 "posts",
                 vec![TableChange::AddForeignKey {
+                    // Another key on the same column (SQLite keys are unnamed: it must differ).
                     key: ForeignKey {
                         name: "posts_user2".into(),
+                        on_delete: FkAction::SetNull,
                         ..fk()
                     },
                 }],
