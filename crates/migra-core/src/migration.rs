@@ -96,6 +96,7 @@ impl Script {
                 vec![Statement {
                     sql: self.text.trim().to_string(),
                     line: self.first_line,
+                    column: 1,
                 }]
             }
         }

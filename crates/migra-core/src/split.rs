@@ -63,6 +63,15 @@ pub struct Statement {
     pub sql: String,
     /// 1-based line of the file where the statement starts.
     pub line: u32,
+    /// 1-based column (in characters) of that line where the statement starts.
+    pub column: u32,
+}
+
+impl Statement {
+    /// 1-based line of the file where the statement's text ends.
+    pub fn end_line(&self) -> u32 {
+        self.line + self.sql.bytes().filter(|b| *b == b'\n').count() as u32
+    }
 }
 
 /// A splitting failure at a 1-based line.
@@ -203,9 +212,11 @@ impl Splitter<'_> {
         if let Some((s, line)) = start.take() {
             let sql = self.text[s..end].trim_end();
             if !sql.is_empty() {
+                let line_start = self.text[..s].rfind('\n').map_or(0, |p| p + 1);
                 out.push(Statement {
                     sql: sql.to_string(),
                     line,
+                    column: self.text[line_start..s].chars().count() as u32 + 1,
                 });
             }
         }

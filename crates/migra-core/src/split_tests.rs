@@ -11,7 +11,7 @@ fn sqls(text: &str, opts: &SplitOptions) -> Vec<String> {
 #[test]
 fn plain_statements_with_lines() {
     let got = split(
-        "CREATE TABLE a (id int);\n\n-- note\nCREATE INDEX i ON a (id);\n",
+        "CREATE TABLE a (id int);\n\n-- note\n  CREATE INDEX i ON a (id);\n",
         10,
         &SplitOptions::SQLITE,
     )
@@ -21,14 +21,16 @@ fn plain_statements_with_lines() {
         got[0],
         Statement {
             sql: "CREATE TABLE a (id int)".into(),
-            line: 10
+            line: 10,
+            column: 1
         }
     );
     assert_eq!(
         got[1],
         Statement {
             sql: "CREATE INDEX i ON a (id)".into(),
-            line: 13
+            line: 13,
+            column: 3
         }
     );
 }

@@ -3,7 +3,7 @@
 use crate::error::{SourceError, SourceErrorKind};
 
 /// Directives migra understands today.
-pub(crate) const KNOWN: &[&str] = &["no-transaction", "no-split"];
+pub(crate) const KNOWN: &[&str] = &["no-transaction", "no-split", "allow"];
 
 /// Directives found in a migration's files.
 #[derive(Default)]
@@ -26,6 +26,8 @@ impl Directives {
             match name {
                 "no-transaction" => self.no_transaction = true,
                 "no-split" => self.no_split = true,
+                // Read by the validator, statement by statement.
+                "allow" => {}
                 _ => {
                     return Err(SourceError::new(
                         path,

@@ -1,0 +1,250 @@
+//! Runs the rules over scripts, replaying each statement into the schema after its checks.
+
+use crate::allow::{self, Allow};
+use crate::analyze::{Analysis, Kind, analyze};
+use crate::config::{Config, RuleSetting};
+use crate::finding::Finding;
+use crate::report::Report;
+use crate::rule::{Direction, Rule, ScriptCx, ScriptInfo, StmtCx};
+use crate::state::Schema;
+use crate::target::Target;
+use migra_core::{Migration, Script, Statement};
+
+/// A configured set of rules for one target.
+pub struct Validator {
+    rules: Vec<(&'static dyn Rule, Option<crate::finding::Severity>)>,
+    target: Target,
+    config: Config,
+}
+
+impl Validator {
+    /// Every rule of the catalog that applies to `target`, as `config` sets them.
+    pub fn new(target: Target, config: Config) -> Self {
+        let rules = crate::registry::all()
+            .iter()
+            .copied()
+            .filter(|r| r.info().dialects.contains(&target.dialect))
+            .filter_map(|r| {
+                let info = r.info();
+                if crate::registry::OPT_IN.contains(&info.code)
+                    && !config.enabled(info.code, info.name)
+                {
+                    return None;
+                }
+                match config.setting(info.code, info.name) {
+                    RuleSetting::Off => None,
+                    RuleSetting::Severity(s) => Some((r, Some(s))),
+                    RuleSetting::Default => Some((r, None)),
+                }
+            })
+            .collect();
+        Self {
+            rules,
+            target,
+            config,
+        }
+    }
+
+    /// The target.
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// Replays a script into `schema` without checking it (migrations already applied).
+    pub fn replay(&self, schema: &mut Schema, statements: &[Statement]) {
+        schema.begin_script();
+        for s in statements {
+            let a = analyze(&self.target, schema, &s.sql);
+            commit(schema, &a);
+        }
+    }
+
+    /// Checks one script, statement by statement, against `schema`, which ends up as the schema
+    /// after the script.
+    pub fn check_script(
+        &self,
+        schema: &mut Schema,
+        info: &ScriptInfo,
+        statements: &[Statement],
+        text: &str,
+        first_line: u32,
+        report: &mut Report,
+    ) {
+        schema.begin_script();
+        let mut analysed: Vec<(Statement, Analysis)> = Vec::with_capacity(statements.len());
+        let mut findings = Vec::new();
+        for (index, stmt) in statements.iter().enumerate() {
+            let analysis = analyze(&self.target, schema, &stmt.sql);
+            let cx = StmtCx {
+                target: &self.target,
+                config: &self.config,
+                script: info,
+                index,
+                stmt,
+                analysis: &analysis,
+                schema,
+            };
+            for (rule, _) in &self.rules {
+                rule.check_statement(&cx, &mut findings);
+            }
+            commit(schema, &analysis);
+            if analysis.opaque.is_some() || analysis.syntax_error.is_some() {
+                report.unanalysed += 1;
+            }
+            analysed.push((stmt.clone(), analysis));
+        }
+        let cx = ScriptCx {
+            target: &self.target,
+            config: &self.config,
+            script: info,
+            statements: &analysed,
+        };
+        for (rule, _) in &self.rules {
+            rule.check_script(&cx, &mut findings);
+        }
+        for f in &mut findings {
+            if let Some((_, Some(s))) = self.rules.iter().find(|(r, _)| r.info().code == f.code) {
+                f.severity = *s;
+            }
+        }
+        let allows = allow::scan(text, first_line);
+        apply_allows(&allows, statements, &mut findings, info);
+        report.statements += statements.len();
+        report.scripts += 1;
+        report.findings.extend(findings);
+    }
+
+    /// Checks migrations in order. The first `applied` are replayed only (they ran already); each
+    /// later one has its up part checked, then its down part against the schema after the up part.
+    pub fn check_migrations(
+        &self,
+        schema: &mut Schema,
+        migrations: &[Migration],
+        applied: usize,
+    ) -> Report {
+        let mut report = Report::default();
+        for (i, m) in migrations.iter().enumerate() {
+            if i < applied {
+                self.replay(schema, &m.up.statements);
+                continue;
+            }
+            let info = script_info(m, &m.up, Direction::Up);
+            self.check_script(
+                schema,
+                &info,
+                &m.up.statements,
+                &m.up.text,
+                m.up.first_line,
+                &mut report,
+            );
+            if let Some(down) = &m.down {
+                let mut after = schema.clone();
+                let info = script_info(m, down, Direction::Down);
+                self.check_script(
+                    &mut after,
+                    &info,
+                    &down.statements,
+                    &down.text,
+                    down.first_line,
+                    &mut report,
+                );
+            }
+            let cx_info = script_info(m, &m.up, Direction::Up);
+            for rule in crate::registry::MIGRATION_RULES {
+                if self
+                    .rules
+                    .iter()
+                    .any(|(r, _)| r.info().code == rule.info().code)
+                {
+                    rule.check_migration(m, &cx_info, &mut report.findings);
+                }
+            }
+        }
+        report.findings.sort_by(|a, b| {
+            (&a.location.file, a.location.line, a.location.column, a.code).cmp(&(
+                &b.location.file,
+                b.location.line,
+                b.location.column,
+                b.code,
+            ))
+        });
+        report
+    }
+}
+
+/// Rules about a migration as a whole (its parts, not its statements).
+pub trait MigrationRule: Rule {
+    /// Checks the migration.
+    fn check_migration(&self, m: &Migration, info: &ScriptInfo, out: &mut Vec<Finding>);
+}
+
+fn script_info(m: &Migration, s: &Script, direction: Direction) -> ScriptInfo {
+    ScriptInfo {
+        path: s.path.clone(),
+        version: Some(m.version.to_string()),
+        direction,
+        transactional: m.transaction,
+        has_down: m.down.is_some(),
+    }
+}
+
+/// Applies a statement's effect to the replayed schema.
+fn commit(schema: &mut Schema, a: &Analysis) {
+    for c in a.lowered.changes.iter().chain(&a.lowered.quiet) {
+        // A change that does not fit was reported by lowering already; the model stays as it was.
+        let _ = schema.apply(c);
+    }
+    if a.opaque.is_some() && matches!(a.kind, Kind::Ddl | Kind::Procedural | Kind::Other) {
+        schema.mark_uncertain(uncertain_table(a, schema));
+    }
+}
+
+/// The table an unanalysed `CREATE/ALTER TABLE name` concerns; `None` means it may concern any.
+fn uncertain_table(a: &Analysis, schema: &Schema) -> Option<(String, String)> {
+    let w = &a.words;
+    let name = if w.starts_with(&["ALTER", "TABLE"]) || w.starts_with(&["CREATE", "TABLE"]) {
+        let mut i = 2;
+        while matches!(w.get(i), Some("IF" | "NOT" | "EXISTS" | "ONLY")) {
+            i += 1;
+        }
+        w.get(i)?
+    } else {
+        return None;
+    };
+    let lower = name.to_lowercase();
+    schema
+        .database()
+        .namespaces
+        .iter()
+        .find_map(|n| {
+            n.tables
+                .iter()
+                .find(|t| t.name == name || t.name == lower)
+                .map(|t| (n.name.clone(), t.name.clone()))
+        })
+        .or_else(|| Some((String::new(), lower)))
+}
+
+fn apply_allows(
+    allows: &[Allow],
+    statements: &[Statement],
+    findings: &mut Vec<Finding>,
+    info: &ScriptInfo,
+) {
+    for a in allows {
+        let Some(i) = allow::target(statements, a.line) else {
+            continue;
+        };
+        let s = &statements[i];
+        let Some(reason) = &a.reason else {
+            findings.push(crate::rules::al000_allow_needs_reason::finding(info, a));
+            continue;
+        };
+        for f in findings.iter_mut() {
+            let inside = f.location.line >= s.line && f.location.line <= s.end_line();
+            if inside && a.codes.iter().any(|c| c == f.code || c == f.rule) {
+                f.allowed = Some(reason.clone());
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! The catalog: every rule, in code order.
+
+use crate::engine::MigrationRule;
+use crate::rule::Rule;
+use crate::rules::*;
+
+static ALL: &[&dyn Rule] = &[
+    &al000_allow_needs_reason::R,
+    &dd201_add_required_column::R,
+    &dd202_set_not_null::R,
+    &dd203_add_unique::R,
+    &dd204_make_index_unique::R,
+    &dd205_add_foreign_key::R,
+    &dd206_add_check::R,
+    &dd207_change_primary_key::R,
+    &dd208_mysql_zero_fill::R,
+    &dl101_drop_schema::R,
+    &dl102_drop_table::R,
+    &dl103_drop_column::R,
+    &dl104_truncate::R,
+    &dl105_recreate_column::R,
+    &dl106_lossy_cast::R,
+    &dl107_drop_enum_value::R,
+    &dl108_drop_other_object::R,
+    &tx705_opaque_statement::R,
+    &tx707_syntax_error::R,
+    &tx708_missing_object::R,
+];
+
+/// Rules that look at a migration as a whole (its up and down parts together).
+pub(crate) static MIGRATION_RULES: &[&dyn MigrationRule] = &[];
+
+/// Rules that run only when enabled in config (`validate.enable`).
+pub static OPT_IN: &[&str] = &["SD906", "SD908"];
+
+/// Every rule, in code order.
+pub fn all() -> &'static [&'static dyn Rule] {
+    ALL
+}
+
+/// A rule by code or name.
+pub fn find(key: &str) -> Option<&'static dyn Rule> {
+    ALL.iter()
+        .copied()
+        .find(|r| r.info().code.eq_ignore_ascii_case(key) || r.info().name == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn codes_and_names_are_unique_sorted_and_documented() {
+        let mut codes = BTreeSet::new();
+        let mut names = BTreeSet::new();
+        let mut last = "";
+        for r in ALL {
+            let i = r.info();
+            assert!(codes.insert(i.code), "duplicate code {}", i.code);
+            assert!(names.insert(i.name), "duplicate name {}", i.name);
+            assert!(i.code > last, "{} is out of order", i.code);
+            last = i.code;
+            assert!(
+                i.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{} is not kebab-case",
+                i.name
+            );
+            for (what, text) in [
+                ("detects", i.detects),
+                ("why", i.why),
+                ("instead", i.instead),
+            ] {
+                assert!(text.len() > 20, "{} has no real '{what}' text", i.code);
+            }
+            assert!(!i.examples.is_empty(), "{} has no examples", i.code);
+            assert!(!i.dialects.is_empty(), "{} applies to no dialect", i.code);
+        }
+    }
+}

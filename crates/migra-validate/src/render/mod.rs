@@ -1,0 +1,7 @@
+//! Renderings of a report: human diagnostics, JSON, SARIF.
+
+mod human;
+mod sarif;
+
+pub use human::human;
+pub use sarif::sarif;

@@ -1,0 +1,61 @@
+//! AL000 allow-needs-reason.
+use super::prelude::*;
+use crate::allow::Allow;
+use crate::finding::Location;
+
+pub(crate) struct R;
+
+static INFO: Info = Info {
+    code: "AL000",
+    name: "allow-needs-reason",
+    severity: Severity::Error,
+    dialects: SQL,
+    detects: "A `-- migra:allow CODE` comment without `reason=\"...\"`.",
+    why: "An allowed finding disappears from the report; the reason is what a reviewer reads instead. Without one the comment allows nothing.",
+    instead: "Write the reason: `-- migra:allow DL103 reason=\"column unused since v2.3\"`.",
+    probe: None,
+    examples: &[Example::new(
+        SQL,
+        "CREATE TABLE t (id int, legacy int);",
+        "-- migra:allow DL103\nALTER TABLE t DROP COLUMN legacy;",
+        "-- migra:allow DL103 reason=\"unused since v2.3\"\nALTER TABLE t DROP COLUMN legacy;",
+    )],
+};
+
+impl Rule for R {
+    fn info(&self) -> &'static Info {
+        &INFO
+    }
+}
+
+/// The finding for a reason-less directive (raised by the engine, which reads directives).
+pub(crate) fn finding(script: &ScriptInfo, a: &Allow) -> Finding {
+    Finding {
+        code: INFO.code,
+        rule: INFO.name,
+        severity: INFO.severity,
+        message: format!(
+            "`-- migra:allow {}` has no reason, so it allows nothing",
+            a.codes.join(", ")
+        ),
+        location: Location {
+            file: script.path.clone(),
+            line: a.line,
+            column: 1,
+            object: None,
+        },
+        suggestion: Some(INFO.instead.into()),
+        steps: Vec::new(),
+        evidence: None,
+        probe: None,
+        allowed: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn examples() {
+        crate::testing::check_examples(&super::R);
+    }
+}

@@ -1,0 +1,32 @@
+//! The rule catalog, one rule per file (see `registry` for the list).
+
+pub(crate) mod prelude {
+    pub(crate) use crate::analyze::Problem;
+    pub(crate) use crate::finding::{Finding, Severity};
+    pub(crate) use crate::probe::Probe;
+    pub(crate) use crate::rule::{
+        Example, FindingExt, Info, MY, PG, Rule, SL, SQL, ScriptCx, ScriptInfo, StmtCx,
+    };
+    pub(crate) use migra_core::{Change, DialectId, TableChange};
+}
+
+pub(crate) mod al000_allow_needs_reason;
+pub(crate) mod dd201_add_required_column;
+pub(crate) mod dd202_set_not_null;
+pub(crate) mod dd203_add_unique;
+pub(crate) mod dd204_make_index_unique;
+pub(crate) mod dd205_add_foreign_key;
+pub(crate) mod dd206_add_check;
+pub(crate) mod dd207_change_primary_key;
+pub(crate) mod dd208_mysql_zero_fill;
+pub(crate) mod dl101_drop_schema;
+pub(crate) mod dl102_drop_table;
+pub(crate) mod dl103_drop_column;
+pub(crate) mod dl104_truncate;
+pub(crate) mod dl105_recreate_column;
+pub(crate) mod dl106_lossy_cast;
+pub(crate) mod dl107_drop_enum_value;
+pub(crate) mod dl108_drop_other_object;
+pub(crate) mod tx705_opaque_statement;
+pub(crate) mod tx707_syntax_error;
+pub(crate) mod tx708_missing_object;

@@ -1,0 +1,41 @@
+//! TX707 syntax-error.
+use super::prelude::*;
+
+pub(crate) struct R;
+
+static INFO: Info = Info {
+    code: "TX707",
+    name: "syntax-error",
+    severity: Severity::Error,
+    dialects: SQL,
+    detects: "A statement that is not valid SQL for the target dialect, such as two statements run together by a missing `;`.",
+    why: "The migration fails at this statement; in a non-transactional migration (or on MySQL) everything before it stays applied.",
+    instead: "Fix the statement; for a missing `;`, end the previous statement.",
+    probe: None,
+    examples: &[Example::new(
+        SQL,
+        "CREATE TABLE t (id int PRIMARY KEY, d date);",
+        "ALTER TABLE t DROP COLUMN d\nALTER TABLE t ADD COLUMN e int;",
+        "ALTER TABLE t DROP COLUMN d;\nALTER TABLE t ADD COLUMN e int;",
+    )],
+};
+
+impl Rule for R {
+    fn info(&self) -> &'static Info {
+        &INFO
+    }
+
+    fn check_statement(&self, cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
+        if let Some(why) = &cx.analysis.syntax_error {
+            out.push(cx.finding(&INFO, format!("syntax error: {why}")));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn examples() {
+        crate::testing::check_examples(&super::R);
+    }
+}

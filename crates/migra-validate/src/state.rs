@@ -1,0 +1,137 @@
+//! The schema as it stands before each statement, replayed in memory from the statements before it.
+
+use migra_core::schema::{Database, Namespace, Table};
+use migra_core::{ApplyError, Change, apply};
+use std::collections::BTreeSet;
+
+/// The replayed schema, plus what the validator knows about how each table came to be.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    db: Database,
+    /// Tables created by the script being validated: they hold no rows yet.
+    created: BTreeSet<(String, String)>,
+    /// Tables an unanalysed statement may have changed: their model may be wrong.
+    uncertain: BTreeSet<(String, String)>,
+    /// An unanalysed statement may have changed anything.
+    all_uncertain: bool,
+}
+
+impl Schema {
+    /// Starts from `db` (empty for a fresh database, or an inspected live schema).
+    pub fn new(db: Database) -> Self {
+        Self {
+            db,
+            ..Self::default()
+        }
+    }
+
+    /// The replayed model.
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// A namespace by name.
+    pub fn namespace(&self, ns: &str) -> Option<&Namespace> {
+        self.db.namespace(ns)
+    }
+
+    /// A table by namespace and name.
+    pub fn table(&self, ns: &str, name: &str) -> Option<&Table> {
+        self.db.namespace(ns)?.table(name)
+    }
+
+    /// True when the table exists and was not created by the script being validated, i.e. it may
+    /// hold rows and be in use.
+    pub fn is_existing(&self, ns: &str, name: &str) -> bool {
+        self.table(ns, name).is_some() && !self.is_new(ns, name)
+    }
+
+    /// True when the script being validated created this table (so it is empty when the statement runs,
+    /// as far as DDL goes).
+    pub fn is_new(&self, ns: &str, name: &str) -> bool {
+        self.created.contains(&(ns.to_string(), name.to_string()))
+    }
+
+    /// True when an unanalysed statement may have changed this table.
+    pub fn is_uncertain(&self, ns: &str, name: &str) -> bool {
+        self.all_uncertain
+            || self.uncertain.contains(&(ns.to_string(), name.to_string()))
+            || self.uncertain.contains(&(String::new(), name.to_string()))
+    }
+
+    /// Finds the table holding index `name` in `ns` (PostgreSQL index names are per schema).
+    pub fn table_of_index(&self, ns: &str, name: &str) -> Option<&Table> {
+        self.db
+            .namespace(ns)?
+            .tables
+            .iter()
+            .find(|t| t.indexes.iter().any(|i| i.name == name))
+    }
+
+    /// Starts a new script: tables created before now count as existing.
+    pub fn begin_script(&mut self) {
+        self.created.clear();
+    }
+
+    /// Marks a table (or, with `None`, everything) as possibly changed by an unanalysed statement.
+    pub fn mark_uncertain(&mut self, table: Option<(String, String)>) {
+        match table {
+            Some(t) => {
+                self.uncertain.insert(t);
+            }
+            None => self.all_uncertain = true,
+        }
+    }
+
+    /// Applies one lowered change, tracking created and renamed tables. A change that does not fit
+    /// leaves the model unchanged and is returned as the error.
+    pub fn apply(&mut self, change: &Change) -> Result<(), ApplyError> {
+        if let Change::AddNamespace { name } = change
+            && self.db.namespace(name).is_some()
+        {
+            return Ok(());
+        }
+        self.ensure_namespace(change);
+        apply(&mut self.db, change)?;
+        match change {
+            Change::AddTable { namespace, table } => {
+                self.created.insert((namespace.clone(), table.name.clone()));
+            }
+            Change::DropTable { namespace, table } => {
+                self.created
+                    .remove(&(namespace.clone(), table.name.clone()));
+            }
+            Change::RenameTable {
+                namespace,
+                from,
+                to,
+            } => {
+                if self.created.remove(&(namespace.clone(), from.clone())) {
+                    self.created.insert((namespace.clone(), to.clone()));
+                }
+                if self.uncertain.remove(&(namespace.clone(), from.clone())) {
+                    self.uncertain.insert((namespace.clone(), to.clone()));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The default namespace exists implicitly (`public`, `main`, the MySQL database).
+    fn ensure_namespace(&mut self, change: &Change) {
+        let ns = match change {
+            Change::AddTable { namespace, .. }
+            | Change::AddEnum { namespace, .. }
+            | Change::AddView { namespace, .. }
+            | Change::AddSequence { namespace, .. } => namespace,
+            _ => return,
+        };
+        if self.db.namespace(ns).is_none() {
+            self.db.namespaces.push(Namespace {
+                name: ns.clone(),
+                ..Namespace::default()
+            });
+        }
+    }
+}
