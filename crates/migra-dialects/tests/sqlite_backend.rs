@@ -158,10 +158,12 @@ async fn a_transaction_step_commits_units_and_bookkeeping_together_or_nothing() 
         Statement {
             sql: "CREATE TABLE t (x INT) -- trailing comment".into(),
             line: 3,
+            column: 1,
         },
         Statement {
             sql: "INSERT INTO t VALUES (1), (2)".into(),
             line: 4,
+            column: 1,
         },
     ];
     let book = || (revision("1", RevisionStatus::Applied), log_entry("1"));
@@ -184,6 +186,7 @@ async fn a_transaction_step_commits_units_and_bookkeeping_together_or_nothing() 
     let units2 = vec![Statement {
         sql: "CREATE TABLE u (x INT)".into(),
         line: 1,
+        column: 1,
     }];
     let step = TxStep {
         units: &units2,
@@ -206,10 +209,12 @@ async fn a_transaction_step_commits_units_and_bookkeeping_together_or_nothing() 
         Statement {
             sql: "CREATE TABLE v (x INT)".into(),
             line: 1,
+            column: 1,
         },
         Statement {
             sql: "INSERT INTO nope VALUES (1)".into(),
             line: 2,
+            column: 1,
         },
     ];
     let book2 = || (revision("2", RevisionStatus::Applied), log_entry("2"));

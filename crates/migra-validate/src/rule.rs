@@ -21,6 +21,8 @@ pub struct Example {
     pub good: &'static str,
     /// Run the example as a non-transactional migration (`-- migra:no-transaction`).
     pub no_transaction: bool,
+    /// Server version the example targets (`None`: unknown).
+    pub version: Option<(u32, u32)>,
 }
 
 impl Example {
@@ -37,7 +39,20 @@ impl Example {
             bad,
             good,
             no_transaction: false,
+            version: None,
         }
+    }
+
+    /// The same example as a non-transactional migration.
+    pub const fn outside_transaction(mut self) -> Self {
+        self.no_transaction = true;
+        self
+    }
+
+    /// The same example for a known server version.
+    pub const fn at_version(mut self, major: u32, minor: u32) -> Self {
+        self.version = Some((major, minor));
+        self
     }
 }
 

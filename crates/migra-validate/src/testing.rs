@@ -101,20 +101,12 @@ pub fn check_examples(rule: &dyn Rule) {
             .enumerate()
             .filter(|(_, e)| e.dialects.contains(d))
         {
-            let bad = run(
-                Target::new(*d),
-                info.code,
-                e.setup,
-                e.bad,
-                !e.no_transaction,
-            );
-            let good = run(
-                Target::new(*d),
-                info.code,
-                e.setup,
-                e.good,
-                !e.no_transaction,
-            );
+            let mut target = Target::new(*d);
+            target.version = e
+                .version
+                .map(|(major, minor)| crate::target::ServerVersion { major, minor });
+            let bad = run(target.clone(), info.code, e.setup, e.bad, !e.no_transaction);
+            let good = run(target, info.code, e.setup, e.good, !e.no_transaction);
             assert!(
                 !bad.findings.is_empty(),
                 "{} example {n} on {}: the bad case is not flagged",

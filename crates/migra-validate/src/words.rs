@@ -112,6 +112,13 @@ impl Words {
         self.get(i + 1)
     }
 
+    /// True when these words occur one after the other somewhere.
+    pub fn has_seq(&self, seq: &[&str]) -> bool {
+        self.words
+            .windows(seq.len())
+            .any(|w| w.iter().zip(seq).all(|((a, _), b)| a == b))
+    }
+
     /// Number of words.
     pub fn len(&self) -> usize {
         self.words.len()
