@@ -6,6 +6,16 @@ use crate::rules::*;
 
 static ALL: &[&dyn Rule] = &[
     &al000_allow_needs_reason::R,
+    &bc601_rename_column::R,
+    &bc602_rename_table::R,
+    &bc603_rename_other::R,
+    &bc604_rename_enum_value::R,
+    &bc605_drop_not_null::R,
+    &bc606_new_write_restriction::R,
+    &bc607_enum_value_position::R,
+    &bc608_json_not_jsonb::R,
+    &bc609_drop_integrity::R,
+    &bc610_privilege_change::R,
     &dd201_add_required_column::R,
     &dd202_set_not_null::R,
     &dd203_add_unique::R,

@@ -11,6 +11,16 @@ pub(crate) mod prelude {
 }
 
 pub(crate) mod al000_allow_needs_reason;
+pub(crate) mod bc601_rename_column;
+pub(crate) mod bc602_rename_table;
+pub(crate) mod bc603_rename_other;
+pub(crate) mod bc604_rename_enum_value;
+pub(crate) mod bc605_drop_not_null;
+pub(crate) mod bc606_new_write_restriction;
+pub(crate) mod bc607_enum_value_position;
+pub(crate) mod bc608_json_not_jsonb;
+pub(crate) mod bc609_drop_integrity;
+pub(crate) mod bc610_privilege_change;
 pub(crate) mod dd201_add_required_column;
 pub(crate) mod dd202_set_not_null;
 pub(crate) mod dd203_add_unique;
