@@ -149,16 +149,6 @@ impl Validator {
                     &mut report,
                 );
             }
-            let cx_info = script_info(m, &m.up, Direction::Up);
-            for rule in crate::registry::MIGRATION_RULES {
-                if self
-                    .rules
-                    .iter()
-                    .any(|(r, _)| r.info().code == rule.info().code)
-                {
-                    rule.check_migration(m, &cx_info, &mut report.findings);
-                }
-            }
         }
         report.findings.sort_by(|a, b| {
             (&a.location.file, a.location.line, a.location.column, a.code).cmp(&(
@@ -170,12 +160,6 @@ impl Validator {
         });
         report
     }
-}
-
-/// Rules about a migration as a whole (its parts, not its statements).
-pub trait MigrationRule: Rule {
-    /// Checks the migration.
-    fn check_migration(&self, m: &Migration, info: &ScriptInfo, out: &mut Vec<Finding>);
 }
 
 fn script_info(m: &Migration, s: &Script, direction: Direction) -> ScriptInfo {

@@ -1,6 +1,5 @@
 //! The catalog: every rule, in code order.
 
-use crate::engine::MigrationRule;
 use crate::rule::Rule;
 use crate::rules::*;
 
@@ -32,6 +31,11 @@ static ALL: &[&dyn Rule] = &[
     &dl106_lossy_cast::R,
     &dl107_drop_enum_value::R,
     &dl108_drop_other_object::R,
+    &hi001_applied_file_changed::R,
+    &hi002_out_of_order::R,
+    &hi003_missing_applied_file::R,
+    &hi004_duplicate_version::R,
+    &hi005_irreversible::R,
     &my401_copy_algorithm::R,
     &my402_lock_option::R,
     &my403_enum_rebuild::R,
@@ -61,13 +65,15 @@ static ALL: &[&dyn Rule] = &[
     &pg320_alignment_padding::R,
     &sl501_table_rebuild::R,
     &sl502_foreign_keys_during_rebuild::R,
+    &tx701_non_transactional_in_transaction::R,
+    &tx702_nested_transaction::R,
+    &tx703_uncommitted_transaction::R,
+    &tx704_non_idempotent_non_transactional::R,
     &tx705_opaque_statement::R,
+    &tx706_backfill_in_ddl_transaction::R,
     &tx707_syntax_error::R,
     &tx708_missing_object::R,
 ];
-
-/// Rules that look at a migration as a whole (its up and down parts together).
-pub(crate) static MIGRATION_RULES: &[&dyn MigrationRule] = &[];
 
 /// Rules that run only when enabled in config (`validate.enable`).
 pub static OPT_IN: &[&str] = &["SD906", "SD908"];

@@ -23,6 +23,8 @@ pub struct Example {
     pub no_transaction: bool,
     /// Server version the example targets (`None`: unknown).
     pub version: Option<(u32, u32)>,
+    /// `bad` and `good` are down parts (checked as such, after `setup`).
+    pub down: bool,
 }
 
 impl Example {
@@ -40,7 +42,14 @@ impl Example {
             good,
             no_transaction: false,
             version: None,
+            down: false,
         }
+    }
+
+    /// The same example with `bad` and `good` as down parts.
+    pub const fn as_down(mut self) -> Self {
+        self.down = true;
+        self
     }
 
     /// The same example as a non-transactional migration.

@@ -17,8 +17,20 @@ fn split_opts(d: DialectId) -> migra_core::SplitOptions {
     }
 }
 
-/// Runs `sql` after `setup` and returns the findings of rule `code`.
-pub fn run(target: Target, code: &str, setup: &str, sql: &str, transactional: bool) -> Report {
+/// Runs `sql` as an up part with or without a down part.
+pub fn run_script(target: Target, code: &str, setup: &str, sql: &str, has_down: bool) -> Report {
+    check(target, code, setup, sql, true, Direction::Up, has_down)
+}
+
+fn check(
+    target: Target,
+    code: &str,
+    setup: &str,
+    sql: &str,
+    transactional: bool,
+    direction: Direction,
+    has_down: bool,
+) -> Report {
     let mut config = Config::default();
     config.enable.push(code.to_string());
     let d = target.dialect;
@@ -29,9 +41,9 @@ pub fn run(target: Target, code: &str, setup: &str, sql: &str, transactional: bo
     let info = ScriptInfo {
         path: "migration.sql".into(),
         version: Some("2".into()),
-        direction: Direction::Up,
+        direction,
         transactional,
-        has_down: true,
+        has_down,
     };
     let mut report = Report::default();
     #[allow(clippy::unwrap_used)]
@@ -105,8 +117,23 @@ pub fn check_examples(rule: &dyn Rule) {
             target.version = e
                 .version
                 .map(|(major, minor)| crate::target::ServerVersion { major, minor });
-            let bad = run(target.clone(), info.code, e.setup, e.bad, !e.no_transaction);
-            let good = run(target, info.code, e.setup, e.good, !e.no_transaction);
+            // The directive in the script decides, as it does when migrations are loaded.
+            let tx = |sql: &str| !e.no_transaction && !sql.contains("-- migra:no-transaction");
+            let dir = if e.down {
+                Direction::Down
+            } else {
+                Direction::Up
+            };
+            let bad = check(
+                target.clone(),
+                info.code,
+                e.setup,
+                e.bad,
+                tx(e.bad),
+                dir,
+                true,
+            );
+            let good = check(target, info.code, e.setup, e.good, tx(e.good), dir, true);
             assert!(
                 !bad.findings.is_empty(),
                 "{} example {n} on {}: the bad case is not flagged",

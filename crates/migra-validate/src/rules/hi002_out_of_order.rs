@@ -1,0 +1,78 @@
+//! HI002 out-of-order.
+use super::prelude::*;
+use crate::history::{applied_only, at_migration};
+use migra_core::{Migration, Revision};
+
+pub(crate) struct R;
+
+static INFO: Info = Info {
+    code: "HI002",
+    name: "out-of-order",
+    severity: Severity::Warning,
+    dialects: SQL,
+    detects: "A pending migration whose version sorts before the newest applied one (typically a branch merged after a newer migration was deployed).",
+    why: "It will run after migrations that, by version, come later: if it depends on or conflicts with them, databases upgraded in order and databases built from scratch end up different.",
+    instead: "Give the migration a new version after the newest applied one (rename the file), or check that it is independent and apply it knowingly.",
+    probe: None,
+    examples: &[Example::new(
+        SQL,
+        "applied: 1_init.sql, 3_users.sql",
+        "pending: 2_orders.sql",
+        "pending: 4_orders.sql",
+    )],
+};
+
+impl Rule for R {
+    fn info(&self) -> &'static Info {
+        &INFO
+    }
+}
+
+/// Adds a finding for every pending migration older than the newest applied one.
+pub(crate) fn check(migrations: &[Migration], applied: &[Revision], out: &mut Vec<Finding>) {
+    let Some(newest) = applied_only(applied).max_by(|a, b| a.sort_key.cmp(&b.sort_key)) else {
+        return;
+    };
+    for m in migrations {
+        let done = applied.iter().any(|r| m.version.matches(&r.version));
+        if !done && m.version.sort_key() < newest.sort_key.as_str() {
+            out.push(at_migration(
+                &INFO,
+                m,
+                format!(
+                    "pending migration {} is older than applied migration {}",
+                    m.version.as_str(),
+                    newest.version
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::history::tests_support::{applied, migrations, render};
+
+    #[test]
+    fn examples() {
+        let ms = migrations(&[
+            ("1_init.sql", "CREATE TABLE a (id int);"),
+            ("2_orders.sql", "CREATE TABLE o (id int);"),
+            ("3_users.sql", "CREATE TABLE u (id int);"),
+        ])
+        .unwrap_or_default();
+        let history = vec![applied(&ms[0], None), applied(&ms[2], None)];
+        let mut bad = Vec::new();
+        super::check(&ms, &history, &mut bad);
+        let in_order = vec![applied(&ms[0], None), applied(&ms[1], None)];
+        let mut good = Vec::new();
+        super::check(&ms, &in_order, &mut good);
+        assert_eq!(bad.len(), 1);
+        assert!(good.is_empty());
+        insta::assert_snapshot!(format!(
+            "-- 2 pending after 3 applied\n{}-- in order\n{}",
+            render(&bad),
+            render(&good)
+        ));
+    }
+}
