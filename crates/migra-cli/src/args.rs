@@ -149,6 +149,32 @@ pub enum Command {
         #[arg(long, value_name = "URL")]
         dev_url: Option<String>,
     },
+    /// Check migrations for what they would break, before they run (reads only). Exit 3 when a
+    /// blocking finding is not allowed. With --database: only pending migrations, plus history checks.
+    Validate {
+        /// Migration files or directories [default: the migration directory].
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Dialect of the SQL: postgres, mysql, mariadb, sqlite [default: the database URL's].
+        #[arg(long, value_name = "DIALECT")]
+        dialect: Option<String>,
+        /// Server version the migrations target, e.g. 15 or 10.11 [default: read from the
+        /// database when one is given, else assume a current release].
+        #[arg(long, visible_alias = "pg-version", value_name = "VERSION")]
+        server_version: Option<String>,
+        /// With a database: validate every migration, not only the pending ones.
+        #[arg(long)]
+        all: bool,
+        /// Output: human, json, sarif [default: human; json with --json]. `--format sarif` works too.
+        #[arg(long, value_name = "FORMAT")]
+        output: Option<String>,
+    },
+    /// List the validator's rules (the catalog), or print it as Markdown (docs/rules.md).
+    Rules {
+        /// Print the catalog as Markdown.
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Record by hand that a half-applied migration is now applied or rolled back (after you made
     /// the database match); logged as a repair.
     #[command(group(clap::ArgGroup::new("mark").required(true).args(["mark_applied", "mark_rolled_back"])))]

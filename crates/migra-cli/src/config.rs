@@ -22,6 +22,8 @@ pub struct FileConfig {
     pub lock_timeout: Option<u64>,
     /// Send scripts whole.
     pub no_split: Option<bool>,
+    /// `[validate]`: thresholds and rule settings.
+    pub validate: Option<migra::validate::Config>,
 }
 
 /// Settings after resolution.
@@ -33,19 +35,24 @@ pub struct Settings {
     pub format: Option<migra::Layout>,
     pub lock_timeout: u64,
     pub no_split: bool,
+    /// True when the database URL was given (flag, environment or config), not defaulted.
+    pub database_given: bool,
+    /// Validator settings.
+    pub validate: migra::validate::Config,
 }
 
 /// Resolves settings. Errors (exit 2): unreadable or invalid config file, unknown layout.
 pub fn resolve(g: &Global) -> Result<Settings, Failure> {
     let (file, base) = load_file(g.config.as_deref())?;
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    let database = g
+    let given = g
         .database
         .clone()
         .or_else(|| env("DATABASE_URL"))
         .or_else(|| env("DB_URL"))
-        .or(file.database)
-        .unwrap_or_else(|| "sqlite://migra.db".into());
+        .or(file.database);
+    let database_given = given.is_some();
+    let database = given.unwrap_or_else(|| "sqlite://migra.db".into());
     let dir = g
         .dir
         .clone()
@@ -69,6 +76,8 @@ pub fn resolve(g: &Global) -> Result<Settings, Failure> {
         format,
         lock_timeout: g.lock_timeout.or(file.lock_timeout).unwrap_or(60),
         no_split: g.no_split || file.no_split.unwrap_or(false),
+        database_given,
+        validate: file.validate.unwrap_or_default(),
     })
 }
 

@@ -50,6 +50,18 @@ impl Failure {
         }
     }
 
+    /// Validation found blocking findings (exit 3); the report is already printed.
+    pub fn unsafe_migration(errors: usize) -> Self {
+        Self {
+            reported: true,
+            ..Self::new(
+                3,
+                "unsafe_migration",
+                format!("{errors} blocking finding(s)"),
+            )
+        }
+    }
+
     /// Bad usage or configuration (exit 2).
     pub fn usage(message: impl Into<String>) -> Self {
         Self::new(2, "usage", message)

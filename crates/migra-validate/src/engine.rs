@@ -178,6 +178,9 @@ fn commit(schema: &mut Schema, a: &Analysis) {
         // A change that does not fit was reported by lowering already; the model stays as it was.
         let _ = schema.apply(c);
     }
+    for (kind, ns, name, add) in &a.lowered.others {
+        schema.set_other(kind, ns, name, *add);
+    }
     if a.opaque.is_some() && matches!(a.kind, Kind::Ddl | Kind::Procedural | Kind::Other) {
         schema.mark_uncertain(uncertain_table(a, schema));
     }

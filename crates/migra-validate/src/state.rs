@@ -14,6 +14,8 @@ pub struct Schema {
     uncertain: BTreeSet<(String, String)>,
     /// An unanalysed statement may have changed anything.
     all_uncertain: bool,
+    /// Objects outside the model that later statements name: (kind, namespace, name).
+    others: BTreeSet<(String, String, String)>,
 }
 
 impl Schema {
@@ -66,6 +68,22 @@ impl Schema {
             .tables
             .iter()
             .find(|t| t.indexes.iter().any(|i| i.name == name))
+    }
+
+    /// True when an object outside the model (e.g. an index on a materialized view) exists.
+    pub fn has_other(&self, kind: &str, ns: &str, name: &str) -> bool {
+        self.others
+            .contains(&(kind.to_string(), ns.to_string(), name.to_string()))
+    }
+
+    /// Records an object outside the model (`add`), or its removal.
+    pub fn set_other(&mut self, kind: &str, ns: &str, name: &str, add: bool) {
+        let key = (kind.to_string(), ns.to_string(), name.to_string());
+        if add {
+            self.others.insert(key);
+        } else {
+            self.others.remove(&key);
+        }
     }
 
     /// Starts a new script: tables created before now count as existing.

@@ -28,6 +28,7 @@ pub use migra_core as core;
 pub use migra_dialects as dialects;
 pub use migra_diff as diff;
 pub use migra_exec as exec;
+pub use migra_validate as validate;
 
 pub use migra_core::{
     Backend, BackendError, DialectId, Layout, LoadOptions, Migration, SourceErrors,

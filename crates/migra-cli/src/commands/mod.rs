@@ -9,7 +9,9 @@ mod inspect;
 mod new;
 mod plan;
 mod repair;
+mod rules;
 mod source;
+mod validate;
 
 use crate::args::{Cli, Command};
 use crate::config::{Settings, resolve};
@@ -19,9 +21,34 @@ use migra::{Backend, LoadOptions, Migration};
 use std::time::Duration;
 
 /// Runs the parsed command.
-pub async fn run(cli: Cli, out: Out) -> Result<(), Failure> {
+pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
+    // `migra validate --format sarif`: for validate, --format names the output when it is one.
+    let mut output_format = None;
+    if matches!(cli.command, Command::Validate { .. })
+        && let Some(f) = &cli.global.format
+        && validate::OUTPUTS.contains(&f.as_str())
+    {
+        output_format = cli.global.format.take();
+    }
     let settings = resolve(&cli.global)?;
     match cli.command {
+        Command::Validate {
+            paths,
+            dialect,
+            server_version,
+            all,
+            output,
+        } => {
+            let args = validate::Args {
+                paths,
+                dialect,
+                server_version,
+                all,
+                output: output.or(output_format),
+            };
+            validate::run(&settings, out, args).await
+        }
+        Command::Rules { markdown } => rules::run(out, markdown),
         Command::New { name } => new::run(&settings, &name.join(" "), out),
         Command::Plan {
             check_schema,

@@ -259,6 +259,48 @@ impl Work<'_> {
         self.modify(from, to);
     }
 
+    /// Indexes, keys and checks over a column go with it, as the database does it (quietly: the drop of
+    /// the column is the news). MySQL narrows a multi-column index instead of dropping it.
+    fn drop_dependents(&mut self, col: &str) {
+        let t = self.table().clone();
+        for index in t
+            .indexes
+            .iter()
+            .filter(|i| part_columns(&i.parts).iter().any(|c| c == col))
+        {
+            self.push(
+                TableChange::DropIndex {
+                    index: index.clone(),
+                },
+                false,
+            );
+            if self.target.dialect == DialectId::Mysql && index.parts.len() > 1 {
+                let mut narrowed = index.clone();
+                narrowed.parts.retain(|p| !matches!(p, migra_core::schema::IndexPart::Column { name, .. } if name == col));
+                self.push(TableChange::AddIndex { index: narrowed }, false);
+            }
+        }
+        for key in t
+            .foreign_keys
+            .iter()
+            .filter(|k| k.columns.iter().any(|c| c == col))
+        {
+            self.push(TableChange::DropForeignKey { key: key.clone() }, false);
+        }
+        if t.primary_key
+            .as_ref()
+            .is_some_and(|pk| pk.columns.iter().any(|c| c == col))
+        {
+            self.push(
+                TableChange::SetPrimaryKey {
+                    from: t.primary_key.clone(),
+                    to: None,
+                },
+                false,
+            );
+        }
+    }
+
     /// MySQL `MODIFY`/`CHANGE`: the column is defined anew.
     fn redefine(
         &mut self,
@@ -379,7 +421,10 @@ pub fn alter_table(target: &Target, schema: &Schema, at: &AlterTable, out: &mut 
                 for c in column_names {
                     let n = ident(target, c);
                     match w.column(&n) {
-                        Some(column) => w.push(TableChange::DropColumn { column }, true),
+                        Some(column) => {
+                            w.drop_dependents(&n);
+                            w.push(TableChange::DropColumn { column }, true)
+                        }
                         None if *if_exists => {}
                         None => w.missing("column", &n, None),
                     }

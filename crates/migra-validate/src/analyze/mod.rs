@@ -92,6 +92,8 @@ pub struct Lowered {
     pub problems: Vec<Problem>,
     /// Parts the model does not hold (said in diagnostics, never dropped silently).
     pub unmodelled: Vec<String>,
+    /// Objects outside the model created (`true`) or dropped (`false`): (kind, namespace, name).
+    pub others: Vec<(&'static str, String, String, bool)>,
 }
 
 /// The broad kind of a statement, read from its leading words (so even unparsed statements have one).

@@ -1,7 +1,7 @@
 //! Indexes, drops, enums, views, sequences, schemas and renames → changes.
 
 use super::names::{ident, qname};
-use super::table::{index_parts, part_columns};
+use super::table::index_parts;
 use super::{Lowered, Problem};
 use crate::state::Schema;
 use crate::target::Target;
@@ -15,18 +15,29 @@ use sqlparser::ast::{
 pub fn create_index(target: &Target, schema: &Schema, ci: &CreateIndex, out: &mut Lowered) {
     let t = qname(target, &ci.table_name);
     let Some(table) = schema.table(&t.ns, &t.name) else {
-        out.problems.push(Problem::Missing {
-            kind: "table",
-            name: t.name,
-            hint: None,
-        });
+        // Indexes on materialized views are outside the model.
+        let on_view = schema
+            .namespace(&t.ns)
+            .is_some_and(|n| n.views.iter().any(|v| v.name == t.name));
+        if on_view {
+            if let Some(n) = &ci.name {
+                let q = qname(target, n);
+                out.others.push(("index", q.ns, q.name, true));
+            }
+        } else {
+            out.problems.push(Problem::Missing {
+                kind: "table",
+                name: t.name,
+                hint: None,
+            });
+        }
         return;
     };
     let parts = index_parts(target, &ci.columns);
     let name = match &ci.name {
         Some(n) => qname(target, n).name,
         None => {
-            let cols = part_columns(&parts);
+            let cols = super::table::name_parts(&parts);
             let refs: Vec<&str> = cols.iter().map(String::as_str).collect();
             super::table::default_name(target, &t.name, &refs, "idx")
         }
@@ -132,6 +143,11 @@ pub fn drop(
         match found {
             Some(c) => out.changes.push(c),
             // A type that is not an enum (composite, domain) is outside the model.
+            None if matches!(kind, ObjectType::Index)
+                && schema.has_other("index", &q.ns, &q.name) =>
+            {
+                out.others.push(("index", q.ns, q.name, false));
+            }
             None if if_exists || matches!(kind, ObjectType::Type) => {}
             None => out.problems.push(Problem::Missing {
                 kind: object_kind(kind),

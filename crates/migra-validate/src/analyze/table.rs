@@ -267,6 +267,30 @@ pub fn part_columns(parts: &[IndexPart]) -> Vec<String> {
         .collect()
 }
 
+/// The words PostgreSQL builds an unnamed index's name from: column names, and for an expression
+/// the function it calls (or `expr`).
+pub fn name_parts(parts: &[IndexPart]) -> Vec<String> {
+    parts
+        .iter()
+        .map(|p| match p {
+            IndexPart::Column { name, .. } => name.clone(),
+            IndexPart::Expression { sql, .. } => {
+                let head = sql.split('(').next().unwrap_or("").trim();
+                if sql.contains('(')
+                    && !head.is_empty()
+                    && head
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+                {
+                    head.rsplit('.').next().unwrap_or(head).to_lowercase()
+                } else {
+                    "expr".to_string()
+                }
+            }
+        })
+        .collect()
+}
+
 /// A unique index standing for a `UNIQUE` constraint.
 pub fn unique_index(name: String, parts: Vec<IndexPart>) -> Index {
     Index {
