@@ -70,7 +70,9 @@ impl Validator {
         first_line: u32,
         report: &mut Report,
     ) {
-        schema.begin_script();
+        if info.direction == Direction::Up {
+            schema.begin_script();
+        }
         let mut analysed: Vec<(Statement, Analysis)> = Vec::with_capacity(statements.len());
         let mut findings = Vec::new();
         for (index, stmt) in statements.iter().enumerate() {
@@ -106,6 +108,9 @@ impl Validator {
             if let Some((_, Some(s))) = self.rules.iter().find(|(r, _)| r.info().code == f.code) {
                 f.severity = *s;
             }
+        }
+        if info.direction == Direction::Down {
+            cap_down_findings(&mut findings);
         }
         let allows = allow::scan(text, first_line);
         apply_allows(&allows, statements, &mut findings, info);
@@ -169,6 +174,22 @@ fn script_info(m: &Migration, s: &Script, direction: Direction) -> ScriptInfo {
         direction,
         transactional: m.transaction,
         has_down: m.down.is_some(),
+    }
+}
+
+/// A down part runs only on rollback, which is undoing on purpose: its data-loss, lock and
+/// compatibility findings inform (warning) rather than block. Findings that mean the down part will
+/// fail (transactions, syntax, missing objects, SQLite forms) keep their severity.
+fn cap_down_findings(findings: &mut [Finding]) {
+    for f in findings {
+        let family = &f.code[..2];
+        if matches!(family, "DL" | "DD" | "PG" | "MY" | "BC" | "OP" | "SD")
+            && f.severity == crate::finding::Severity::Error
+        {
+            f.severity = crate::finding::Severity::Warning;
+            f.message
+                .push_str(" (in a down part: runs only on rollback)");
+        }
     }
 }
 

@@ -8,8 +8,10 @@ use std::collections::BTreeSet;
 #[derive(Debug, Clone, Default)]
 pub struct Schema {
     db: Database,
-    /// Tables created by the script being validated: they hold no rows yet.
+    /// Tables created by the migration being validated: they hold no rows yet.
     created: BTreeSet<(String, String)>,
+    /// Columns the migration being validated added to existing tables: (namespace, table, column).
+    added_columns: BTreeSet<(String, String, String)>,
     /// Tables an unanalysed statement may have changed: their model may be wrong.
     uncertain: BTreeSet<(String, String)>,
     /// An unanalysed statement may have changed anything.
@@ -86,9 +88,19 @@ impl Schema {
         }
     }
 
-    /// Starts a new script: tables created before now count as existing.
+    /// True when the migration being validated added this column (it holds only defaults).
+    pub fn is_new_column(&self, ns: &str, table: &str, column: &str) -> bool {
+        self.is_new(ns, table)
+            || self
+                .added_columns
+                .contains(&(ns.to_string(), table.to_string(), column.to_string()))
+    }
+
+    /// Starts a new migration: tables and columns created before now count as existing. (A down part
+    /// does not start one: what its up part created is still the migration's own.)
     pub fn begin_script(&mut self) {
         self.created.clear();
+        self.added_columns.clear();
     }
 
     /// Marks a table (or, with `None`, everything) as possibly changed by an unanalysed statement.
@@ -129,6 +141,21 @@ impl Schema {
                 }
                 if self.uncertain.remove(&(namespace.clone(), from.clone())) {
                     self.uncertain.insert((namespace.clone(), to.clone()));
+                }
+            }
+            Change::ModifyTable {
+                namespace,
+                table,
+                changes,
+            } => {
+                for c in changes {
+                    if let migra_core::TableChange::AddColumn { column } = c {
+                        self.added_columns.insert((
+                            namespace.clone(),
+                            table.clone(),
+                            column.name.clone(),
+                        ));
+                    }
                 }
             }
             _ => {}

@@ -30,7 +30,8 @@ impl Rule for R {
             let TableChange::DropColumn { column } = tc else {
                 continue;
             };
-            if !cx.schema.is_existing(ns, table) {
+            if !cx.schema.is_existing(ns, table) || cx.schema.is_new_column(ns, table, &column.name)
+            {
                 continue;
             }
             let obj = cx.object(ns, table, Some(&column.name));
