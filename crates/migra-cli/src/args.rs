@@ -80,6 +80,10 @@ pub enum Command {
         /// Run even though applied files changed or versions are out of order.
         #[arg(long)]
         allow_drift: bool,
+        /// Apply even though validation finds blocking errors; the reason is written to the
+        /// audit log with each migration applied.
+        #[arg(long, value_name = "REASON")]
+        allow_unsafe: Option<String>,
     },
     /// Roll back applied migrations with their down parts (default: the latest one).
     Rollback {

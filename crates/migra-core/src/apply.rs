@@ -128,13 +128,13 @@ pub fn apply(db: &mut Database, change: &Change) -> Result<(), ApplyError> {
             table,
             changes,
         } => {
-            // All or nothing: work on a copy of the namespace.
             let n = namespace(db, ns)?;
-            let mut copy = n.clone();
-            for c in changes {
-                modify(&mut copy, ns, table, c)?;
-            }
-            *n = copy;
+            let i = n
+                .tables
+                .iter()
+                .position(|t| t.name == *table)
+                .ok_or_else(|| missing("table", format!("{ns}.{table}")))?;
+            apply_table_changes(n, i, changes)?;
         }
         Change::AddEnum {
             namespace: ns,
@@ -249,8 +249,70 @@ fn position<T>(
         .ok_or_else(|| missing(kind, name))
 }
 
-/// One table change inside namespace `n` (the namespace, because a column rename also updates
-/// foreign keys in other tables that point at it).
+/// Carries out `changes` on table `i` of namespace `n`, all or nothing. For callers that already know
+/// where the table is (the validator keeps an index of a big schema).
+///
+/// Errors: as [`apply`]; `n` is unchanged then.
+pub fn apply_table_changes(
+    n: &mut Namespace,
+    i: usize,
+    changes: &[TableChange],
+) -> Result<(), ApplyError> {
+    // The changes run on a copy of the table (copying the namespace made replaying a big schema
+    // quadratic); what they do to other objects (sequences a column owns, foreign keys pointing at
+    // a renamed column) follows once they all fit.
+    let Some(original) = n.tables.get(i) else {
+        return Err(missing("table", format!("{}[{i}]", n.name)));
+    };
+    let table = original.name.clone();
+    let ns = n.name.clone();
+    let mut scratch = Namespace {
+        name: ns.clone(),
+        tables: vec![original.clone()],
+        ..Namespace::default()
+    };
+    for c in changes {
+        modify(&mut scratch, &ns, &table, c)?;
+    }
+    if let Some(t) = scratch.tables.pop() {
+        n.tables[i] = t;
+    }
+    for c in changes {
+        beyond_table(n, &ns, &table, c);
+    }
+    Ok(())
+}
+
+/// What a table change does outside its table, once it is known to fit: sequences owned by a
+/// dropped column go, owners and foreign keys follow a renamed column.
+fn beyond_table(n: &mut Namespace, ns: &str, table: &str, c: &TableChange) {
+    match c {
+        TableChange::DropColumn { column } => {
+            let owner = format!("{table}.{}", column.name);
+            n.sequences
+                .retain(|s| s.owned_by.as_deref() != Some(owner.as_str()));
+        }
+        TableChange::RenameColumn { from, to } => {
+            let (old_owner, new_owner) = (format!("{table}.{from}"), format!("{table}.{to}"));
+            for s in &mut n.sequences {
+                if s.owned_by.as_deref() == Some(old_owner.as_str()) {
+                    s.owned_by = Some(new_owner.clone());
+                }
+            }
+            for other in &mut n.tables {
+                for fk in &mut other.foreign_keys {
+                    if fk.ref_table == table && fk.ref_namespace.as_deref().is_none_or(|r| r == ns)
+                    {
+                        rename(&mut fk.ref_columns, from, to);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One table change to table `table` of namespace `n` (effects beyond the table: [`beyond_table`]).
 fn modify(n: &mut Namespace, ns: &str, table: &str, c: &TableChange) -> Result<(), ApplyError> {
     let qualified = |x: &str| format!("{ns}.{table}.{x}");
     let t = table_in(n, table)?;
@@ -269,9 +331,6 @@ fn modify(n: &mut Namespace, ns: &str, table: &str, c: &TableChange) -> Result<(
                 &qualified(&column.name),
             )?;
             t.columns.remove(i);
-            let owner = format!("{table}.{}", column.name);
-            n.sequences
-                .retain(|s| s.owned_by.as_deref() != Some(owner.as_str()));
         }
         TableChange::RenameColumn { from, to } => {
             if t.column(to).is_some() {
@@ -280,20 +339,6 @@ fn modify(n: &mut Namespace, ns: &str, table: &str, c: &TableChange) -> Result<(
             let i = position(&t.columns, |x| x.name == *from, "column", &qualified(from))?;
             t.columns[i].name = to.clone();
             rename_in_table(t, from, to);
-            let (old_owner, new_owner) = (format!("{table}.{from}"), format!("{table}.{to}"));
-            for s in &mut n.sequences {
-                if s.owned_by.as_deref() == Some(old_owner.as_str()) {
-                    s.owned_by = Some(new_owner.clone());
-                }
-            }
-            for other in &mut n.tables {
-                for fk in &mut other.foreign_keys {
-                    if fk.ref_table == table && fk.ref_namespace.as_deref().is_none_or(|r| r == ns)
-                    {
-                        rename(&mut fk.ref_columns, from, to);
-                    }
-                }
-            }
         }
         TableChange::ModifyColumn { from, to, .. } => {
             let i = position(

@@ -25,7 +25,7 @@ pub mod strategy;
 mod strategy_edit;
 pub mod version;
 
-pub use apply::{ApplyError, apply, apply_all};
+pub use apply::{ApplyError, apply, apply_all, apply_table_changes};
 pub use backend::{Backend, HistoryStore, Inspector, RunnerId, TxFailure, TxStep};
 pub use change::{Change, ColumnAspect, TableChange};
 pub use checksum::{CHECKSUM_ALGORITHM, Checksum};

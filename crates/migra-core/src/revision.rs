@@ -122,7 +122,8 @@ pub struct LogEntry {
     pub duration_ms: u64,
     /// Who did it.
     pub by: String,
-    /// Error, for failures; the reason given, for repairs.
+    /// Error, for failures; the reason given, for repairs and for applies that overrode the
+    /// validator (`--allow-unsafe`).
     pub error: Option<String>,
     /// Statement that failed, for failures.
     pub failing_statement: Option<String>,

@@ -20,6 +20,9 @@ pub struct RunOptions<'a> {
     pub lock_wait: Duration,
     /// Called as migrations start and finish.
     pub on_event: Option<&'a mut (dyn FnMut(&Event<'_>) + Send)>,
+    /// Written to the audit log with every migration this run applies or rolls back (e.g. why the
+    /// validator's blocking findings were overridden).
+    pub audit_note: Option<String>,
 }
 
 impl Default for RunOptions<'_> {
@@ -29,6 +32,7 @@ impl Default for RunOptions<'_> {
             allow_drift: false,
             lock_wait: Duration::from_secs(60),
             on_event: None,
+            audit_note: None,
         }
     }
 }
@@ -332,7 +336,7 @@ impl<'a> Executor<'a> {
                 self.backend,
                 &self.runner,
                 m,
-                direction,
+                (direction, opts.audit_note.as_deref()),
                 start_at,
                 &mut result,
             )

@@ -10,12 +10,12 @@ use migra_core::{
 };
 use std::time::Instant;
 
-/// Runs `m` in `direction`, recording it in history and in `result`.
+/// Runs `m` in `direction`, recording it in history (with `note` in its log entry) and in `result`.
 pub(crate) async fn run(
     backend: &mut dyn Backend,
     runner: &RunnerId,
     m: &Migration,
-    direction: Direction,
+    (direction, note): (Direction, Option<&str>),
     start_at: usize,
     result: &mut ExecutionResult,
 ) -> Result<(), ExecError> {
@@ -36,6 +36,7 @@ pub(crate) async fn run(
         t0: Instant::now(),
         rows: 0,
         start_at,
+        note,
     };
     let outcome = if start_at == 0 && m.transaction && backend.capabilities().transactional_ddl {
         ctx.in_transaction(backend).await
@@ -104,6 +105,8 @@ struct Ctx<'a> {
     rows: u64,
     /// First unit to run: statements before it are already in effect (a resumed run).
     start_at: usize,
+    /// Audit note for the log entry of a success.
+    note: Option<&'a str>,
 }
 
 impl Ctx<'_> {
@@ -146,7 +149,9 @@ impl Ctx<'_> {
             at: now_rfc3339(),
             duration_ms: self.elapsed_ms(),
             by: self.runner.display.clone(),
-            error: error.map(|(e, _)| e.to_string()),
+            error: error
+                .map(|(e, _)| e.to_string())
+                .or_else(|| self.note.map(str::to_string)),
             failing_statement: error.map(|(_, s)| s.to_string()),
         }
     }

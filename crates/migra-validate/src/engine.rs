@@ -93,6 +93,9 @@ impl Validator {
             if analysis.opaque.is_some() || analysis.syntax_error.is_some() {
                 report.unanalysed += 1;
             }
+            // Script rules read kinds, words and changes; the AST is dropped to keep memory flat.
+            let mut analysis = analysis;
+            analysis.ast = None;
             analysed.push((stmt.clone(), analysis));
         }
         let cx = ScriptCx {

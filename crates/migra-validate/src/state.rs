@@ -1,8 +1,8 @@
 //! The schema as it stands before each statement, replayed in memory from the statements before it.
 
 use migra_core::schema::{Database, Namespace, Table};
-use migra_core::{ApplyError, Change, apply};
-use std::collections::BTreeSet;
+use migra_core::{ApplyError, Change, TableChange, apply, apply_table_changes};
+use std::collections::{BTreeSet, HashMap};
 
 /// The replayed schema, plus what the validator knows about how each table came to be.
 #[derive(Debug, Clone, Default)]
@@ -18,14 +18,36 @@ pub struct Schema {
     all_uncertain: bool,
     /// Objects outside the model that later statements name: (kind, namespace, name).
     others: BTreeSet<(String, String, String)>,
+    /// Where each table is: (namespace, table) → (namespace position, table position). Lookups
+    /// only (never iterated), so a schema of thousands of tables replays in linear time.
+    pos: HashMap<(String, String), (usize, usize)>,
+    /// Which table holds each index: (namespace, index) → table.
+    index_owner: HashMap<(String, String), String>,
 }
 
 impl Schema {
     /// Starts from `db` (empty for a fresh database, or an inspected live schema).
     pub fn new(db: Database) -> Self {
-        Self {
+        let mut s = Self {
             db,
             ..Self::default()
+        };
+        s.reindex();
+        s
+    }
+
+    /// Rebuilds the lookup maps from the model.
+    fn reindex(&mut self) {
+        self.pos.clear();
+        self.index_owner.clear();
+        for (ni, n) in self.db.namespaces.iter().enumerate() {
+            for (ti, t) in n.tables.iter().enumerate() {
+                self.pos.insert((n.name.clone(), t.name.clone()), (ni, ti));
+                for i in &t.indexes {
+                    self.index_owner
+                        .insert((n.name.clone(), i.name.clone()), t.name.clone());
+                }
+            }
         }
     }
 
@@ -41,7 +63,8 @@ impl Schema {
 
     /// A table by namespace and name.
     pub fn table(&self, ns: &str, name: &str) -> Option<&Table> {
-        self.db.namespace(ns)?.table(name)
+        let (ni, ti) = *self.pos.get(&(ns.to_string(), name.to_string()))?;
+        self.db.namespaces.get(ni)?.tables.get(ti)
     }
 
     /// True when the table exists and was not created by the script being validated, i.e. it may
@@ -65,11 +88,9 @@ impl Schema {
 
     /// Finds the table holding index `name` in `ns` (PostgreSQL index names are per schema).
     pub fn table_of_index(&self, ns: &str, name: &str) -> Option<&Table> {
-        self.db
-            .namespace(ns)?
-            .tables
-            .iter()
-            .find(|t| t.indexes.iter().any(|i| i.name == name))
+        let owner = self.index_owner.get(&(ns.to_string(), name.to_string()))?;
+        self.table(ns, owner)
+            .filter(|t| t.indexes.iter().any(|i| i.name == name))
     }
 
     /// True when an object outside the model (e.g. an index on a materialized view) exists.
@@ -122,7 +143,70 @@ impl Schema {
             return Ok(());
         }
         self.ensure_namespace(change);
-        apply(&mut self.db, change)?;
+        match change {
+            Change::AddTable { namespace, table } => {
+                if self.table(namespace, &table.name).is_some() {
+                    return Err(ApplyError::Exists {
+                        kind: "table",
+                        name: format!("{namespace}.{}", table.name),
+                    });
+                }
+                let ni = self
+                    .db
+                    .namespaces
+                    .iter()
+                    .position(|n| n.name == *namespace)
+                    .unwrap_or(0);
+                if let Some(n) = self.db.namespaces.get_mut(ni) {
+                    n.tables.push(table.clone());
+                    self.pos.insert(
+                        (namespace.clone(), table.name.clone()),
+                        (ni, n.tables.len() - 1),
+                    );
+                    for i in &table.indexes {
+                        self.index_owner
+                            .insert((namespace.clone(), i.name.clone()), table.name.clone());
+                    }
+                }
+            }
+            Change::ModifyTable {
+                namespace,
+                table,
+                changes,
+            } => {
+                let Some(&(ni, ti)) = self.pos.get(&(namespace.clone(), table.clone())) else {
+                    return Err(ApplyError::Missing {
+                        kind: "table",
+                        name: format!("{namespace}.{table}"),
+                    });
+                };
+                apply_table_changes(&mut self.db.namespaces[ni], ti, changes)?;
+                for c in changes {
+                    match c {
+                        TableChange::AddIndex { index } => {
+                            self.index_owner
+                                .insert((namespace.clone(), index.name.clone()), table.clone());
+                        }
+                        TableChange::DropIndex { index } => {
+                            self.index_owner
+                                .remove(&(namespace.clone(), index.name.clone()));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {
+                apply(&mut self.db, change)?;
+                if matches!(
+                    change,
+                    Change::DropTable { .. }
+                        | Change::RenameTable { .. }
+                        | Change::DropNamespace { .. }
+                ) {
+                    self.reindex();
+                }
+            }
+        }
         match change {
             Change::AddTable { namespace, table } => {
                 self.created.insert((namespace.clone(), table.name.clone()));

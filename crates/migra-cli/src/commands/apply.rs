@@ -10,8 +10,8 @@ use migra::{Executor, RollbackTarget, RunOptions};
 
 /// What to run.
 pub enum Action<'a> {
-    /// `apply [--to VERSION]`.
-    Apply(Option<&'a str>),
+    /// `apply [--to VERSION] [--allow-unsafe REASON]`.
+    Apply(Option<&'a str>, Option<&'a str>),
     /// `rollback`.
     Rollback(&'a RollbackTarget),
 }
@@ -25,7 +25,7 @@ pub async fn run(
 ) -> Result<(), Failure> {
     let mut ctx = Context::open(s, false).await?;
     if !dry_run {
-        if let Action::Apply(to) = action {
+        if let Action::Apply(to, _) = action {
             // The startup fast path, on the read-only connection already warmed up: when nothing
             // is pending, no writable connection, lock or write is needed.
             if Executor::new(ctx.backend.as_mut(), &ctx.migrations)
@@ -38,19 +38,24 @@ pub async fn run(
         }
         ctx.writable(s).await?;
     }
+    let mut audit_note = None;
+    if let Action::Apply(_, allow_unsafe) = action {
+        audit_note = super::validate::gate(s, &out, &mut ctx, allow_unsafe).await?;
+    }
     let mut progress = |e: &Event<'_>| report_progress(&out, e);
     let mut opts = RunOptions {
         dry_run,
         allow_drift,
         lock_wait: ctx.lock_wait,
         on_event: None,
+        audit_note,
     };
     if !out.json {
         opts.on_event = Some(&mut progress);
     }
     let mut exec = Executor::new(ctx.backend.as_mut(), &ctx.migrations);
     let result = match action {
-        Action::Apply(to) => exec.apply(to, &mut opts).await?,
+        Action::Apply(to, _) => exec.apply(to, &mut opts).await?,
         Action::Rollback(target) => exec.rollback(target, &mut opts).await?,
     };
     finish(&out, &result);

@@ -108,11 +108,12 @@ pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
             dry_run,
             to,
             allow_drift,
+            allow_unsafe,
         } => {
             apply::run(
                 &settings,
                 out,
-                apply::Action::Apply(to.as_deref()),
+                apply::Action::Apply(to.as_deref(), allow_unsafe.as_deref()),
                 dry_run,
                 allow_drift,
             )

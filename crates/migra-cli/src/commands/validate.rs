@@ -131,6 +131,90 @@ fn split_options(d: DialectId) -> SplitOptions {
     migra::dialect(d).split_options()
 }
 
+/// Replays applied migrations, checks the rest (every one with `all`), and checks the history.
+fn check_loaded(
+    v: &Validator,
+    migrations: &[Migration],
+    history: &[migra::core::Revision],
+    all: bool,
+) -> Report {
+    let applied = |m: &Migration| {
+        history
+            .iter()
+            .any(|r| r.status == RevisionStatus::Applied && m.version.matches(&r.version))
+    };
+    // Applied migrations come first in version order when history is in order; out-of-order
+    // pending ones are reported (HI002) and checked like the others.
+    let replay = if all {
+        0
+    } else {
+        migrations.iter().take_while(|m| applied(m)).count()
+    };
+    let mut report = v.check_migrations(&mut Schema::default(), migrations, replay);
+    report
+        .findings
+        .extend(migra::validate::check_history(migrations, history));
+    report
+}
+
+/// Before `apply`: validates the pending migrations. Blocking findings stop the run (exit 3, the
+/// findings printed) unless `allow_unsafe` gives a reason, which becomes the audit note returned.
+///
+/// Errors: blocking findings without a reason; reading history fails.
+pub async fn gate(
+    s: &Settings,
+    out: &Out,
+    ctx: &mut super::Context,
+    allow_unsafe: Option<&str>,
+) -> Result<Option<String>, Failure> {
+    let dialect = migra::dialect_of_url(&s.database)?;
+    if dialect == DialectId::Mongodb {
+        return Ok(None);
+    }
+    let mut target = Target::new(dialect);
+    target.mariadb = s.database.starts_with("mariadb:");
+    let v = Validator::new(target, s.validate.clone());
+    let history = ctx.backend.read_history().await?;
+    let report = check_loaded(&v, &ctx.migrations, &history, false);
+    if report.is_safe() {
+        return Ok(None);
+    }
+    let blocking: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.is_blocking())
+        .map(|f| format!("{} at {}", f.code, f.location.position()))
+        .collect();
+    match allow_unsafe {
+        Some(reason) if !reason.trim().is_empty() => {
+            if !out.json {
+                eprintln!(
+                    "warning: applying despite {} blocking finding(s) (--allow-unsafe: {reason})",
+                    blocking.len()
+                );
+            }
+            Ok(Some(format!(
+                "allow-unsafe: {reason} (overrode {})",
+                blocking.join(", ")
+            )))
+        }
+        _ => {
+            if out.json {
+                out.json(&serde_json::json!({"success": false, "validation": report.validation()}));
+            } else {
+                let dir = s.dir.clone();
+                let source = move |file: &str| std::fs::read_to_string(dir.join(file)).ok();
+                eprint!("{}", migra::validate::render::human(&report, &source));
+                eprintln!(
+                    "error: validation found {} blocking finding(s); fix them, allow them in the file (-- migra:allow CODE reason=\"...\"), or pass --allow-unsafe REASON",
+                    blocking.len()
+                );
+            }
+            Err(Failure::unsafe_migration(blocking.len()))
+        }
+    }
+}
+
 /// One SQL file, as one script (`-- migra:no-transaction` makes it non-transactional).
 fn check_file(v: &Validator, t: &Target, p: &Path) -> Result<Report, Failure> {
     let text = std::fs::read_to_string(p)
@@ -190,29 +274,7 @@ async fn check_dir(
             .read_history()
             .await?;
     }
-    let applied: Vec<&Migration> = migrations
-        .iter()
-        .filter(|m| {
-            history
-                .iter()
-                .any(|r| r.status == RevisionStatus::Applied && m.version.matches(&r.version))
-        })
-        .collect();
-    // Applied migrations come first in version order when history is in order; out-of-order
-    // pending ones are reported (HI002) and checked like the others.
-    let replay = if all {
-        0
-    } else {
-        migrations
-            .iter()
-            .take_while(|m| applied.iter().any(|a| a.version == m.version))
-            .count()
-    };
-    let mut schema = Schema::default();
-    let mut report = v.check_migrations(&mut schema, &migrations, replay);
+    let mut report = check_loaded(v, &migrations, &history, all);
     report.findings.append(&mut dup_findings);
-    report
-        .findings
-        .extend(migra::validate::check_history(&migrations, &history));
     Ok(report)
 }
