@@ -80,9 +80,13 @@ pub enum Command {
         /// Run even though applied files changed or versions are out of order.
         #[arg(long)]
         allow_drift: bool,
-        /// Apply even though validation finds blocking errors; the reason is written to the
-        /// audit log with each migration applied.
-        #[arg(long, value_name = "REASON")]
+        /// Validate the pending migrations against the live schema first and refuse blocking
+        /// findings (exit 3). Opt-in until live data probes grade them.
+        #[arg(long)]
+        validate: bool,
+        /// With --validate: apply even though validation finds blocking errors; the reason is
+        /// written to the audit log with each migration applied.
+        #[arg(long, value_name = "REASON", requires = "validate")]
         allow_unsafe: Option<String>,
     },
     /// Roll back applied migrations with their down parts (default: the latest one).

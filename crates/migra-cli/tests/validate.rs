@@ -195,3 +195,40 @@ fn bad_input_is_a_usage_error() {
     let run = p.migra_raw(&["validate", "--dialect", "postgres"]).code(2);
     assert!(run.stderr.contains("XX999"), "{}", run.stderr);
 }
+
+#[test]
+fn apply_with_validate_refuses_blocking_findings_unless_allowed_with_a_reason() {
+    let p = Project::new();
+    p.native(
+        "20260101_000000",
+        "init",
+        "CREATE TABLE users (id int, legacy_token text);\nINSERT INTO users VALUES (1, 'x');",
+        Some("DROP TABLE users;"),
+    );
+    p.migra(&["apply", "--validate"]).code(0);
+    p.native(
+        "20260102_000000",
+        "drop",
+        "ALTER TABLE users DROP COLUMN legacy_token;",
+        None,
+    );
+    let run = p.migra(&["apply", "--validate"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("DL103"), "{}", run.stderr);
+    assert_eq!(
+        p.query("SELECT count(*) FROM migra_history"),
+        vec!["1"],
+        "nothing applied"
+    );
+    p.migra(&[
+        "apply",
+        "--validate",
+        "--allow-unsafe",
+        "token moved to vault in v2.3",
+    ])
+    .code(0);
+    assert_eq!(
+        p.query("SELECT count(*) FROM migra_history_log WHERE action = 'apply' AND error LIKE 'allow-unsafe: token moved to vault in v2.3 (overrode DL103 at %'"),
+        vec!["1"]
+    );
+}

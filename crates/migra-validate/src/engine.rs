@@ -15,6 +15,10 @@ pub struct Validator {
     rules: Vec<(&'static dyn Rule, Option<crate::finding::Severity>)>,
     target: Target,
     config: Config,
+    /// What "new" means: created by the same migration (false), or by any migration of the run.
+    run_scope: bool,
+    /// Check down parts too.
+    downs: bool,
 }
 
 impl Validator {
@@ -42,7 +46,18 @@ impl Validator {
             rules,
             target,
             config,
+            run_scope: false,
+            downs: true,
         }
+    }
+
+    /// Settings for checking a run about to be applied: tables and columns created by any
+    /// migration of the run count as new (they hold no rows from before the run), and down parts,
+    /// which the run does not execute, are not checked.
+    pub fn for_apply(mut self) -> Self {
+        self.run_scope = true;
+        self.downs = false;
+        self
     }
 
     /// The target.
@@ -70,7 +85,7 @@ impl Validator {
         first_line: u32,
         report: &mut Report,
     ) {
-        if info.direction == Direction::Up {
+        if info.direction == Direction::Up && !self.run_scope {
             schema.begin_script();
         }
         let mut analysed: Vec<(Statement, Analysis)> = Vec::with_capacity(statements.len());
@@ -136,6 +151,9 @@ impl Validator {
                 self.replay(schema, &m.up.statements);
                 continue;
             }
+            if i == applied {
+                schema.begin_script();
+            }
             let info = script_info(m, &m.up, Direction::Up);
             self.check_script(
                 schema,
@@ -145,7 +163,7 @@ impl Validator {
                 m.up.first_line,
                 &mut report,
             );
-            if let Some(down) = &m.down {
+            if let Some(down) = m.down.as_ref().filter(|_| self.downs) {
                 let mut after = schema.clone();
                 let info = script_info(m, down, Direction::Down);
                 self.check_script(

@@ -10,8 +10,9 @@ use migra::{Executor, RollbackTarget, RunOptions};
 
 /// What to run.
 pub enum Action<'a> {
-    /// `apply [--to VERSION] [--allow-unsafe REASON]`.
-    Apply(Option<&'a str>, Option<&'a str>),
+    /// `apply [--to VERSION] [--validate [--allow-unsafe REASON]]`: the second part is `Some` when
+    /// validation gates the run (holding the override reason, if any).
+    Apply(Option<&'a str>, Option<Option<&'a str>>),
     /// `rollback`.
     Rollback(&'a RollbackTarget),
 }
@@ -39,7 +40,7 @@ pub async fn run(
         ctx.writable(s).await?;
     }
     let mut audit_note = None;
-    if let Action::Apply(_, allow_unsafe) = action {
+    if let Action::Apply(_, Some(allow_unsafe)) = action {
         audit_note = super::validate::gate(s, &out, &mut ctx, allow_unsafe).await?;
     }
     let mut progress = |e: &Event<'_>| report_progress(&out, e);

@@ -108,12 +108,14 @@ pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
             dry_run,
             to,
             allow_drift,
+            validate,
             allow_unsafe,
         } => {
+            let gate = validate.then_some(allow_unsafe.as_deref());
             apply::run(
                 &settings,
                 out,
-                apply::Action::Apply(to.as_deref(), allow_unsafe.as_deref()),
+                apply::Action::Apply(to.as_deref(), gate),
                 dry_run,
                 allow_drift,
             )

@@ -283,7 +283,7 @@ pub(crate) fn inspector(
 }
 
 /// The schema `backend` is connected to, its namespace names neutral (see [`neutral_name`]).
-async fn inspect_current(
+pub(crate) async fn inspect_current(
     backend: &mut dyn migra::Backend,
     dialect: DialectId,
 ) -> Result<Database, Failure> {

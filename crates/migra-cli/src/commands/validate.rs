@@ -173,9 +173,26 @@ pub async fn gate(
     }
     let mut target = Target::new(dialect);
     target.mariadb = s.database.starts_with("mariadb:");
-    let v = Validator::new(target, s.validate.clone());
+    let v = Validator::new(target, s.validate.clone()).for_apply();
     let history = ctx.backend.read_history().await?;
-    let report = check_loaded(&v, &ctx.migrations, &history, false);
+    let pending: Vec<Migration> = ctx
+        .migrations
+        .iter()
+        .filter(|m| {
+            !history
+                .iter()
+                .any(|r| r.status == RevisionStatus::Applied && m.version.matches(&r.version))
+        })
+        .cloned()
+        .collect();
+    // The schema before the run is the live one (it may hold objects no migration made).
+    let mut live = super::source::inspect_current(ctx.backend.as_mut(), dialect).await?;
+    if dialect == DialectId::Sqlite {
+        for n in &mut live.namespaces {
+            n.name = "main".into();
+        }
+    }
+    let report = v.check_migrations(&mut Schema::new(live), &pending, 0);
     if report.is_safe() {
         return Ok(None);
     }
