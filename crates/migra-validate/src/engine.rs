@@ -74,6 +74,15 @@ impl Validator {
         }
     }
 
+    /// Applies statements to `schema` without checking them or starting a new migration scope.
+    #[cfg(test)]
+    pub(crate) fn replay_keeping_scope(&self, schema: &mut Schema, statements: &[Statement]) {
+        for s in statements {
+            let a = analyze(&self.target, schema, &s.sql);
+            commit(schema, &a);
+        }
+    }
+
     /// Checks one script, statement by statement, against `schema`, which ends up as the schema
     /// after the script.
     pub fn check_script(
@@ -164,16 +173,17 @@ impl Validator {
                 &mut report,
             );
             if let Some(down) = m.down.as_ref().filter(|_| self.downs) {
-                let mut after = schema.clone();
+                schema.begin_journal();
                 let info = script_info(m, down, Direction::Down);
                 self.check_script(
-                    &mut after,
+                    schema,
                     &info,
                     &down.statements,
                     &down.text,
                     down.first_line,
                     &mut report,
                 );
+                schema.undo_journal();
             }
         }
         report.findings.sort_by(|a, b| {

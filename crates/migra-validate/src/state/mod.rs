@@ -4,6 +4,9 @@ use migra_core::schema::{Database, Namespace, Table};
 use migra_core::{ApplyError, Change, TableChange, apply, apply_table_changes};
 use std::collections::{BTreeSet, HashMap};
 
+mod undo;
+pub use undo::Journal;
+
 /// The replayed schema, plus what the validator knows about how each table came to be.
 #[derive(Debug, Clone, Default)]
 pub struct Schema {
@@ -23,6 +26,8 @@ pub struct Schema {
     pos: HashMap<(String, String), (usize, usize)>,
     /// Which table holds each index: (namespace, index) → table.
     index_owner: HashMap<(String, String), String>,
+    /// While a down part is checked: how to put the schema back.
+    journal: Option<Journal>,
 }
 
 impl Schema {
@@ -143,6 +148,7 @@ impl Schema {
             return Ok(());
         }
         self.ensure_namespace(change);
+        self.record(change);
         match change {
             Change::AddTable { namespace, table } => {
                 if self.table(namespace, &table.name).is_some() {
