@@ -7,6 +7,10 @@ mod fail;
 mod output;
 
 use clap::Parser;
+
+// The validator and the differ allocate many small strings; mimalloc halves the time spent there.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
