@@ -190,6 +190,18 @@ pub trait Inspector: Send {
     async fn table_rows(&mut self) -> Result<Vec<(String, String, u64)>, BackendError> {
         Ok(Vec::new())
     }
+
+    /// Runs `sql`, a query returning one integer (a data probe such as `SELECT count(*) ...`), in a
+    /// read-only transaction bounded by `timeout` where the database has statement timeouts.
+    ///
+    /// Errors: the query fails or times out; [`BackendError::Unsupported`] where not written.
+    async fn count(&mut self, sql: &str, timeout: Duration) -> Result<u64, BackendError> {
+        let _ = (sql, timeout);
+        Err(BackendError::Unsupported {
+            dialect: String::new(),
+            what: "data probes are not written for this backend".into(),
+        })
+    }
 }
 
 /// Default lock lease: a runner that does not extend its lock within this time loses it.

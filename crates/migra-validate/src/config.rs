@@ -15,6 +15,8 @@ pub struct Config {
     pub max_lock_seconds: f64,
     /// Drops of tables and columns need a backup step (`--backup`) to pass.
     pub require_backup_for_drops: bool,
+    /// Statement timeout for each live data probe, in seconds.
+    pub probe_timeout_seconds: f64,
     /// Per-rule settings by code or name: `"off"`, `"info"`, `"warning"`, `"error"`.
     pub rules: BTreeMap<String, String>,
     /// Opt-in rules to turn on (by code or name).
@@ -27,6 +29,7 @@ impl Default for Config {
             large_table_rows: 1_000_000,
             max_lock_seconds: 5.0,
             require_backup_for_drops: false,
+            probe_timeout_seconds: 5.0,
             rules: BTreeMap::new(),
             enable: Vec::new(),
         }

@@ -3,9 +3,11 @@
 use crate::finding::{Finding, Severity};
 use crate::probe::{Answer, Probe};
 
-/// Re-grades `f` with what its probe found: nothing affected → info ("the table is empty"),
-/// something affected → error, with the count in the message and the evidence.
-pub fn grade(f: &mut Finding, answer: &Answer) {
+/// Re-grades `f` with what its probe found. Nothing affected → info. For data rules (DL, DD)
+/// anything affected → error, with the count in the message. For lock and rewrite rules (PG, MY,
+/// TX, OP) the row count sets the stakes: a table of at least `config.large_table_rows` rows → error,
+/// a smaller one keeps the rule's severity.
+pub fn grade(f: &mut Finding, answer: &Answer, config: &crate::Config) {
     let Some(p) = &f.probe else { return };
     let approx = if answer.estimated { "about " } else { "" };
     let n = answer.count;
@@ -23,8 +25,13 @@ pub fn grade(f: &mut Finding, answer: &Answer) {
     if n == 0 {
         f.severity = Severity::Info;
         f.message = format!("{} (probe: {what}, so nothing is affected)", f.message);
-    } else {
+    } else if matches!(&f.code[..2], "DL" | "DD") {
         f.severity = Severity::Error;
         f.message = format!("{}: {what}", f.message);
+    } else if n >= config.large_table_rows {
+        f.severity = Severity::Error;
+        f.message = format!("{} (a large table: {what})", f.message);
+    } else {
+        f.message = format!("{} ({what})", f.message);
     }
 }

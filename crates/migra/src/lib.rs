@@ -17,6 +17,7 @@
 mod connect;
 mod embed;
 mod migrator;
+pub mod probe;
 pub mod scratch;
 
 pub use connect::{ConnectOptions, connect, dialect_of_url};

@@ -131,6 +131,19 @@ fn split_options(d: DialectId) -> SplitOptions {
     migra::dialect(d).split_options()
 }
 
+/// Runs the findings' live data probes and re-grades them.
+///
+/// Errors: reading table statistics fails.
+async fn probe(
+    s: &Settings,
+    backend: &mut dyn migra::Backend,
+    report: &mut Report,
+) -> Result<(), Failure> {
+    let timeout = std::time::Duration::from_secs_f64(s.validate.probe_timeout_seconds.max(0.001));
+    migra::probe::probe_findings(backend, &mut report.findings, &s.validate, timeout).await?;
+    Ok(())
+}
+
 /// Replays applied migrations, checks the rest (every one with `all`), and checks the history.
 fn check_loaded(
     v: &Validator,
@@ -192,7 +205,8 @@ pub async fn gate(
             n.name = "main".into();
         }
     }
-    let report = v.check_migrations(&mut Schema::new(live), &pending, 0);
+    let mut report = v.check_migrations(&mut Schema::new(live), &pending, 0);
+    probe(s, ctx.backend.as_mut(), &mut report).await?;
     if report.is_safe() {
         return Ok(None);
     }
@@ -279,19 +293,23 @@ async fn check_dir(
             (Vec::new(), dups)
         }
     };
-    let mut history = Vec::new();
     if s.database_given {
         let opts = migra::ConnectOptions {
             table: s.table.clone(),
             read_only: true,
             ..Default::default()
         };
-        history = migra::connect(&s.database, &opts)
-            .await?
-            .read_history()
-            .await?;
+        let mut backend = migra::connect(&s.database, &opts).await?;
+        let history = backend.read_history().await?;
+        let mut report = check_loaded(v, &migrations, &history, all);
+        // Probes answer for the data as it is now: only meaningful for what has not run yet.
+        if !all {
+            probe(s, backend.as_mut(), &mut report).await?;
+        }
+        report.findings.append(&mut dup_findings);
+        return Ok(report);
     }
-    let mut report = check_loaded(v, &migrations, &history, all);
+    let mut report = check_loaded(v, &migrations, &[], all);
     report.findings.append(&mut dup_findings);
     Ok(report)
 }

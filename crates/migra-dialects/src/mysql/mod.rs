@@ -12,6 +12,8 @@ mod hooks;
 mod inspect;
 #[cfg(feature = "mysql")]
 mod lock;
+#[cfg(feature = "mysql")]
+mod probe;
 
 #[cfg(feature = "mysql")]
 pub use backend::{MysqlBackend, MysqlOptions};

@@ -463,4 +463,12 @@ impl Inspector for PostgresBackend {
     async fn table_rows(&mut self) -> Result<Vec<(String, String, u64)>, BackendError> {
         crate::guard::guarded(self.count_rows()).await
     }
+
+    async fn count(
+        &mut self,
+        sql: &str,
+        timeout: std::time::Duration,
+    ) -> Result<u64, BackendError> {
+        crate::guard::guarded(self.probe_count(sql, timeout)).await
+    }
 }

@@ -12,6 +12,8 @@ mod hooks;
 mod inspect;
 #[cfg(feature = "postgres")]
 mod lock;
+#[cfg(feature = "postgres")]
+mod probe;
 
 #[cfg(feature = "postgres")]
 pub use backend::{PostgresBackend, PostgresOptions};

@@ -365,4 +365,13 @@ impl Inspector for SqliteBackend {
     async fn table_rows(&mut self) -> Result<Vec<(String, String, u64)>, BackendError> {
         crate::guard::guarded(self.count_rows()).await
     }
+
+    async fn count(
+        &mut self,
+        sql: &str,
+        timeout: std::time::Duration,
+    ) -> Result<u64, BackendError> {
+        let _ = timeout;
+        crate::guard::guarded(self.probe_count(sql)).await
+    }
 }

@@ -15,6 +15,8 @@ mod inspect;
 #[cfg(feature = "sqlite")]
 mod lock;
 #[cfg(feature = "sqlite")]
+mod probe;
+#[cfg(feature = "sqlite")]
 mod sqltext;
 
 #[cfg(feature = "sqlite")]
