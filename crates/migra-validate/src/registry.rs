@@ -43,6 +43,8 @@ static ALL: &[&dyn Rule] = &[
     &my405_expression_default::R,
     &my406_inline_references_ignored::R,
     &my407_implicit_commit::R,
+    &op801_missing_lock_timeout::R,
+    &op802_missing_statement_timeout::R,
     &pg301_index_not_concurrent::R,
     &pg302_drop_index_not_concurrent::R,
     &pg303_reindex_not_concurrent::R,

@@ -49,6 +49,8 @@ pub(crate) mod my404_set_rebuild;
 pub(crate) mod my405_expression_default;
 pub(crate) mod my406_inline_references_ignored;
 pub(crate) mod my407_implicit_commit;
+pub(crate) mod op801_missing_lock_timeout;
+pub(crate) mod op802_missing_statement_timeout;
 pub(crate) mod pg301_index_not_concurrent;
 pub(crate) mod pg302_drop_index_not_concurrent;
 pub(crate) mod pg303_reindex_not_concurrent;
