@@ -10,6 +10,7 @@ pub mod backend;
 pub mod change;
 pub mod checksum;
 pub mod dialect;
+pub mod drift;
 pub mod error;
 pub mod estimate;
 pub mod hooks;

@@ -97,7 +97,7 @@ impl Validator {
         if info.direction == Direction::Up && !self.run_scope {
             schema.begin_script();
         }
-        let mut analysed: Vec<(Statement, Analysis)> = Vec::with_capacity(statements.len());
+        let mut analysed: Vec<(&Statement, Analysis)> = Vec::with_capacity(statements.len());
         let mut findings = Vec::new();
         for (index, stmt) in statements.iter().enumerate() {
             let analysis = analyze(&self.target, schema, &stmt.sql);
@@ -120,7 +120,7 @@ impl Validator {
             // Script rules read kinds, words and changes; the AST is dropped to keep memory flat.
             let mut analysis = analysis;
             analysis.ast = None;
-            analysed.push((stmt.clone(), analysis));
+            analysed.push((stmt, analysis));
         }
         let cx = ScriptCx {
             target: &self.target,
@@ -242,11 +242,7 @@ fn commit(schema: &mut Schema, a: &Analysis) {
 fn uncertain_table(a: &Analysis, schema: &Schema) -> Option<(String, String)> {
     let w = &a.words;
     let name = if w.starts_with(&["ALTER", "TABLE"]) || w.starts_with(&["CREATE", "TABLE"]) {
-        let mut i = 2;
-        while matches!(w.get(i), Some("IF" | "NOT" | "EXISTS" | "ONLY")) {
-            i += 1;
-        }
-        w.get(i)?
+        w.name_from(2)?
     } else {
         return None;
     };

@@ -1,16 +1,26 @@
 //! History-integrity checks: the migration directory against what the database recorded.
 
 use crate::finding::{Finding, Location};
-use migra_core::{Migration, Revision, RevisionStatus, SourceError, SourceErrorKind};
+use migra_core::drift::{Drift, drift};
+use migra_core::{Migration, Revision, SourceError, SourceErrorKind};
 
-/// Compares the directory with the history table: changed applied files (HI001), new migrations
-/// older than the newest applied one (HI002), applied versions without a file (HI003).
+/// Compares the directory with the history table ([`migra_core::drift::drift`], the executor's own
+/// check): changed applied files (HI001), new migrations older than the newest applied one
+/// (HI002), applied versions without a file (HI003).
 pub fn check_history(migrations: &[Migration], applied: &[Revision]) -> Vec<Finding> {
-    let mut out = Vec::new();
-    crate::rules::hi001_applied_file_changed::check(migrations, applied, &mut out);
-    crate::rules::hi002_out_of_order::check(migrations, applied, &mut out);
-    crate::rules::hi003_missing_applied_file::check(migrations, applied, &mut out);
-    out
+    use crate::rules::{
+        hi001_applied_file_changed as hi001, hi002_out_of_order as hi002,
+        hi003_missing_applied_file as hi003,
+    };
+    drift(migrations, applied)
+        .iter()
+        .filter_map(|d| match d {
+            Drift::ChecksumMismatch { .. } => hi001::finding(d),
+            Drift::OutOfOrder { .. } => hi002::finding(d),
+            Drift::MissingFile { .. } => hi003::finding(d),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Turns the loader's duplicate-version errors into HI004 findings; other errors are returned.
@@ -24,22 +34,6 @@ pub fn duplicate_versions(errors: Vec<SourceError>) -> (Vec<Finding>, Vec<Source
             .collect(),
         rest,
     )
-}
-
-/// The revisions that count as applied (applied or partially applied).
-pub(crate) fn applied_only(applied: &[Revision]) -> impl Iterator<Item = &Revision> {
-    applied
-        .iter()
-        .filter(|r| matches!(r.status, RevisionStatus::Applied | RevisionStatus::Partial))
-}
-
-/// A finding at the first line of a migration's up file.
-pub(crate) fn at_migration(
-    info: &'static crate::rule::Info,
-    m: &Migration,
-    message: String,
-) -> Finding {
-    at_file(info, &m.up.path, m.up.first_line, message)
 }
 
 /// A finding at a file line.

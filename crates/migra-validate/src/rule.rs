@@ -5,7 +5,8 @@ use crate::config::Config;
 use crate::finding::{Finding, Location, Severity};
 use crate::state::Schema;
 use crate::target::Target;
-use migra_core::{Change, DialectId, Statement, TableChange};
+use migra_core::schema::Column;
+use migra_core::{Change, ColumnAspect, DialectId, Statement, TableChange};
 
 /// A worked example: `bad` triggers the rule after `setup` ran; `good` is the safe alternative and
 /// does not. Tests run every example; docs print them.
@@ -181,16 +182,31 @@ impl<'a> StmtCx<'a> {
 
     /// Each table change with its namespace and table.
     pub fn table_changes(&self) -> impl Iterator<Item = (&'a str, &'a str, &'a TableChange)> {
-        self.analysis.changes().iter().flat_map(|c| match c {
-            Change::ModifyTable {
-                namespace,
-                table,
-                changes,
-            } => changes
-                .iter()
-                .map(move |tc| (namespace.as_str(), table.as_str(), tc))
-                .collect::<Vec<_>>(),
-            _ => Vec::new(),
+        // Every rule calls this for every statement: no allocation.
+        self.analysis.changes().iter().flat_map(|c| {
+            let (ns, table, changes) = match c {
+                Change::ModifyTable {
+                    namespace,
+                    table,
+                    changes,
+                } => (namespace.as_str(), table.as_str(), changes.as_slice()),
+                _ => ("", "", &[][..]),
+            };
+            changes.iter().map(move |tc| (ns, table, tc))
+        })
+    }
+
+    /// Column type changes on tables that existed before the migration: (namespace, table, from, to).
+    pub fn type_changes(
+        &self,
+    ) -> impl Iterator<Item = (&'a str, &'a str, &'a Column, &'a Column)> + '_ {
+        self.table_changes().filter_map(|(ns, table, tc)| match tc {
+            TableChange::ModifyColumn { from, to, what }
+                if what.contains(&ColumnAspect::Type) && self.schema.is_existing(ns, table) =>
+            {
+                Some((ns, table, &**from, &**to))
+            }
+            _ => None,
         })
     }
 
@@ -237,10 +253,29 @@ pub struct ScriptCx<'a> {
     /// The script.
     pub script: &'a ScriptInfo,
     /// Statements and their analyses, in order.
-    pub statements: &'a [(Statement, Analysis)],
+    pub statements: &'a [(&'a Statement, Analysis)],
 }
 
-impl ScriptCx<'_> {
+impl<'a> ScriptCx<'a> {
+    /// Every table change of the script with its statement's index, namespace and table.
+    pub fn table_changes(
+        &self,
+    ) -> impl Iterator<Item = (usize, &'a str, &'a str, &'a TableChange)> {
+        self.statements.iter().enumerate().flat_map(|(i, (_, a))| {
+            a.changes().iter().flat_map(move |c| {
+                let (ns, table, changes) = match c {
+                    Change::ModifyTable {
+                        namespace,
+                        table,
+                        changes,
+                    } => (namespace.as_str(), table.as_str(), changes.as_slice()),
+                    _ => ("", "", &[][..]),
+                };
+                changes.iter().map(move |tc| (i, ns, table, tc))
+            })
+        })
+    }
+
     /// A finding of `info` at statement `i` (or the script's start when there is none).
     pub fn finding(
         &self,

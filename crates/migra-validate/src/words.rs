@@ -112,6 +112,15 @@ impl Words {
         self.get(i + 1)
     }
 
+    /// The object name at word `i` or after it, past the qualifiers that can stand between a
+    /// statement's kind and its object (`IF [NOT] EXISTS`, `ONLY`, `TABLE`, `VIEW`, `DATABASE`).
+    pub fn name_from(&self, i: usize) -> Option<&str> {
+        const QUALIFIERS: &[&str] = &["IF", "NOT", "EXISTS", "ONLY", "TABLE", "VIEW", "DATABASE"];
+        (i..self.len())
+            .map(|j| self.words[j].0.as_str())
+            .find(|w| !QUALIFIERS.contains(w))
+    }
+
     /// True when these words occur one after the other somewhere.
     pub fn has_seq(&self, seq: &[&str]) -> bool {
         self.words

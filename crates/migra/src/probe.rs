@@ -15,7 +15,7 @@ pub const SAMPLE_ROWS: u64 = 100_000;
 /// by `timeout`), re-grades the finding and records the evidence. A table the database does not
 /// have yet is created by the migrations being checked, so it holds no rows. Big tables are
 /// sampled and the counts scaled, marked as estimates. A probe that fails leaves its finding as
-/// it was, with the failure as evidence. Returns how many probes ran.
+/// it was, with the failure as evidence. Returns how many queries ran (one per distinct question).
 ///
 /// Errors: only reading the table statistics; individual probe failures are recorded instead.
 pub async fn probe_findings(
@@ -41,6 +41,7 @@ pub async fn probe_findings(
         rows.insert((ns, table), n);
     }
     let mut ran = 0;
+    let mut asked: BTreeMap<String, Result<Answer, String>> = BTreeMap::new();
     for f in findings.iter_mut() {
         let Some(probe) = f.probe.clone() else {
             continue;
@@ -79,13 +80,25 @@ pub async fn probe_findings(
                 estimated: true,
             })
         } else {
+            // Several rules ask the same question of one table (its rows, typically): ask once.
             let sql = probe.sql(dialect, &quote, scan);
-            inspector.count(&sql, timeout).await.map(|n| Answer {
-                count: scan.scale(n),
-                estimated: scan != Scan::Full,
-            })
+            match asked.get(&sql) {
+                Some(a) => a.clone(),
+                None => {
+                    let a = inspector
+                        .count(&sql, timeout)
+                        .await
+                        .map(|n| Answer {
+                            count: scan.scale(n),
+                            estimated: scan != Scan::Full,
+                        })
+                        .map_err(|e| e.to_string());
+                    ran += 1;
+                    asked.insert(sql, a.clone());
+                    a
+                }
+            }
         };
-        ran += 1;
         match answer {
             Ok(a) => migra_validate::grade(f, &a, config),
             Err(e) => f.evidence = Some(format!("probe failed ({e}); severity kept")),

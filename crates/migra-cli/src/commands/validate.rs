@@ -49,29 +49,20 @@ pub async fn run(s: &Settings, out: Out, a: Args) -> Result<(), Failure> {
         a.paths.clone()
     };
     let mut report = Report::default();
-    let mut sources: Vec<(PathBuf, PathBuf)> = Vec::new();
     for p in &paths {
         if p.is_dir() {
             let r = check_dir(s, &v, &target, p, a.all).await?;
             merge(&mut report, r);
-            sources.push((p.clone(), p.clone()));
         } else {
             merge(&mut report, check_file(&v, &target, p)?);
-            sources.push((
-                p.clone(),
-                p.parent().map(Path::to_path_buf).unwrap_or_default(),
-            ));
         }
     }
+    // Findings name a file as given (a single file) or relative to its directory.
     let source = |file: &str| {
-        sources.iter().find_map(|(p, base)| {
-            let candidate = if p.is_dir() {
-                base.join(file)
-            } else {
-                p.clone()
-            };
-            (p.is_dir() || p.to_string_lossy() == file)
-                .then(|| std::fs::read_to_string(candidate).ok())
+        paths.iter().find_map(|p| {
+            let path = if p.is_dir() { p.join(file) } else { p.clone() };
+            (p.is_dir() || p.display().to_string() == file)
+                .then(|| std::fs::read_to_string(path).ok())
                 .flatten()
         })
     };
@@ -144,6 +135,13 @@ async fn probe(
     Ok(())
 }
 
+/// True when history records `m` as applied.
+fn is_applied(m: &Migration, history: &[migra::core::Revision]) -> bool {
+    history
+        .iter()
+        .any(|r| r.status == RevisionStatus::Applied && m.version.matches(&r.version))
+}
+
 /// Replays applied migrations, checks the rest (every one with `all`), and checks the history.
 fn check_loaded(
     v: &Validator,
@@ -151,11 +149,7 @@ fn check_loaded(
     history: &[migra::core::Revision],
     all: bool,
 ) -> Report {
-    let applied = |m: &Migration| {
-        history
-            .iter()
-            .any(|r| r.status == RevisionStatus::Applied && m.version.matches(&r.version))
-    };
+    let applied = |m: &Migration| is_applied(m, history);
     // Applied migrations come first in version order when history is in order; out-of-order
     // pending ones are reported (HI002) and checked like the others.
     let replay = if all {
@@ -191,11 +185,7 @@ pub async fn gate(
     let pending: Vec<Migration> = ctx
         .migrations
         .iter()
-        .filter(|m| {
-            !history
-                .iter()
-                .any(|r| r.status == RevisionStatus::Applied && m.version.matches(&r.version))
-        })
+        .filter(|m| !is_applied(m, &history))
         .cloned()
         .collect();
     // The schema before the run is the live one (it may hold objects no migration made).

@@ -1,7 +1,7 @@
 //! `ALTER TABLE` → table changes, read against the table as it stands.
 
 use super::names::{QName, ident, qname};
-use super::table::{self, add_constraint, column, default_name, part_columns, unique_index};
+use super::table::{self, add_constraint, column, default_name, part_columns};
 use super::{Lowered, Problem};
 use crate::state::Schema;
 use crate::target::Target;
@@ -100,25 +100,10 @@ impl Work<'_> {
                 true,
             );
         }
-        if let Some(name) = inline.unique {
-            let n =
-                name.unwrap_or_else(|| default_name(self.target, &self.q.name, &[&cname], "key"));
-            let parts = vec![migra_core::schema::IndexPart::Column {
-                name: cname.clone(),
-                desc: false,
-                prefix: None,
-                opclass: None,
-            }];
-            self.push(
-                TableChange::AddIndex {
-                    index: unique_index(n, parts),
-                },
-                true,
-            );
+        if let Some(index) = inline.unique {
+            self.push(TableChange::AddIndex { index }, true);
         }
-        if let Some(key) = inline.foreign_key
-            && self.target.dialect != DialectId::Mysql
-        {
+        if let Some(key) = inline.foreign_key {
             self.push(TableChange::AddForeignKey { key }, true);
         }
         for check in inline.checks {

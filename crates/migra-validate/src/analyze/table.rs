@@ -19,9 +19,9 @@ use sqlparser::ast::{
 pub struct InlineConstraints {
     /// `PRIMARY KEY` on the column.
     pub primary_key: bool,
-    /// `UNIQUE` on the column (with its constraint name).
-    pub unique: Option<Option<String>>,
-    /// `REFERENCES` on the column.
+    /// The unique index `UNIQUE` on the column stands for.
+    pub unique: Option<Index>,
+    /// `REFERENCES` on the column (never on MySQL, which ignores it).
     pub foreign_key: Option<ForeignKey>,
     /// `CHECK` on the column.
     pub checks: Vec<Check>,
@@ -62,8 +62,19 @@ pub fn column(
                 inline.primary_key = true;
                 col.nullable = false;
             }
-            ColumnOption::Unique(_) => inline.unique = Some(cname),
-            ColumnOption::ForeignKey(fk) => {
+            ColumnOption::Unique(_) => {
+                let n = cname.unwrap_or_else(|| default_name(target, table, &[&name], "key"));
+                inline.unique = Some(unique_index(
+                    n,
+                    vec![IndexPart::Column {
+                        name: name.clone(),
+                        desc: false,
+                        prefix: None,
+                        opclass: None,
+                    }],
+                ));
+            }
+            ColumnOption::ForeignKey(fk) if target.dialect != DialectId::Mysql => {
                 inline.foreign_key = Some(ForeignKey {
                     name: cname.unwrap_or_else(|| default_name(target, table, &[&name], "fkey")),
                     columns: vec![name.clone()],
@@ -402,7 +413,6 @@ pub fn create_table(
         ..Table::default()
     };
     let mut unmodelled = Vec::new();
-    let mut pending = Vec::new();
     for def in &ct.columns {
         let (col, inline) = column(target, schema, &q.name, def);
         if inline.primary_key {
@@ -411,27 +421,11 @@ pub fn create_table(
                 columns: vec![col.name.clone()],
             });
         }
-        if let Some(name) = inline.unique {
-            let n = name.unwrap_or_else(|| default_name(target, &q.name, &[&col.name], "key"));
-            t.indexes.push(unique_index(
-                n,
-                vec![IndexPart::Column {
-                    name: col.name.clone(),
-                    desc: false,
-                    prefix: None,
-                    opclass: None,
-                }],
-            ));
-        }
-        if let Some(fk) = inline.foreign_key
-            && target.dialect != DialectId::Mysql
-        {
-            pending.push(fk);
-        }
+        t.indexes.extend(inline.unique);
+        t.foreign_keys.extend(inline.foreign_key);
         t.checks.extend(inline.checks);
         t.columns.push(col);
     }
-    t.foreign_keys.extend(pending);
     for c in &ct.constraints {
         if !add_constraint(target, &mut t, c) {
             unmodelled.push(c.to_string());

@@ -27,37 +27,23 @@ impl Rule for R {
 
     fn check_script(&self, cx: &ScriptCx<'_>, out: &mut Vec<Finding>) {
         let mut dropped = Vec::new();
-        for (i, (_, a)) in cx.statements.iter().enumerate() {
-            for c in a.changes() {
-                let Change::ModifyTable {
-                    namespace,
-                    table,
-                    changes,
-                } = c
-                else {
-                    continue;
-                };
-                for tc in changes {
-                    match tc {
-                        TableChange::DropIndex { index } if !index.unique => {
-                            dropped.push((namespace, table, &index.parts))
-                        }
-                        TableChange::AddIndex { index }
-                            if index.unique
-                                && dropped.contains(&(namespace, table, &index.parts)) =>
-                        {
-                            let obj =
-                                crate::analyze::names::display(cx.target, namespace, table, None);
-                            let cols = crate::analyze::table::part_columns(&index.parts);
-                            out.push(
-                                cx.finding(&INFO, Some(i), format!("index {} on {obj} becomes unique: existing duplicates make it fail", index.name))
-                                    .on(obj)
-                                    .probe(Probe::Duplicates { namespace: namespace.clone(), table: table.clone(), columns: cols }),
-                            );
-                        }
-                        _ => {}
-                    }
+        for (i, ns, table, tc) in cx.table_changes() {
+            match tc {
+                TableChange::DropIndex { index } if !index.unique => {
+                    dropped.push((ns, table, &index.parts))
                 }
+                TableChange::AddIndex { index }
+                    if index.unique && dropped.contains(&(ns, table, &index.parts)) =>
+                {
+                    let obj = crate::analyze::names::display(cx.target, ns, table, None);
+                    let cols = crate::analyze::table::part_columns(&index.parts);
+                    out.push(
+                        cx.finding(&INFO, Some(i), format!("index {} on {obj} becomes unique: existing duplicates make it fail", index.name))
+                            .on(obj)
+                            .probe(Probe::Duplicates { namespace: ns.into(), table: table.into(), columns: cols }),
+                    );
+                }
+                _ => {}
             }
         }
     }

@@ -42,11 +42,7 @@ impl Rule for R {
         } else {
             return;
         };
-        let mut i = 2;
-        while matches!(w.get(i), Some("IF" | "EXISTS" | "DATABASE")) {
-            i += 1;
-        }
-        let name = w.get(i).unwrap_or("?").to_lowercase();
+        let name = w.name_from(2).unwrap_or("?").to_lowercase();
         let tables = cx.schema.namespace(&name).map_or(0, |n| n.tables.len());
         let mut f = cx
             .finding(

@@ -34,7 +34,7 @@ impl Rule for R {
                 continue;
             }
             let obj = cx.object(namespace, &table.name, None);
-            let referencing = referencing_keys(cx, namespace, &table.name);
+            let referencing = super::referencing(cx, namespace, &table.name, None);
             let mut f = cx
                 .finding(
                     &INFO,
@@ -45,7 +45,7 @@ impl Rule for R {
                     namespace: namespace.clone(),
                     table: table.name.clone(),
                 })
-                .step(backup_step(cx, &obj));
+                .step(backup_step(&obj));
             if cx.config.require_backup_for_drops {
                 f = f.step("run with --backup (require_backup_for_drops is set)");
             }
@@ -54,33 +54,12 @@ impl Rule for R {
     }
 }
 
-/// ", referenced by a.b_fk, ..." for foreign keys of other tables that point at this one.
-pub(crate) fn referencing_keys(cx: &StmtCx<'_>, ns: &str, table: &str) -> String {
-    let mut names = Vec::new();
-    for n in &cx.schema.database().namespaces {
-        for t in &n.tables {
-            for k in &t.foreign_keys {
-                let ref_ns = k.ref_namespace.as_deref().unwrap_or(&n.name);
-                if k.ref_table == table && ref_ns == ns && t.name != table {
-                    names.push(format!("{}.{}", t.name, k.name));
-                }
-            }
-        }
-    }
-    if names.is_empty() {
-        String::new()
-    } else {
-        format!("; foreign keys that reference it: {}", names.join(", "))
-    }
-}
-
 /// A statement that copies `obj` aside first.
-pub(crate) fn backup_step(cx: &StmtCx<'_>, obj: &str) -> String {
-    let backup = format!("{}_backup", obj.replace('.', "_"));
-    match cx.target.dialect {
-        DialectId::Mysql => format!("CREATE TABLE {backup} AS SELECT * FROM {obj};"),
-        _ => format!("CREATE TABLE {backup} AS SELECT * FROM {obj};"),
-    }
+fn backup_step(obj: &str) -> String {
+    format!(
+        "CREATE TABLE {}_backup AS SELECT * FROM {obj};",
+        obj.replace('.', "_")
+    )
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ impl Rule for R {
             }
             let obj = cx.object(ns, table, Some(&column.name));
             let t = cx.object(ns, table, None);
-            let keys = referencing_column(cx, ns, table, &column.name);
+            let keys = super::referencing(cx, ns, table, Some(&column.name));
             let f = cx
                 .finding(&INFO, format!("dropping {obj} deletes its values{keys}"))
                 .on(obj)
@@ -66,27 +66,6 @@ fn key_and(cx: &StmtCx<'_>, ns: &str, table: &str, column: &str) -> String {
         .unwrap_or_default();
     cols.push(column.to_string());
     cols.join(", ")
-}
-
-/// Foreign keys of other tables that reference this column.
-fn referencing_column(cx: &StmtCx<'_>, ns: &str, table: &str, column: &str) -> String {
-    let mut names = Vec::new();
-    for n in &cx.schema.database().namespaces {
-        for t in &n.tables {
-            for k in &t.foreign_keys {
-                let ref_ns = k.ref_namespace.as_deref().unwrap_or(&n.name);
-                if k.ref_table == table && ref_ns == ns && k.ref_columns.iter().any(|c| c == column)
-                {
-                    names.push(format!("{}.{}", t.name, k.name));
-                }
-            }
-        }
-    }
-    if names.is_empty() {
-        String::new()
-    } else {
-        format!("; foreign keys that reference it: {}", names.join(", "))
-    }
 }
 
 #[cfg(test)]

@@ -36,16 +36,12 @@ impl Rule for R {
     fn check_statement(&self, cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
         let w = &cx.analysis.words;
         let (table, what) = if w.starts_with(&["TRUNCATE"]) {
-            let mut i = 1;
-            while matches!(w.get(i), Some("TABLE" | "ONLY" | "IF" | "EXISTS")) {
-                i += 1;
-            }
             let cascade = if w.has("CASCADE") {
                 ", and with CASCADE every table that references it"
             } else {
                 ""
             };
-            (w.get(i), format!("empties the table{cascade}"))
+            (w.name_from(1), format!("empties the table{cascade}"))
         } else if w.starts_with(&["DELETE", "FROM"]) && !w.has("WHERE") {
             (w.get(2), "has no WHERE: it deletes every row".to_string())
         } else {

@@ -27,53 +27,29 @@ impl Rule for R {
 
     fn check_script(&self, cx: &ScriptCx<'_>, out: &mut Vec<Finding>) {
         let mut dropped: Vec<(&str, &str, &str)> = Vec::new();
-        for (i, (_, a)) in cx.statements.iter().enumerate() {
-            for c in a.changes() {
-                let Change::ModifyTable {
-                    namespace,
-                    table,
-                    changes,
-                } = c
-                else {
-                    continue;
-                };
-                for tc in changes {
-                    match tc {
-                        TableChange::DropColumn { column } => {
-                            dropped.push((namespace, table, &column.name))
-                        }
-                        TableChange::AddColumn { column }
-                            if dropped.contains(&(
-                                namespace.as_str(),
-                                table.as_str(),
-                                column.name.as_str(),
-                            )) =>
-                        {
-                            let obj = crate::analyze::names::display(
-                                cx.target,
-                                namespace,
-                                table,
-                                Some(&column.name),
-                            );
-                            out.push(
-                                cx.finding(
-                                    &INFO,
-                                    i.into(),
-                                    format!(
-                                        "{obj} is dropped and added again: its values are lost"
-                                    ),
-                                )
-                                .on(obj)
-                                .probe(Probe::NonNull {
-                                    namespace: namespace.clone(),
-                                    table: table.clone(),
-                                    column: column.name.clone(),
-                                }),
-                            );
-                        }
-                        _ => {}
-                    }
+        for (i, ns, table, tc) in cx.table_changes() {
+            match tc {
+                TableChange::DropColumn { column } => dropped.push((ns, table, &column.name)),
+                TableChange::AddColumn { column }
+                    if dropped.contains(&(ns, table, column.name.as_str())) =>
+                {
+                    let obj =
+                        crate::analyze::names::display(cx.target, ns, table, Some(&column.name));
+                    out.push(
+                        cx.finding(
+                            &INFO,
+                            Some(i),
+                            format!("{obj} is dropped and added again: its values are lost"),
+                        )
+                        .on(obj)
+                        .probe(Probe::NonNull {
+                            namespace: ns.into(),
+                            table: table.into(),
+                            column: column.name.clone(),
+                        }),
+                    );
                 }
+                _ => {}
             }
         }
     }

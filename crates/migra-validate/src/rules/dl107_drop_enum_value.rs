@@ -1,6 +1,5 @@
 //! DL107 drop-enum-value.
 use super::prelude::*;
-use migra_core::ColumnAspect;
 use migra_core::schema::TypeKind;
 
 pub(crate) struct R;
@@ -43,13 +42,7 @@ impl Rule for R {
     }
 
     fn check_statement(&self, cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
-        for (ns, table, tc) in cx.table_changes() {
-            let TableChange::ModifyColumn { from, to, what } = tc else {
-                continue;
-            };
-            if !what.contains(&ColumnAspect::Type) || !cx.schema.is_existing(ns, table) {
-                continue;
-            }
+        for (ns, table, from, to) in cx.type_changes() {
             let (Some(a), Some(b)) = (values(&from.r#type.kind), values(&to.r#type.kind)) else {
                 continue;
             };

@@ -58,16 +58,12 @@ impl Rule for R {
     fn check_statement(&self, cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
         let w = &cx.analysis.words;
         if w.get(0) == Some("DROP") && w.get(1).is_some_and(|k| KINDS.contains(&k)) {
-            let mut i = 2;
-            while matches!(w.get(i), Some("VIEW" | "IF" | "EXISTS")) {
-                i += 1;
-            }
             let kind = if w.get(1) == Some("MATERIALIZED") {
                 "materialized view".to_string()
             } else {
                 w.get(1).unwrap_or("").to_lowercase()
             };
-            let name = w.get(i).unwrap_or("?").to_lowercase();
+            let name = w.name_from(2).unwrap_or("?").to_lowercase();
             out.push(
                 cx.finding(
                     &INFO,

@@ -1,7 +1,7 @@
 //! HI001 applied-file-changed.
 use super::prelude::*;
-use crate::history::{applied_only, at_migration};
-use migra_core::{Migration, Revision};
+use crate::history::at_file;
+use migra_core::drift::Drift;
 
 pub(crate) struct R;
 
@@ -28,25 +28,28 @@ impl Rule for R {
     }
 }
 
-/// Adds a finding for every applied migration whose checksum changed.
-pub(crate) fn check(migrations: &[Migration], applied: &[Revision], out: &mut Vec<Finding>) {
-    for r in applied_only(applied) {
-        let Some(m) = migrations.iter().find(|m| m.version.matches(&r.version)) else {
-            continue;
-        };
-        if r.checksum_algorithm == m.checksum.algorithm && r.checksum != m.checksum.hex {
-            out.push(at_migration(
-                &INFO,
-                m,
-                format!(
-                    "migration {} was applied with checksum {}, but the file now has {}",
-                    r.version,
-                    short(&r.checksum),
-                    short(&m.checksum.hex)
-                ),
-            ));
-        }
-    }
+/// The finding for a changed applied file.
+pub(crate) fn finding(d: &Drift) -> Option<Finding> {
+    let Drift::ChecksumMismatch {
+        version,
+        file,
+        recorded,
+        current,
+        ..
+    } = d
+    else {
+        return None;
+    };
+    Some(at_file(
+        &INFO,
+        file,
+        1,
+        format!(
+            "migration {version} was applied with checksum {}, but the file now has {}",
+            short(recorded),
+            short(current)
+        ),
+    ))
 }
 
 fn short(hex: &str) -> &str {
@@ -62,10 +65,8 @@ mod tests {
         let old = migrations(&[("1_init.sql", "CREATE TABLE t (id int);")]).unwrap_or_default();
         let new = migrations(&[("1_init.sql", "CREATE TABLE t (id bigint);")]).unwrap_or_default();
         let history = vec![applied(&old[0], None)];
-        let mut bad = Vec::new();
-        super::check(&new, &history, &mut bad);
-        let mut good = Vec::new();
-        super::check(&old, &history, &mut good);
+        let bad = crate::history::check_history(&new, &history);
+        let good = crate::history::check_history(&old, &history);
         assert_eq!(bad.len(), 1);
         assert!(good.is_empty());
         insta::assert_snapshot!(format!(

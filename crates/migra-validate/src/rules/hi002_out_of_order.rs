@@ -1,7 +1,7 @@
 //! HI002 out-of-order.
 use super::prelude::*;
-use crate::history::{applied_only, at_migration};
-use migra_core::{Migration, Revision};
+use crate::history::at_file;
+use migra_core::drift::Drift;
 
 pub(crate) struct R;
 
@@ -28,25 +28,23 @@ impl Rule for R {
     }
 }
 
-/// Adds a finding for every pending migration older than the newest applied one.
-pub(crate) fn check(migrations: &[Migration], applied: &[Revision], out: &mut Vec<Finding>) {
-    let Some(newest) = applied_only(applied).max_by(|a, b| a.sort_key.cmp(&b.sort_key)) else {
-        return;
+/// The finding for a pending migration older than the newest applied one.
+pub(crate) fn finding(d: &Drift) -> Option<Finding> {
+    let Drift::OutOfOrder {
+        version,
+        file,
+        newest_applied,
+        ..
+    } = d
+    else {
+        return None;
     };
-    for m in migrations {
-        let done = applied.iter().any(|r| m.version.matches(&r.version));
-        if !done && m.version.sort_key() < newest.sort_key.as_str() {
-            out.push(at_migration(
-                &INFO,
-                m,
-                format!(
-                    "pending migration {} is older than applied migration {}",
-                    m.version.as_str(),
-                    newest.version
-                ),
-            ));
-        }
-    }
+    Some(at_file(
+        &INFO,
+        file,
+        1,
+        format!("pending migration {version} is older than applied migration {newest_applied}"),
+    ))
 }
 
 #[cfg(test)]
@@ -62,11 +60,9 @@ mod tests {
         ])
         .unwrap_or_default();
         let history = vec![applied(&ms[0], None), applied(&ms[2], None)];
-        let mut bad = Vec::new();
-        super::check(&ms, &history, &mut bad);
+        let bad = crate::history::check_history(&ms, &history);
         let in_order = vec![applied(&ms[0], None), applied(&ms[1], None)];
-        let mut good = Vec::new();
-        super::check(&ms, &in_order, &mut good);
+        let good = crate::history::check_history(&ms, &in_order);
         assert_eq!(bad.len(), 1);
         assert!(good.is_empty());
         insta::assert_snapshot!(format!(

@@ -1,7 +1,7 @@
 //! HI003 missing-applied-file.
 use super::prelude::*;
-use crate::history::{applied_only, at_file};
-use migra_core::{Migration, Revision};
+use crate::history::at_file;
+use migra_core::drift::Drift;
 
 pub(crate) struct R;
 
@@ -28,21 +28,17 @@ impl Rule for R {
     }
 }
 
-/// Adds a finding for every applied version without a file.
-pub(crate) fn check(migrations: &[Migration], applied: &[Revision], out: &mut Vec<Finding>) {
-    for r in applied_only(applied) {
-        if !migrations.iter().any(|m| m.version.matches(&r.version)) {
-            out.push(at_file(
-                &INFO,
-                &format!("{} ({})", r.version, r.name),
-                1,
-                format!(
-                    "migration {} ({}) is applied but its file is missing",
-                    r.version, r.name
-                ),
-            ));
-        }
-    }
+/// The finding for an applied version without a file.
+pub(crate) fn finding(d: &Drift) -> Option<Finding> {
+    let Drift::MissingFile { version, name } = d else {
+        return None;
+    };
+    Some(at_file(
+        &INFO,
+        &format!("{version} ({name})"),
+        1,
+        format!("migration {version} ({name}) is applied but its file is missing"),
+    ))
 }
 
 #[cfg(test)]
@@ -57,10 +53,8 @@ mod tests {
         ])
         .unwrap_or_default();
         let history = vec![applied(&ms[0], None), applied(&ms[1], None)];
-        let mut bad = Vec::new();
-        super::check(&ms[..1], &history, &mut bad);
-        let mut good = Vec::new();
-        super::check(&ms, &history, &mut good);
+        let bad = crate::history::check_history(&ms[..1], &history);
+        let good = crate::history::check_history(&ms, &history);
         assert_eq!(bad.len(), 1);
         assert!(good.is_empty());
         insta::assert_snapshot!(format!(

@@ -10,6 +10,36 @@ pub(crate) mod prelude {
     pub(crate) use migra_core::{Change, DialectId, TableChange};
 }
 
+/// "; foreign keys that reference it: t.fk, ..." for the foreign keys that point at `table` (of other
+/// tables), or at its `column` (of any table, itself included); empty when none do.
+pub(crate) fn referencing(
+    cx: &prelude::StmtCx<'_>,
+    ns: &str,
+    table: &str,
+    column: Option<&str>,
+) -> String {
+    let mut names = Vec::new();
+    for n in &cx.schema.database().namespaces {
+        for t in &n.tables {
+            for k in &t.foreign_keys {
+                let ref_ns = k.ref_namespace.as_deref().unwrap_or(&n.name);
+                let hit = match column {
+                    None => t.name != table,
+                    Some(c) => k.ref_columns.iter().any(|r| r == c),
+                };
+                if k.ref_table == table && ref_ns == ns && hit {
+                    names.push(format!("{}.{}", t.name, k.name));
+                }
+            }
+        }
+    }
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!("; foreign keys that reference it: {}", names.join(", "))
+    }
+}
+
 pub(crate) mod al000_allow_needs_reason;
 pub(crate) mod bc601_rename_column;
 pub(crate) mod bc602_rename_table;

@@ -27,10 +27,7 @@ impl Rule for R {
     }
 
     fn check_statement(&self, cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
-        for (ns, table, tc) in cx.table_changes() {
-            let TableChange::ModifyColumn { from, to, .. } = tc else {
-                continue;
-            };
+        for (ns, table, from, to) in cx.type_changes() {
             let (TypeKind::Enum { values: a, .. }, TypeKind::Enum { values: b, .. }) =
                 (&from.r#type.kind, &to.r#type.kind)
             else {
@@ -38,7 +35,7 @@ impl Rule for R {
             };
             let appended =
                 b.len() >= a.len() && b[..a.len()] == a[..] && (a.len() > 255) == (b.len() > 255);
-            if appended || !cx.schema.is_existing(ns, table) {
+            if appended {
                 continue;
             }
             let obj = cx.object(ns, table, Some(&to.name));

@@ -27,14 +27,7 @@ impl Rule for R {
     }
 
     fn check_statement(&self, cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
-        for (ns, table, tc) in cx.table_changes() {
-            let TableChange::ModifyColumn { from, to, what } = tc else {
-                continue;
-            };
-            if !what.contains(&migra_core::ColumnAspect::Type) || !cx.schema.is_existing(ns, table)
-            {
-                continue;
-            }
+        for (ns, table, from, to) in cx.type_changes() {
             if no_rewrite(&from.r#type.kind, &to.r#type.kind) {
                 continue;
             }

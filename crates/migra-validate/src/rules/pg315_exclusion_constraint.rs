@@ -30,11 +30,7 @@ impl Rule for R {
         if !w.starts_with(&["ALTER", "TABLE"]) || !w.has("EXCLUDE") {
             return;
         }
-        let mut i = 2;
-        while matches!(w.get(i), Some("IF" | "EXISTS" | "ONLY")) {
-            i += 1;
-        }
-        let table = w.get(i).unwrap_or("").to_lowercase();
+        let table = w.name_from(2).unwrap_or("").to_lowercase();
         if !cx.schema.is_existing(&cx.target.default_namespace, &table) {
             return;
         }

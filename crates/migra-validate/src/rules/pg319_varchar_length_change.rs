@@ -27,10 +27,7 @@ impl Rule for R {
     }
 
     fn check_statement(&self, cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
-        for (ns, table, tc) in cx.table_changes() {
-            let TableChange::ModifyColumn { from, to, .. } = tc else {
-                continue;
-            };
+        for (ns, table, from, to) in cx.type_changes() {
             let (
                 TypeKind::String { fixed: false, .. } | TypeKind::Text,
                 TypeKind::String {
@@ -41,9 +38,6 @@ impl Rule for R {
             else {
                 continue;
             };
-            if !cx.schema.is_existing(ns, table) {
-                continue;
-            }
             let obj = cx.object(ns, table, Some(&to.name));
             out.push(
                 cx.finding(
