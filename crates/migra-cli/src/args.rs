@@ -80,13 +80,14 @@ pub enum Command {
         /// Run even though applied files changed or versions are out of order.
         #[arg(long)]
         allow_drift: bool,
-        /// Validate the pending migrations against the live schema first and refuse blocking
-        /// findings (exit 3). Opt-in until live data probes grade them.
-        #[arg(long)]
-        validate: bool,
-        /// With --validate: apply even though validation finds blocking errors; the reason is
-        /// written to the audit log with each migration applied.
-        #[arg(long, value_name = "REASON", requires = "validate")]
+        /// Skip the safety validation that runs before applying (pending migrations checked
+        /// against the live schema and data; blocking findings stop the run with exit 3).
+        /// `[validate] on_apply = false` in migra.toml does the same.
+        #[arg(long, conflicts_with = "allow_unsafe")]
+        no_validate: bool,
+        /// Apply even though validation finds blocking errors; the reason is written to the
+        /// audit log with each migration applied.
+        #[arg(long, value_name = "REASON")]
         allow_unsafe: Option<String>,
     },
     /// Roll back applied migrations with their down parts (default: the latest one).

@@ -50,7 +50,15 @@ fn generated_file_applies_and_rolls_back(kind: Kind, from: &str, to: &str) {
             .any(|c| c["data_loss_risk"] == "high")
     );
     assert!(!r["data_at_risk"].as_array().unwrap().is_empty());
-    db.migra(&["apply"]).code(0);
+    // The validator that gates `apply` sees the same risk, and needs a stated reason.
+    let refused = db.migra(&["apply"]).code(3);
+    assert!(
+        refused.stderr.contains("blocking finding"),
+        "{}",
+        refused.stderr
+    );
+    db.migra(&["apply", "--allow-unsafe", "test data only"])
+        .code(0);
     no_difference(&db, &db, &target);
     db.migra(&["rollback"]).code(0);
     no_difference(&db, &db, &original);

@@ -104,14 +104,14 @@ fn check(kind: Kind) {
     );
     let (sev, msg) = entry(&v, "DD203", "users");
     assert_eq!(sev, "error");
-    assert!(msg.ends_with(": 1 groups of duplicate rows"), "{msg}");
+    assert!(msg.ends_with(": 1 group of duplicate rows"), "{msg}");
     if kind != Kind::Sqlite {
         let (sev, msg) = entry(&v, "DD205", "orders");
         assert_eq!(sev, "error");
-        assert!(msg.ends_with(": 1 rows without a referenced row"), "{msg}");
+        assert!(msg.ends_with(": 1 row without a referenced row"), "{msg}");
         let (sev, msg) = entry(&v, "DL106", "users.email");
         assert_eq!(sev, "error");
-        assert!(msg.ends_with(": 1 values longer than 20"), "{msg}");
+        assert!(msg.ends_with(": 1 value longer than 20"), "{msg}");
     }
     // Nothing ran: validation only reads.
     assert_eq!(p.query("SELECT count(*) FROM users"), vec!["45000"]);

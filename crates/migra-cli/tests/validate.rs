@@ -197,7 +197,7 @@ fn bad_input_is_a_usage_error() {
 }
 
 #[test]
-fn apply_with_validate_refuses_blocking_findings_unless_allowed_with_a_reason() {
+fn apply_validates_first_and_refuses_blocking_findings_unless_allowed_with_a_reason() {
     let p = Project::new();
     p.native(
         "20260101_000000",
@@ -205,14 +205,14 @@ fn apply_with_validate_refuses_blocking_findings_unless_allowed_with_a_reason() 
         "CREATE TABLE users (id int, legacy_token text);\nINSERT INTO users VALUES (1, 'x');",
         Some("DROP TABLE users;"),
     );
-    p.migra(&["apply", "--validate"]).code(0);
+    p.migra(&["apply"]).code(0);
     p.native(
         "20260102_000000",
         "drop",
         "ALTER TABLE users DROP COLUMN legacy_token;",
         None,
     );
-    let run = p.migra(&["apply", "--validate"]);
+    let run = p.migra(&["apply"]);
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(run.stderr.contains("DL103"), "{}", run.stderr);
     assert_eq!(
@@ -220,13 +220,10 @@ fn apply_with_validate_refuses_blocking_findings_unless_allowed_with_a_reason() 
         vec!["1"],
         "nothing applied"
     );
-    p.migra(&[
-        "apply",
-        "--validate",
-        "--allow-unsafe",
-        "token moved to vault in v2.3",
-    ])
-    .code(0);
+    let off = p.migra(&["apply", "--no-validate", "--dry-run"]);
+    assert_eq!(off.code, 0, "--no-validate skips the gate: {}", off.stderr);
+    p.migra(&["apply", "--allow-unsafe", "token moved to vault in v2.3"])
+        .code(0);
     assert_eq!(
         p.query("SELECT count(*) FROM migra_history_log WHERE action = 'apply' AND error LIKE 'allow-unsafe: token moved to vault in v2.3 (overrode DL103 at %'"),
         vec!["1"]

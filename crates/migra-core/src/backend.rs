@@ -202,6 +202,17 @@ pub trait Inspector: Send {
             what: "data probes are not written for this backend".into(),
         })
     }
+
+    /// The server's version as it reports it (`16.4 (Debian ...)`, `10.11.6-MariaDB-...`,
+    /// `8.0.36`, SQLite `3.46.0`), so version-dependent advice fits the live server.
+    ///
+    /// Errors: the query fails; [`BackendError::Unsupported`] where not written.
+    async fn server_version(&mut self) -> Result<String, BackendError> {
+        Err(BackendError::Unsupported {
+            dialect: String::new(),
+            what: "reading the server version is not written for this backend".into(),
+        })
+    }
 }
 
 /// Default lock lease: a runner that does not extend its lock within this time loses it.

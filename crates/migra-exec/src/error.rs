@@ -48,6 +48,14 @@ pub enum ExecError {
         /// Why it cannot go on by itself, and what to do.
         why: String,
     },
+    /// The apply gate (the safety validator) refused the run; nothing was run.
+    #[error("refusing to apply: {summary}")]
+    Refused {
+        /// Blocking problems found.
+        blocking: usize,
+        /// What they are, in one line.
+        summary: String,
+    },
     /// `--to` names a version that is not in the directory (or not applied, for rollback).
     #[error("unknown version {version}: {reason}")]
     UnknownVersion {

@@ -23,6 +23,9 @@ pub struct RunOptions<'a> {
     /// Written to the audit log with every migration this run applies or rolls back (e.g. why the
     /// validator's blocking findings were overridden).
     pub audit_note: Option<String>,
+    /// Checked under the lock before `apply` runs anything (the safety validator); a refusal
+    /// stops the run with [`ExecError::Refused`], a note becomes the audit note.
+    pub gate: Option<&'a mut dyn migra_core::ApplyGate>,
 }
 
 impl Default for RunOptions<'_> {
@@ -33,6 +36,7 @@ impl Default for RunOptions<'_> {
             lock_wait: Duration::from_secs(60),
             on_event: None,
             audit_note: None,
+            gate: None,
         }
     }
 }
@@ -201,6 +205,22 @@ impl<'a> Executor<'a> {
             .filter(|m| !applied.contains(m.version.sort_key()))
             .filter(|m| target_key.is_none_or(|k| m.version.sort_key() <= k))
             .collect();
+        if let Some(gate) = opts.gate.as_deref_mut() {
+            let pending: Vec<migra_core::Pending<'_>> = todo
+                .iter()
+                .map(|m| migra_core::Pending {
+                    migration: m,
+                    done: resume.get(m.version.sort_key()).copied().unwrap_or(0),
+                })
+                .collect();
+            match gate.check(&mut *self.backend, &pending).await? {
+                migra_core::Verdict::Pass => {}
+                migra_core::Verdict::PassWithNote(note) => opts.audit_note = Some(note),
+                migra_core::Verdict::Refuse { blocking, summary } => {
+                    return Err(ExecError::Refused { blocking, summary });
+                }
+            }
+        }
         self.run_all(&todo, Direction::Up, &resume, opts).await
     }
 

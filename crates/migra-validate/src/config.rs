@@ -21,6 +21,8 @@ pub struct Config {
     pub rules: BTreeMap<String, String>,
     /// Opt-in rules to turn on (by code or name).
     pub enable: Vec<String>,
+    /// `migra apply` validates pending migrations first (turn off with `false` or `--no-validate`).
+    pub on_apply: bool,
 }
 
 impl Default for Config {
@@ -32,6 +34,7 @@ impl Default for Config {
             probe_timeout_seconds: 5.0,
             rules: BTreeMap::new(),
             enable: Vec::new(),
+            on_apply: true,
         }
     }
 }

@@ -11,15 +11,26 @@ pub fn grade(f: &mut Finding, answer: &Answer, config: &crate::Config) {
     let Some(p) = &f.probe else { return };
     let approx = if answer.estimated { "about " } else { "" };
     let n = answer.count;
+    let one = n == 1;
+    let (row, value) = if one {
+        ("row", "value")
+    } else {
+        ("rows", "values")
+    };
     let what = match p {
-        Probe::Rows { .. } => format!("{approx}{n} rows"),
-        Probe::NonNull { .. } => format!("{approx}{n} non-NULL values"),
-        Probe::Nulls { .. } => format!("{approx}{n} rows with NULL"),
-        Probe::Duplicates { .. } => format!("{approx}{n} groups of duplicate rows"),
-        Probe::Orphans { .. } => format!("{approx}{n} rows without a referenced row"),
-        Probe::Violations { .. } => format!("{approx}{n} rows violating the check"),
-        Probe::TooLong { max_length, .. } => format!("{approx}{n} values longer than {max_length}"),
-        Probe::ValueUse { .. } => format!("{approx}{n} rows using the removed values"),
+        Probe::Rows { .. } => format!("{approx}{n} {row}"),
+        Probe::NonNull { .. } => format!("{approx}{n} non-NULL {value}"),
+        Probe::Nulls { .. } => format!("{approx}{n} {row} with NULL"),
+        Probe::Duplicates { .. } => {
+            let group = if one { "group" } else { "groups" };
+            format!("{approx}{n} {group} of duplicate rows")
+        }
+        Probe::Orphans { .. } => format!("{approx}{n} {row} without a referenced row"),
+        Probe::Violations { .. } => format!("{approx}{n} {row} violating the check"),
+        Probe::TooLong { max_length, .. } => {
+            format!("{approx}{n} {value} longer than {max_length}")
+        }
+        Probe::ValueUse { .. } => format!("{approx}{n} {row} using the removed values"),
     };
     f.evidence = Some(what.clone());
     if n == 0 {

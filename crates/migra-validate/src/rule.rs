@@ -210,6 +210,62 @@ impl<'a> StmtCx<'a> {
         })
     }
 
+    /// True when a new CHECK on `ns.table` cannot fail on existing rows: every column it names
+    /// was added by this migration (earlier, or by this statement) with no default, so existing
+    /// rows hold NULL there, and nothing in it turns NULL into false (`IS`, `COALESCE`, `CASE`...).
+    pub fn check_vacuous_on_existing_rows(&self, ns: &str, table: &str, expression: &str) -> bool {
+        const NULL_AWARE: &[&str] = &[
+            "IS",
+            "ISNULL",
+            "NOTNULL",
+            "COALESCE",
+            "IFNULL",
+            "NULLIF",
+            "NVL",
+            "CASE",
+            "GREATEST",
+            "LEAST",
+            "CONCAT",
+            "CONCAT_WS",
+            "NUM_NULLS",
+            "NUM_NONNULLS",
+            "IIF",
+            "IF",
+        ];
+        let added_here = |c: &str| {
+            self.table_changes().find_map(|(n, t, tc)| match tc {
+                TableChange::AddColumn { column }
+                    if n == ns && t == table && column.name.eq_ignore_ascii_case(c) =>
+                {
+                    Some(column)
+                }
+                _ => None,
+            })
+        };
+        let existing = self.schema.table(ns, table);
+        let mut named = 0;
+        for word in crate::analyze::names::identifiers(expression) {
+            if NULL_AWARE.iter().any(|k| word.eq_ignore_ascii_case(k)) {
+                return false;
+            }
+            let column = added_here(&word).or_else(|| {
+                existing
+                    .and_then(|t| t.column(&word))
+                    .filter(|_| self.schema.is_new_column(ns, table, &word))
+            });
+            let old = existing.is_some_and(|t| t.column(&word).is_some());
+            match column {
+                Some(c) if c.default.is_none() && c.generated.is_none() && c.identity.is_none() => {
+                    named += 1
+                }
+                Some(_) => return false,
+                None if old => return false,
+                None => {}
+            }
+        }
+        named > 0
+    }
+
     /// `table` or `table.column` as the user would write it.
     pub fn object(&self, ns: &str, table: &str, column: Option<&str>) -> String {
         crate::analyze::names::display(self.target, ns, table, column)

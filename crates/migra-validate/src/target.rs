@@ -60,6 +60,17 @@ impl Target {
         }
     }
 
+    /// This target with the version a live server reports (`Inspector::server_version`):
+    /// a MariaDB version string also marks the target as MariaDB. An unreadable string leaves
+    /// the version unknown.
+    pub fn with_server(mut self, reported: &str) -> Self {
+        // Old MariaDB servers prefix their version with `5.5.5-` on the wire.
+        let text = reported.strip_prefix("5.5.5-").unwrap_or(reported);
+        self.version = ServerVersion::parse(text);
+        self.mariadb |= text.to_ascii_lowercase().contains("mariadb");
+        self
+    }
+
     /// True when the version is known and below `major.minor`.
     pub fn known_below(&self, major: u32, minor: u32) -> bool {
         self.version.is_some_and(|v| !v.at_least(major, minor))
@@ -94,6 +105,12 @@ mod tests {
             })
         );
         assert_eq!(ServerVersion::parse("none"), None);
+        let t = Target::new(DialectId::Mysql).with_server("5.5.5-10.11.6-MariaDB-0+deb12u1");
+        assert!(t.mariadb);
+        assert_eq!(t.version.map(|v| (v.major, v.minor)), Some((10, 11)));
+        let t = Target::new(DialectId::Postgres).with_server("16.4 (Debian 16.4-1.pgdg120+2)");
+        assert_eq!(t.version.map(|v| (v.major, v.minor)), Some((16, 4)));
+        assert!(!t.mariadb);
         assert!(
             ServerVersion {
                 major: 12,

@@ -22,7 +22,8 @@ pub fn run_script(target: Target, code: &str, setup: &str, sql: &str, has_down: 
     check(target, code, setup, sql, true, Direction::Up, has_down)
 }
 
-fn check(
+/// Checks `sql` (after replaying `setup`) on `target` and keeps the findings of rule `code`.
+pub(crate) fn check(
     target: Target,
     code: &str,
     setup: &str,

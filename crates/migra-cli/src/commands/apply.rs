@@ -39,17 +39,22 @@ pub async fn run(
         }
         ctx.writable(s).await?;
     }
-    let mut audit_note = None;
-    if let Action::Apply(_, Some(allow_unsafe)) = action {
-        audit_note = super::validate::gate(s, &out, &mut ctx, allow_unsafe).await?;
-    }
+    let mut gate = match action {
+        Action::Apply(_, Some(allow_unsafe)) => Some(super::gate::Gate {
+            settings: s,
+            out: &out,
+            allow_unsafe,
+        }),
+        _ => None,
+    };
     let mut progress = |e: &Event<'_>| report_progress(&out, e);
     let mut opts = RunOptions {
         dry_run,
         allow_drift,
         lock_wait: ctx.lock_wait,
         on_event: None,
-        audit_note,
+        audit_note: None,
+        gate: gate.as_mut().map(|g| g as &mut dyn migra::core::ApplyGate),
     };
     if !out.json {
         opts.on_event = Some(&mut progress);

@@ -3,6 +3,7 @@
 mod apply;
 mod diff;
 pub(crate) mod drift;
+mod gate;
 mod generate;
 mod hints;
 mod inspect;
@@ -108,9 +109,10 @@ pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
             dry_run,
             to,
             allow_drift,
-            validate,
+            no_validate,
             allow_unsafe,
         } => {
+            let validate = !no_validate && settings.validate.on_apply;
             let gate = validate.then_some(allow_unsafe.as_deref());
             apply::run(
                 &settings,

@@ -118,6 +118,22 @@ fn target(s: &Settings, a: &Args) -> Result<Target, Failure> {
     Ok(t)
 }
 
+/// `t` with the live server's version (and MariaDB-ness) unless a version was given; a server
+/// that cannot say keeps the version unknown.
+pub(super) async fn live_target(t: &Target, backend: &mut dyn migra::Backend) -> Target {
+    if t.version.is_some() {
+        return t.clone();
+    }
+    let reported = match backend.inspector() {
+        Some(i) => i.server_version().await.ok(),
+        None => None,
+    };
+    match reported {
+        Some(r) => t.clone().with_server(&r),
+        None => t.clone(),
+    }
+}
+
 fn split_options(d: DialectId) -> SplitOptions {
     migra::dialect(d).split_options()
 }
@@ -162,78 +178,6 @@ fn check_loaded(
         .findings
         .extend(migra::validate::check_history(migrations, history));
     report
-}
-
-/// Before `apply`: validates the pending migrations. Blocking findings stop the run (exit 3, the
-/// findings printed) unless `allow_unsafe` gives a reason, which becomes the audit note returned.
-///
-/// Errors: blocking findings without a reason; reading history fails.
-pub async fn gate(
-    s: &Settings,
-    out: &Out,
-    ctx: &mut super::Context,
-    allow_unsafe: Option<&str>,
-) -> Result<Option<String>, Failure> {
-    let dialect = migra::dialect_of_url(&s.database)?;
-    if dialect == DialectId::Mongodb {
-        return Ok(None);
-    }
-    let mut target = Target::new(dialect);
-    target.mariadb = s.database.starts_with("mariadb:");
-    let v = Validator::new(target, s.validate.clone()).for_apply();
-    let history = ctx.backend.read_history().await?;
-    let pending: Vec<Migration> = ctx
-        .migrations
-        .iter()
-        .filter(|m| !is_applied(m, &history))
-        .cloned()
-        .collect();
-    // The schema before the run is the live one (it may hold objects no migration made).
-    let mut live = super::source::inspect_current(ctx.backend.as_mut(), dialect).await?;
-    if dialect == DialectId::Sqlite {
-        for n in &mut live.namespaces {
-            n.name = "main".into();
-        }
-    }
-    let mut report = v.check_migrations(&mut Schema::new(live), &pending, 0);
-    probe(s, ctx.backend.as_mut(), &mut report).await?;
-    if report.is_safe() {
-        return Ok(None);
-    }
-    let blocking: Vec<String> = report
-        .findings
-        .iter()
-        .filter(|f| f.is_blocking())
-        .map(|f| format!("{} at {}", f.code, f.location.position()))
-        .collect();
-    match allow_unsafe {
-        Some(reason) if !reason.trim().is_empty() => {
-            if !out.json {
-                eprintln!(
-                    "warning: applying despite {} blocking finding(s) (--allow-unsafe: {reason})",
-                    blocking.len()
-                );
-            }
-            Ok(Some(format!(
-                "allow-unsafe: {reason} (overrode {})",
-                blocking.join(", ")
-            )))
-        }
-        _ => {
-            if out.json {
-                out.json(&serde_json::json!({"success": false, "validation": report.validation()}));
-            } else {
-                let dir = s.dir.clone();
-                let source = move |file: &str| std::fs::read_to_string(dir.join(file)).ok();
-                eprint!("{}", migra::validate::render::human(&report, &source));
-                eprintln!(
-                    "error: validation found {} blocking finding(s); fix them, allow them in the file (-- migra:allow CODE reason=\"...\"), or pass --allow-unsafe REASON",
-                    blocking.len()
-                );
-            }
-            Err(Failure::unsafe_migration(blocking.len()))
-        }
-    }
 }
 
 /// One SQL file, as one script (`-- migra:no-transaction` makes it non-transactional).
@@ -291,6 +235,8 @@ async fn check_dir(
         };
         let mut backend = migra::connect(&s.database, &opts).await?;
         let history = backend.read_history().await?;
+        let live = live_target(t, backend.as_mut()).await;
+        let v = &Validator::new(live, s.validate.clone());
         let mut report = check_loaded(v, &migrations, &history, all);
         // Probes answer for the data as it is now: only meaningful for what has not run yet.
         if !all {

@@ -340,6 +340,10 @@ impl Inspector for MysqlBackend {
     ) -> Result<u64, BackendError> {
         crate::guard::guarded(self.probe_count(sql, timeout)).await
     }
+
+    async fn server_version(&mut self) -> Result<String, BackendError> {
+        crate::guard::guarded(self.read_server_version()).await
+    }
 }
 
 #[cfg(test)]

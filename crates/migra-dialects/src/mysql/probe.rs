@@ -43,4 +43,12 @@ impl MysqlBackend {
             .await;
         Ok(n?.max(0) as u64)
     }
+
+    /// The version string the server reports (`SELECT VERSION()`).
+    pub(super) async fn read_server_version(&mut self) -> Result<String, BackendError> {
+        sqlx::query_scalar::<_, String>("SELECT VERSION()")
+            .fetch_one(&mut self.conn)
+            .await
+            .map_err(map_err)
+    }
 }

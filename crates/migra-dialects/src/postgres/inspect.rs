@@ -471,4 +471,8 @@ impl Inspector for PostgresBackend {
     ) -> Result<u64, BackendError> {
         crate::guard::guarded(self.probe_count(sql, timeout)).await
     }
+
+    async fn server_version(&mut self) -> Result<String, BackendError> {
+        crate::guard::guarded(self.read_server_version()).await
+    }
 }

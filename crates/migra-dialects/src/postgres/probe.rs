@@ -29,4 +29,12 @@ impl PostgresBackend {
         tx.rollback().await.map_err(map_err)?;
         Ok(n.max(0) as u64)
     }
+
+    /// The version string the server reports (`SHOW server_version`).
+    pub(super) async fn read_server_version(&mut self) -> Result<String, BackendError> {
+        sqlx::query_scalar::<_, String>("SHOW server_version")
+            .fetch_one(&mut self.conn)
+            .await
+            .map_err(map_err)
+    }
 }

@@ -374,4 +374,8 @@ impl Inspector for SqliteBackend {
         let _ = timeout;
         crate::guard::guarded(self.probe_count(sql)).await
     }
+
+    async fn server_version(&mut self) -> Result<String, BackendError> {
+        crate::guard::guarded(self.read_server_version()).await
+    }
 }

@@ -13,4 +13,12 @@ impl SqliteBackend {
             .map_err(map_err)?;
         Ok(n.max(0) as u64)
     }
+
+    /// The version string the server reports (`SELECT sqlite_version()`).
+    pub(super) async fn read_server_version(&mut self) -> Result<String, BackendError> {
+        sqlx::query_scalar::<_, String>("SELECT sqlite_version()")
+            .fetch_one(self.conn())
+            .await
+            .map_err(map_err)
+    }
 }

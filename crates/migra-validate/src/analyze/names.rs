@@ -63,3 +63,58 @@ pub fn display(target: &Target, ns: &str, table: &str, column: Option<&str>) -> 
     }
     s
 }
+
+/// The identifiers and keywords of an SQL expression, outside string literals: quoted ones
+/// (`"x"`, `` `x` ``) as written, bare ones lowercased (as PostgreSQL folds them).
+pub fn identifiers(expression: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = expression.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                // '' inside a literal is a quote: the literal just continues after it.
+                for q in chars.by_ref() {
+                    if q == '\'' {
+                        break;
+                    }
+                }
+            }
+            '"' | '`' => {
+                let word: String = chars.by_ref().take_while(|&q| q != c).collect();
+                out.push(word);
+            }
+            c if c.is_alphabetic() || c == '_' => {
+                let mut word = c.to_lowercase().to_string();
+                while let Some(&n) = chars.peek() {
+                    if !(n.is_alphanumeric() || n == '_' || n == '$') {
+                        break;
+                    }
+                    word.extend(n.to_lowercase());
+                    chars.next();
+                }
+                out.push(word);
+            }
+            c if c.is_ascii_digit() => {
+                while chars
+                    .peek()
+                    .is_some_and(|n| n.is_alphanumeric() || *n == '.')
+                {
+                    chars.next();
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod identifier_tests {
+    #[test]
+    fn identifiers_skip_literals_and_numbers() {
+        assert_eq!(
+            super::identifiers(r#"octet_length(Zip) = 32 AND "Odd" <> 'it''s x' OR 1e5 > y2"#),
+            vec!["octet_length", "zip", "and", "Odd", "or", "y2"]
+        );
+    }
+}

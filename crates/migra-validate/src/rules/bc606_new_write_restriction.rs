@@ -34,6 +34,12 @@ impl Rule for R {
                 TableChange::AddIndex { index } if index.unique => {
                     format!("unique key {}", index.name)
                 }
+                // Writers of the running release do not know a new column, so leave it NULL.
+                TableChange::AddCheck { check }
+                    if cx.check_vacuous_on_existing_rows(ns, table, &check.expression) =>
+                {
+                    continue;
+                }
                 TableChange::AddCheck { check } => format!("CHECK ({})", check.expression),
                 TableChange::AddForeignKey { key } => format!("foreign key {}", key.name),
                 TableChange::ModifyColumn { from, to, .. } if from.nullable && !to.nullable => {

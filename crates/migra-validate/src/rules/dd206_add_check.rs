@@ -12,12 +12,20 @@ static INFO: Info = Info {
     why: "Rows that violate it make the statement fail after a full scan under lock.",
     instead: "Fix the violating rows first (the probe counts them); on PostgreSQL add it NOT VALID and VALIDATE it separately.",
     probe: Some("Counts rows for which the expression is false."),
-    examples: &[Example::new(
-        &[DialectId::Postgres, DialectId::Mysql],
-        "CREATE TABLE items (id int, price int);",
-        "ALTER TABLE items ADD CONSTRAINT price_positive CHECK (price > 0);",
-        "CREATE TABLE items2 (id int, price int CHECK (price > 0));",
-    )],
+    examples: &[
+        Example::new(
+            &[DialectId::Postgres, DialectId::Mysql],
+            "CREATE TABLE items (id int, price int);",
+            "ALTER TABLE items ADD CONSTRAINT price_positive CHECK (price > 0);",
+            "CREATE TABLE items2 (id int, price int CHECK (price > 0));",
+        ),
+        Example::new(
+            &[DialectId::Postgres, DialectId::Mysql],
+            "CREATE TABLE items (id int, price int);",
+            "ALTER TABLE items ADD COLUMN sku text CHECK (sku IS NOT NULL);",
+            "ALTER TABLE items ADD COLUMN sku text CHECK (length(sku) = 12);",
+        ),
+    ],
 };
 
 impl Rule for R {
@@ -30,7 +38,9 @@ impl Rule for R {
             let TableChange::AddCheck { check } = tc else {
                 continue;
             };
-            if !cx.schema.is_existing(ns, table) {
+            if !cx.schema.is_existing(ns, table)
+                || cx.check_vacuous_on_existing_rows(ns, table, &check.expression)
+            {
                 continue;
             }
             let obj = cx.object(ns, table, None);

@@ -28,7 +28,12 @@ pub(crate) fn referencing(
                     Some(c) => k.ref_columns.iter().any(|r| r == c),
                 };
                 if k.ref_table == table && ref_ns == ns && hit {
-                    names.push(format!("{}.{}", t.name, k.name));
+                    // SQLite keys often have no name: the columns say which one it is.
+                    if k.name.is_empty() {
+                        names.push(format!("{}({})", t.name, k.columns.join(", ")));
+                    } else {
+                        names.push(format!("{}.{}", t.name, k.name));
+                    }
                 }
             }
         }

@@ -9,7 +9,7 @@ static INFO: Info = Info {
     severity: Severity::Error,
     dialects: MY,
     detects: "A column-level REFERENCES clause (`col int REFERENCES t(id)`) in MySQL/MariaDB.",
-    why: "MySQL parses and silently ignores it: no foreign key is created, so the integrity the schema promises does not exist.",
+    why: "MySQL before 9.0 (and MariaDB before 10.5) parses and silently ignores it: no foreign key is created, so the integrity the schema promises does not exist.",
     instead: "Write the key as a table constraint: FOREIGN KEY (col) REFERENCES t (id).",
     probe: None,
     examples: &[Example::new(
@@ -26,6 +26,13 @@ impl Rule for R {
     }
 
     fn check_statement(&self, cx: &StmtCx<'_>, out: &mut Vec<Finding>) {
+        // MariaDB creates the key since 10.5 (every supported release), MySQL since 9.0.
+        let t = cx.target;
+        if (t.mariadb && !t.known_below(10, 5))
+            || (!t.mariadb && !t.known_below(9, 0) && t.version.is_some())
+        {
+            return;
+        }
         let Some(ast) = &cx.analysis.ast else { return };
         let columns: Vec<&sqlparser::ast::ColumnDef> = match ast {
             sqlparser::ast::Statement::CreateTable(ct) => ct.columns.iter().collect(),
@@ -58,5 +65,24 @@ mod tests {
     #[test]
     fn examples() {
         crate::testing::check_examples(&super::R);
+    }
+
+    #[test]
+    fn servers_that_create_the_key_are_not_flagged() {
+        use crate::rule::Direction;
+        use crate::target::Target;
+        use migra_core::DialectId;
+        let sql = "CREATE TABLE orders (id int, user_id int REFERENCES users (id));";
+        let run = |reported: &str| {
+            let t = Target::new(DialectId::Mysql).with_server(reported);
+            let setup = "CREATE TABLE users (id int PRIMARY KEY);";
+            crate::testing::check(t, "MY406", setup, sql, true, Direction::Up, true)
+                .findings
+                .len()
+        };
+        assert_eq!(run("10.11.6-MariaDB-0+deb12u1"), 0);
+        assert_eq!(run("9.1.0"), 0);
+        assert_eq!(run("8.0.36"), 1);
+        assert_eq!(run("10.4.34-MariaDB"), 1);
     }
 }
