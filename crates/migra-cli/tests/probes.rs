@@ -113,6 +113,28 @@ fn check(kind: Kind) {
         assert_eq!(sev, "error");
         assert!(msg.ends_with(": 1 value longer than 20"), "{msg}");
     }
+    // The server version comes from the live database, as the database itself reports it.
+    let reported = p.query(match kind {
+        Kind::Postgres => "SHOW server_version",
+        Kind::Mysql => "SELECT VERSION()",
+        Kind::Sqlite => "SELECT sqlite_version()",
+    });
+    let major: u64 = reported[0]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let target = &v["summary"]["target"];
+    assert_eq!(
+        target["version"]["major"], major,
+        "{target} vs {reported:?}"
+    );
+    assert_eq!(
+        target["mariadb"],
+        reported[0].contains("MariaDB"),
+        "{target} vs {reported:?}"
+    );
     // Nothing ran: validation only reads.
     assert_eq!(p.query("SELECT count(*) FROM users"), vec!["45000"]);
 }

@@ -94,6 +94,9 @@ impl Validator {
         first_line: u32,
         report: &mut Report,
     ) {
+        if report.target.is_none() {
+            report.target = Some(self.target.clone());
+        }
         if info.direction == Direction::Up && !self.run_scope {
             schema.begin_script();
         }
@@ -154,7 +157,10 @@ impl Validator {
         migrations: &[Migration],
         applied: usize,
     ) -> Report {
-        let mut report = Report::default();
+        let mut report = Report {
+            target: Some(self.target.clone()),
+            ..Report::default()
+        };
         for (i, m) in migrations.iter().enumerate() {
             if i < applied {
                 self.replay(schema, &m.up.statements);

@@ -15,6 +15,8 @@ pub struct Report {
     pub scripts: usize,
     /// Statements whose effect could not be analysed.
     pub unanalysed: usize,
+    /// What the run checked against (dialect, server version when known).
+    pub target: Option<crate::target::Target>,
 }
 
 impl Report {
@@ -77,6 +79,7 @@ impl Report {
                 statements: self.statements,
                 unanalysed: self.unanalysed,
                 by_rule: self.counts(),
+                target: self.target.as_ref(),
             },
         }
     }
@@ -96,7 +99,7 @@ pub struct MigrationValidation<'a> {
     /// Findings silenced by `-- migra:allow`, with the reason.
     pub allowed: Vec<Entry<'a>>,
     /// Counts.
-    pub summary: Summary,
+    pub summary: Summary<'a>,
 }
 
 /// One finding in the JSON shape.
@@ -131,7 +134,7 @@ pub struct Entry<'a> {
 
 /// Counts of a run.
 #[derive(Debug, Serialize)]
-pub struct Summary {
+pub struct Summary<'a> {
     /// Scripts checked.
     pub scripts: usize,
     /// Statements checked.
@@ -140,4 +143,7 @@ pub struct Summary {
     pub unanalysed: usize,
     /// Findings per rule.
     pub by_rule: BTreeMap<&'static str, usize>,
+    /// What the run checked against: dialect, server version (`null`: unknown), MariaDB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<&'a crate::target::Target>,
 }

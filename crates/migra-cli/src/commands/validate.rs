@@ -83,6 +83,9 @@ fn merge(into: &mut Report, r: Report) {
     into.statements += r.statements;
     into.scripts += r.scripts;
     into.unanalysed += r.unanalysed;
+    if into.target.is_none() {
+        into.target = r.target;
+    }
 }
 
 /// The dialect (flag, else the database URL's) and the server version (flag).
