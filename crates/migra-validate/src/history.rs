@@ -64,12 +64,13 @@ pub(crate) fn at_file(
 
 #[cfg(test)]
 pub(crate) mod tests_support {
-    use migra_core::{
-        LoadOptions, Migration, Revision, RevisionStatus, SourceFile, SplitOptions, load,
-    };
+    use migra_core::{LoadOptions, Migration, Revision, RevisionStatus, SourceFile, load};
 
-    /// Native-layout migrations from (file name, text) pairs.
-    pub fn migrations(files: &[(&str, &str)]) -> Result<Vec<Migration>, migra_core::SourceErrors> {
+    /// Native-layout migrations from (file name, text) pairs, split for dialect `d`.
+    pub fn migrations(
+        d: migra_core::DialectId,
+        files: &[(&str, &str)],
+    ) -> Result<Vec<Migration>, migra_core::SourceErrors> {
         let files: Vec<SourceFile> = files
             .iter()
             .map(|(p, t)| SourceFile {
@@ -77,7 +78,7 @@ pub(crate) mod tests_support {
                 contents: t.as_bytes().to_vec(),
             })
             .collect();
-        load(&files, &LoadOptions::new(SplitOptions::POSTGRES))
+        load(&files, &LoadOptions::new(crate::testing::split_opts(d)))
     }
 
     /// An applied revision of `m` (with its checksum unless `checksum` is given).

@@ -9,7 +9,7 @@ use crate::target::Target;
 use migra_core::{DialectId, split::split};
 use std::fmt::Write;
 
-fn split_opts(d: DialectId) -> migra_core::SplitOptions {
+pub(crate) fn split_opts(d: DialectId) -> migra_core::SplitOptions {
     match d {
         DialectId::Mysql => migra_core::SplitOptions::MYSQL,
         DialectId::Sqlite => migra_core::SplitOptions::SQLITE,
@@ -157,6 +157,18 @@ pub fn check_examples(rule: &dyn Rule) {
                 render(&good)
             );
         }
+        insta::with_settings!({snapshot_path => "rules/snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
+            insta::assert_snapshot!(format!("{}_{}", info.code, d.name()), snap);
+        });
+    }
+}
+
+/// Snapshots `run(dialect)` for every dialect `rule` applies to, as `{CODE}_{dialect}` beside
+/// the example snapshots (rules checked outside statements: history, directives).
+pub(crate) fn snapshot_per_dialect(rule: &dyn Rule, run: impl Fn(DialectId) -> String) {
+    let info = rule.info();
+    for d in info.dialects {
+        let snap = run(*d);
         insta::with_settings!({snapshot_path => "rules/snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
             insta::assert_snapshot!(format!("{}_{}", info.code, d.name()), snap);
         });

@@ -62,17 +62,21 @@ mod tests {
 
     #[test]
     fn examples() {
-        let old = migrations(&[("1_init.sql", "CREATE TABLE t (id int);")]).unwrap_or_default();
-        let new = migrations(&[("1_init.sql", "CREATE TABLE t (id bigint);")]).unwrap_or_default();
-        let history = vec![applied(&old[0], None)];
-        let bad = crate::history::check_history(&new, &history);
-        let good = crate::history::check_history(&old, &history);
-        assert_eq!(bad.len(), 1);
-        assert!(good.is_empty());
-        insta::assert_snapshot!(format!(
-            "-- changed file\n{}-- unchanged\n{}",
-            render(&bad),
-            render(&good)
-        ));
+        crate::testing::snapshot_per_dialect(&super::R, |d| {
+            let old =
+                migrations(d, &[("1_init.sql", "CREATE TABLE t (id int);")]).unwrap_or_default();
+            let new =
+                migrations(d, &[("1_init.sql", "CREATE TABLE t (id bigint);")]).unwrap_or_default();
+            let history = vec![applied(&old[0], None)];
+            let bad = crate::history::check_history(&new, &history);
+            let good = crate::history::check_history(&old, &history);
+            assert_eq!(bad.len(), 1);
+            assert!(good.is_empty());
+            format!(
+                "-- changed file\n{}-- unchanged\n{}",
+                render(&bad),
+                render(&good)
+            )
+        });
     }
 }

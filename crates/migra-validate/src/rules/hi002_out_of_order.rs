@@ -53,22 +53,27 @@ mod tests {
 
     #[test]
     fn examples() {
-        let ms = migrations(&[
-            ("1_init.sql", "CREATE TABLE a (id int);"),
-            ("2_orders.sql", "CREATE TABLE o (id int);"),
-            ("3_users.sql", "CREATE TABLE u (id int);"),
-        ])
-        .unwrap_or_default();
-        let history = vec![applied(&ms[0], None), applied(&ms[2], None)];
-        let bad = crate::history::check_history(&ms, &history);
-        let in_order = vec![applied(&ms[0], None), applied(&ms[1], None)];
-        let good = crate::history::check_history(&ms, &in_order);
-        assert_eq!(bad.len(), 1);
-        assert!(good.is_empty());
-        insta::assert_snapshot!(format!(
-            "-- 2 pending after 3 applied\n{}-- in order\n{}",
-            render(&bad),
-            render(&good)
-        ));
+        crate::testing::snapshot_per_dialect(&super::R, |d| {
+            let ms = migrations(
+                d,
+                &[
+                    ("1_init.sql", "CREATE TABLE a (id int);"),
+                    ("2_orders.sql", "CREATE TABLE o (id int);"),
+                    ("3_users.sql", "CREATE TABLE u (id int);"),
+                ],
+            )
+            .unwrap_or_default();
+            let history = vec![applied(&ms[0], None), applied(&ms[2], None)];
+            let bad = crate::history::check_history(&ms, &history);
+            let in_order = vec![applied(&ms[0], None), applied(&ms[1], None)];
+            let good = crate::history::check_history(&ms, &in_order);
+            assert_eq!(bad.len(), 1);
+            assert!(good.is_empty());
+            format!(
+                "-- 2 pending after 3 applied\n{}-- in order\n{}",
+                render(&bad),
+                render(&good)
+            )
+        });
     }
 }

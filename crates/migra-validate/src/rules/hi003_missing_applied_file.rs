@@ -47,20 +47,25 @@ mod tests {
 
     #[test]
     fn examples() {
-        let ms = migrations(&[
-            ("1_init.sql", "CREATE TABLE a (id int);"),
-            ("2_users.sql", "CREATE TABLE u (id int);"),
-        ])
-        .unwrap_or_default();
-        let history = vec![applied(&ms[0], None), applied(&ms[1], None)];
-        let bad = crate::history::check_history(&ms[..1], &history);
-        let good = crate::history::check_history(&ms, &history);
-        assert_eq!(bad.len(), 1);
-        assert!(good.is_empty());
-        insta::assert_snapshot!(format!(
-            "-- 2_users.sql deleted\n{}-- all files present\n{}",
-            render(&bad),
-            render(&good)
-        ));
+        crate::testing::snapshot_per_dialect(&super::R, |d| {
+            let ms = migrations(
+                d,
+                &[
+                    ("1_init.sql", "CREATE TABLE a (id int);"),
+                    ("2_users.sql", "CREATE TABLE u (id int);"),
+                ],
+            )
+            .unwrap_or_default();
+            let history = vec![applied(&ms[0], None), applied(&ms[1], None)];
+            let bad = crate::history::check_history(&ms[..1], &history);
+            let good = crate::history::check_history(&ms, &history);
+            assert_eq!(bad.len(), 1);
+            assert!(good.is_empty());
+            format!(
+                "-- 2_users.sql deleted\n{}-- all files present\n{}",
+                render(&bad),
+                render(&good)
+            )
+        });
     }
 }

@@ -44,22 +44,30 @@ mod tests {
 
     #[test]
     fn examples() {
-        let bad = migrations(&[
-            ("1_users.sql", "CREATE TABLE u (id int);"),
-            ("1_orders.sql", "CREATE TABLE o (id int);"),
-        ]);
-        let good = migrations(&[
-            ("1_users.sql", "CREATE TABLE u (id int);"),
-            ("2_orders.sql", "CREATE TABLE o (id int);"),
-        ]);
-        let (found, rest) =
-            crate::history::duplicate_versions(bad.err().map(|e| e.0).unwrap_or_default());
-        assert_eq!(found.len(), 1);
-        assert!(rest.is_empty());
-        assert!(good.is_ok());
-        insta::assert_snapshot!(format!(
-            "-- 1_users.sql and 1_orders.sql\n{}-- 1_users.sql and 2_orders.sql\n(no findings)\n",
-            render(&found)
-        ));
+        crate::testing::snapshot_per_dialect(&super::R, |d| {
+            let bad = migrations(
+                d,
+                &[
+                    ("1_users.sql", "CREATE TABLE u (id int);"),
+                    ("1_orders.sql", "CREATE TABLE o (id int);"),
+                ],
+            );
+            let good = migrations(
+                d,
+                &[
+                    ("1_users.sql", "CREATE TABLE u (id int);"),
+                    ("2_orders.sql", "CREATE TABLE o (id int);"),
+                ],
+            );
+            let (found, rest) =
+                crate::history::duplicate_versions(bad.err().map(|e| e.0).unwrap_or_default());
+            assert_eq!(found.len(), 1);
+            assert!(rest.is_empty());
+            assert!(good.is_ok());
+            format!(
+                "-- 1_users.sql and 1_orders.sql\n{}-- 1_users.sql and 2_orders.sql\n(no findings)\n",
+                render(&found)
+            )
+        });
     }
 }
