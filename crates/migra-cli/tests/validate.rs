@@ -229,3 +229,67 @@ fn apply_validates_first_and_refuses_blocking_findings_unless_allowed_with_a_rea
         vec!["1"]
     );
 }
+
+#[test]
+fn mongodb_migrations_are_json_commands_and_are_validated() {
+    let p = Project::new();
+    p.write(
+        "20260101_000000_init.json",
+        r#"-- MIGRATION: init
+-- DIRECTION: up
+{"create": "users", "validator": {"$jsonSchema": {"required": ["email"]}}}
+{"create": "sessions"}
+-- DIRECTION: down
+{"drop": "sessions"}
+{"drop": "users"}
+"#,
+    );
+    let run = p.migra_raw(&["validate", "--dialect", "mongodb"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    p.write(
+        "20260102_000000_tighten.json",
+        r#"-- MIGRATION: tighten
+-- DIRECTION: up
+{"collMod": "users",
+ "validator": {"$jsonSchema": {"required": ["email", "name"]}}}
+-- migra:allow DL109 reason="sessions moved to redis in v4"
+{"drop": "sessions"}
+{"update": "users", "updates": [{"q": {}, "u": {"$unset": {"legacy": ""}}, "multi": true}]}
+db.users.drop()
+"#,
+    );
+    let v = p
+        .migra_raw(&["validate", "--dialect", "mongodb", "--json"])
+        .code(3)
+        .json();
+    let found: Vec<(String, String)> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["type"].as_str().unwrap().to_string(),
+                e["location"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let at = |line: u32| format!("20260102_000000_tighten.json:{line}:1");
+    assert_eq!(
+        found,
+        vec![
+            ("DD209".to_string(), at(3)),
+            ("DL109".to_string(), at(7)),
+            ("TX707".to_string(), at(8)),
+        ],
+        "{v:#}"
+    );
+    assert_eq!(v["allowed"][0]["type"], "DL109");
+    assert_eq!(v["allowed"][0]["location"], at(6));
+    assert!(
+        v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("requires name"),
+        "{v:#}"
+    );
+}

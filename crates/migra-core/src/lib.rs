@@ -21,6 +21,7 @@ pub mod revision;
 pub mod schema;
 pub mod source;
 pub mod split;
+mod split_json;
 #[cfg(feature = "proptest")]
 pub mod strategy;
 #[cfg(feature = "proptest")]

@@ -24,6 +24,8 @@ pub struct SplitOptions {
     pub bracket_identifiers: bool,
     /// `/* /* */ */` nests (PostgreSQL).
     pub nested_comments: bool,
+    /// The script is a stream of JSON command documents (MongoDB), one statement each.
+    pub json_documents: bool,
 }
 
 impl SplitOptions {
@@ -35,6 +37,7 @@ impl SplitOptions {
         delimiter_command: false,
         bracket_identifiers: false,
         nested_comments: true,
+        json_documents: false,
     };
     /// MySQL and MariaDB.
     pub const MYSQL: Self = Self {
@@ -44,6 +47,17 @@ impl SplitOptions {
         delimiter_command: true,
         bracket_identifiers: false,
         nested_comments: false,
+        json_documents: false,
+    };
+    /// MongoDB: JSON command documents.
+    pub const MONGODB: Self = Self {
+        dollar_quotes: false,
+        hash_comments: false,
+        backslash_escapes: true,
+        delimiter_command: false,
+        bracket_identifiers: false,
+        nested_comments: false,
+        json_documents: true,
     };
     /// SQLite.
     pub const SQLITE: Self = Self {
@@ -53,6 +67,7 @@ impl SplitOptions {
         delimiter_command: false,
         bracket_identifiers: true,
         nested_comments: false,
+        json_documents: false,
     };
 }
 
@@ -92,6 +107,9 @@ pub fn split(
     first_line: u32,
     opts: &SplitOptions,
 ) -> Result<Vec<Statement>, SplitError> {
+    if opts.json_documents {
+        return crate::split_json::split_json(text, first_line);
+    }
     Splitter {
         b: text.as_bytes(),
         text,

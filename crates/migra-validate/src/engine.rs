@@ -232,6 +232,9 @@ fn cap_down_findings(findings: &mut [Finding]) {
 
 /// Applies a statement's effect to the replayed schema.
 fn commit(schema: &mut Schema, a: &Analysis) {
+    if let Some(cmd) = &a.mongo {
+        schema.apply_mongo(cmd);
+    }
     for c in a.lowered.changes.iter().chain(&a.lowered.quiet) {
         // A change that does not fit was reported by lowering already; the model stays as it was.
         let _ = schema.apply(c);

@@ -97,6 +97,15 @@ pub const PG: &[DialectId] = &[DialectId::Postgres];
 pub const MY: &[DialectId] = &[DialectId::Mysql];
 /// SQLite only.
 pub const SL: &[DialectId] = &[DialectId::Sqlite];
+/// MongoDB only.
+pub const MONGO: &[DialectId] = &[DialectId::Mongodb];
+/// Every dialect, MongoDB included.
+pub const ANY: &[DialectId] = &[
+    DialectId::Postgres,
+    DialectId::Mysql,
+    DialectId::Sqlite,
+    DialectId::Mongodb,
+];
 
 /// A safety rule. Checks are pure: they read the statement, its analysis and the schema before it,
 /// and push findings.

@@ -13,6 +13,7 @@ pub(crate) fn split_opts(d: DialectId) -> migra_core::SplitOptions {
     match d {
         DialectId::Mysql => migra_core::SplitOptions::MYSQL,
         DialectId::Sqlite => migra_core::SplitOptions::SQLITE,
+        DialectId::Mongodb => migra_core::SplitOptions::MONGODB,
         _ => migra_core::SplitOptions::POSTGRES,
     }
 }

@@ -94,7 +94,7 @@ fn target(s: &Settings, a: &Args) -> Result<Target, Failure> {
         Some(d) => {
             let id = DialectId::from_scheme(d).ok_or_else(|| {
                 Failure::usage(format!(
-                    "unknown dialect `{d}` (postgres, mysql, mariadb, sqlite)"
+                    "unknown dialect `{d}` (postgres, mysql, mariadb, sqlite, mongodb)"
                 ))
             })?;
             (id, d.eq_ignore_ascii_case("mariadb"))
@@ -104,11 +104,6 @@ fn target(s: &Settings, a: &Args) -> Result<Target, Failure> {
             s.database.starts_with("mariadb:"),
         ),
     };
-    if dialect == DialectId::Mongodb {
-        return Err(Failure::usage(
-            "validate reads SQL migrations: MongoDB is not supported yet",
-        ));
-    }
     let mut t = Target::new(dialect);
     t.mariadb = mariadb;
     if let Some(v) = &a.server_version {

@@ -52,8 +52,11 @@ pub fn detect_layout(files: &[&SourceFile]) -> Result<Option<Layout>, SourceErro
     }
 }
 
+/// A top-level `.sql` file, or a native-named `.json` one (a MongoDB migration).
 pub(crate) fn is_top_level_sql(path: &str) -> bool {
-    !path.contains('/') && path.ends_with(".sql")
+    !path.contains('/')
+        && (path.ends_with(".sql")
+            || (path.ends_with(".json") && super::native::parse_name(path).is_some()))
 }
 
 fn classify(f: &SourceFile) -> Option<Layout> {

@@ -11,7 +11,10 @@ const DOWN: &str = "-- DIRECTION: down";
 
 /// Splits a native file name into (`YYYYMMDD_HHMMSS`, description).
 pub(crate) fn parse_name(name: &str) -> Option<(&str, &str)> {
-    let stem = name.strip_suffix(".sql")?;
+    // `.json`: a MongoDB migration (JSON command documents), same markers and naming.
+    let stem = name
+        .strip_suffix(".sql")
+        .or_else(|| name.strip_suffix(".json"))?;
     let b = stem.as_bytes();
     let ok = b.len() > 16
         && b[..8].iter().all(u8::is_ascii_digit)

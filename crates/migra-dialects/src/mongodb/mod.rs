@@ -1,4 +1,5 @@
-//! MongoDB. Only the dialect data exists today; the backend is not written yet.
+//! MongoDB. The dialect data and its migration format (JSON command documents) exist; the
+//! backend is not written yet.
 
 use migra_core::{Capabilities, Dialect, DialectId, LockKind, SplitOptions, dialect::quote_with};
 
@@ -18,7 +19,7 @@ impl Dialect for MongoDialect {
         }
     }
     fn split_options(&self) -> SplitOptions {
-        SplitOptions::POSTGRES
+        SplitOptions::MONGODB
     }
     fn quote_ident(&self, ident: &str) -> String {
         quote_with(ident, '"')

@@ -5,6 +5,7 @@
 //! changed are marked uncertain in the replayed schema.
 
 pub mod alter;
+pub mod mongo;
 pub mod names;
 mod objects;
 pub mod table;
@@ -140,6 +141,8 @@ pub struct Analysis {
     pub syntax_error: Option<String>,
     /// Why the statement's effect on the schema is not known, when it is not.
     pub opaque: Option<String>,
+    /// The command, for MongoDB (whose statements are JSON command documents).
+    pub mongo: Option<mongo::Command>,
 }
 
 impl Analysis {
@@ -242,6 +245,9 @@ fn outside_model(w: &Words) -> bool {
 
 /// Analyses `sql` against the schema as it stands.
 pub fn analyze(target: &Target, schema: &Schema, sql: &str) -> Analysis {
+    if target.dialect == DialectId::Mongodb {
+        return mongo::analyze(sql);
+    }
     let words = Words::scan(sql);
     let kind = kind_of(&words);
     let mut a = Analysis {
@@ -252,6 +258,7 @@ pub fn analyze(target: &Target, schema: &Schema, sql: &str) -> Analysis {
         parse_error: None,
         syntax_error: None,
         opaque: None,
+        mongo: None,
     };
     let parsed = parse_one(target, sql)
         .or_else(|e| retry_without(target, sql, &a.words, "CONCURRENTLY").ok_or(e));

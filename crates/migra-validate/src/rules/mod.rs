@@ -2,10 +2,11 @@
 
 pub(crate) mod prelude {
     pub(crate) use crate::analyze::Problem;
+    pub(crate) use crate::analyze::mongo::Command;
     pub(crate) use crate::finding::{Finding, Severity};
     pub(crate) use crate::probe::Probe;
     pub(crate) use crate::rule::{
-        Example, FindingExt, Info, MY, PG, Rule, SL, SQL, ScriptCx, ScriptInfo, StmtCx,
+        ANY, Example, FindingExt, Info, MONGO, MY, PG, Rule, SL, SQL, ScriptCx, ScriptInfo, StmtCx,
     };
     pub(crate) use migra_core::{Change, DialectId, TableChange};
 }
@@ -64,6 +65,7 @@ pub(crate) mod dd205_add_foreign_key;
 pub(crate) mod dd206_add_check;
 pub(crate) mod dd207_change_primary_key;
 pub(crate) mod dd208_mysql_zero_fill;
+pub(crate) mod dd209_tighten_validator;
 pub(crate) mod dl101_drop_schema;
 pub(crate) mod dl102_drop_table;
 pub(crate) mod dl103_drop_column;
@@ -72,6 +74,7 @@ pub(crate) mod dl105_recreate_column;
 pub(crate) mod dl106_lossy_cast;
 pub(crate) mod dl107_drop_enum_value;
 pub(crate) mod dl108_drop_other_object;
+pub(crate) mod dl109_drop_collection;
 pub(crate) mod hi001_applied_file_changed;
 pub(crate) mod hi002_out_of_order;
 pub(crate) mod hi003_missing_applied_file;

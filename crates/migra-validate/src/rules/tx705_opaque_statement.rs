@@ -7,8 +7,8 @@ static INFO: Info = Info {
     code: "TX705",
     name: "opaque-statement",
     severity: Severity::Warning,
-    dialects: SQL,
-    detects: "A statement whose effect on the schema the validator cannot determine (the SQL parser does not read it, or it runs code: DO blocks, CALL, EXECUTE, CREATE TABLE AS).",
+    dialects: ANY,
+    detects: "A statement whose effect on the schema the validator cannot determine (the SQL parser does not read it, or it runs code: DO blocks, CALL, EXECUTE, CREATE TABLE AS; a MongoDB command it does not know).",
     why: "Every other rule relies on knowing what each statement changes. A statement that cannot be analysed is said, so a clean report never means 'not looked at'.",
     instead: "Review the statement by hand, or split it into plain DDL the validator reads; silence with `-- migra:allow TX705 reason=\"...\"` once reviewed.",
     probe: None,
@@ -30,6 +30,12 @@ static INFO: Info = Info {
             "CREATE TABLE t (id int);",
             "CREATE TABLE t2 AS SELECT * FROM t;",
             "CREATE TABLE t2 (id int);",
+        ),
+        Example::new(
+            MONGO,
+            r#"{"create": "t"}"#,
+            r#"{"shardCollection": "app.t", "key": {"_id": "hashed"}}"#,
+            r#"{"createIndexes": "t", "indexes": [{"key": {"a": 1}, "name": "a_1"}]}"#,
         ),
     ],
 };

@@ -7,17 +7,25 @@ static INFO: Info = Info {
     code: "TX707",
     name: "syntax-error",
     severity: Severity::Error,
-    dialects: SQL,
-    detects: "A statement that is not valid SQL for the target dialect, such as two statements run together by a missing `;`.",
+    dialects: ANY,
+    detects: "A statement that is not valid SQL for the target dialect, such as two statements run together by a missing `;` (for MongoDB: not a JSON command document).",
     why: "The migration fails at this statement; in a non-transactional migration (or on MySQL) everything before it stays applied.",
     instead: "Fix the statement; for a missing `;`, end the previous statement.",
     probe: None,
-    examples: &[Example::new(
-        SQL,
-        "CREATE TABLE t (id int PRIMARY KEY, d date);",
-        "ALTER TABLE t DROP COLUMN d\nALTER TABLE t ADD COLUMN e int;",
-        "ALTER TABLE t DROP COLUMN d;\nALTER TABLE t ADD COLUMN e int;",
-    )],
+    examples: &[
+        Example::new(
+            SQL,
+            "CREATE TABLE t (id int PRIMARY KEY, d date);",
+            "ALTER TABLE t DROP COLUMN d\nALTER TABLE t ADD COLUMN e int;",
+            "ALTER TABLE t DROP COLUMN d;\nALTER TABLE t ADD COLUMN e int;",
+        ),
+        Example::new(
+            MONGO,
+            r#"{"create": "t"}"#,
+            "db.t.createIndex({a: 1})",
+            r#"{"createIndexes": "t", "indexes": [{"key": {"a": 1}, "name": "a_1"}]}"#,
+        ),
+    ],
 };
 
 impl Rule for R {

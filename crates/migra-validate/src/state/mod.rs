@@ -4,6 +4,7 @@ use migra_core::schema::{Database, Namespace, Table};
 use migra_core::{ApplyError, Change, TableChange, apply, apply_table_changes};
 use std::collections::{BTreeSet, HashMap};
 
+mod collections;
 mod undo;
 pub use undo::Journal;
 

@@ -156,6 +156,17 @@ impl Schema {
         }
     }
 
+    /// Records the whole database for undo (MongoDB commands: collections are few and small).
+    pub(super) fn record_whole(&mut self) {
+        let whole = self
+            .journal
+            .is_some()
+            .then(|| Undo::Whole(Box::new(self.db.clone())));
+        if let (Some(j), Some(w)) = (self.journal.as_mut(), whole) {
+            j.entries.push(w);
+        }
+    }
+
     fn sequences_entry(&self, ns: &str) -> Undo {
         Undo::Sequences {
             ns: ns.to_string(),
