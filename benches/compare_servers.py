@@ -65,18 +65,20 @@ def main():
                 return timed(["mariadb", "-h", my_host, "-P", my_port, "-u", my_user, f"-p{my_pass}", name], stdin=f)
 
         for kind, label in (("pg", "PostgreSQL"), ("my", "MariaDB")):
-            fl, mg = [], []
+            fl, mg, bare = [], [], []
             for r in range(rounds):
-                for who in (("floor", "migra") if r % 2 == 0 else ("migra", "floor")):
+                for who in (("floor", "migra", "bare") if r % 2 == 0 else ("bare", "migra", "floor")):
                     name = f"migra_bench_{who}"
                     url = fresh(kind, name)
                     if who == "floor":
                         fl.append(floor(kind, url, name))
-                    else:
+                    elif who == "migra":
                         mg.append(timed([migra, "apply", "--dir", mdir, "-d", url]))
-            f, m = statistics.median(fl), statistics.median(mg)
+                    else:
+                        bare.append(timed([migra, "apply", "--no-validate", "--dir", mdir, "-d", url]))
+            f, m, b = statistics.median(fl), statistics.median(mg), statistics.median(bare)
             client = "psql" if kind == "pg" else "mariadb"
-            print(f"(b) {label}: apply 1000, {rounds} rounds, medians: {client} floor {f:.3f} s, migra {m:.3f} s, ratio {m / f:.3f}")
+            print(f"(b) {label}: apply 1000, {rounds} rounds, medians: {client} floor {f:.3f} s, migra {m:.3f} s (ratio {m / f:.3f}; validation included), migra --no-validate {b:.3f} s (ratio {b / f:.3f})")
             url = fresh(kind, "migra_bench_noop")
             run([migra, "apply", "--dir", mdir, "-d", url])
             variants = [("", "")] if kind == "my" else [("?sslmode=disable", " without TLS"), ("?sslmode=require", " with TLS")]
