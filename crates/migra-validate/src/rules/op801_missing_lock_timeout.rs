@@ -35,7 +35,8 @@ impl Rule for R {
 
     fn check_script(&self, cx: &ScriptCx<'_>, out: &mut Vec<Finding>) {
         let mut timeout_set = false;
-        let mut created: Vec<&str> = Vec::new();
+        // A set: a schema file creates tens of thousands of tables.
+        let mut created: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
         for (i, (_, a)) in cx.statements.iter().enumerate() {
             let w = &a.words;
             if w.get(0) == Some("SET") && (w.has("LOCK_TIMEOUT") || w.has("LOCK_WAIT_TIMEOUT")) {
@@ -45,14 +46,14 @@ impl Rule for R {
             // Tables this script created are not in use yet: locking them blocks nobody.
             let locks_existing = a.changes().iter().any(|c| match c {
                 Change::ModifyTable { table, .. } | Change::RenameTable { from: table, .. } => {
-                    !created.contains(&table.as_str())
+                    !created.contains(table.as_str())
                 }
-                Change::DropTable { table, .. } => !created.contains(&table.name.as_str()),
+                Change::DropTable { table, .. } => !created.contains(table.name.as_str()),
                 _ => false,
             });
             for c in a.changes() {
                 if let Change::AddTable { table, .. } = c {
-                    created.push(&table.name);
+                    created.insert(&table.name);
                 }
             }
             if timeout_set || a.kind != crate::analyze::Kind::Ddl || w.has("CONCURRENTLY") {
