@@ -26,7 +26,6 @@
 //! ```
 
 mod assemble;
-mod column;
 mod order;
 mod renames;
 mod table;

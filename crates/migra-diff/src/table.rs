@@ -2,7 +2,6 @@
 //! orders: foreign keys are dropped first and added last, so that tables can be created, changed
 //! and dropped in between whatever their references.
 
-use crate::column::aspects;
 use migra_core::schema::{Check, ForeignKey, Index, IndexPart, PrimaryKey, Table};
 use migra_core::{DiffHooks, TableChange};
 use std::collections::BTreeMap;
@@ -82,7 +81,7 @@ pub(crate) fn diff_table(from: &Table, to: &Table, hooks: &dyn DiffHooks) -> Tab
     }
     for c in from_cols.values() {
         if let Some(t) = to_cols.get(c.name.as_str()) {
-            let what = aspects(c, t, hooks);
+            let what = migra_core::column_aspects(c, t, hooks);
             if !what.is_empty() {
                 d.body.push(TableChange::ModifyColumn {
                     from: Box::new((*c).clone()),

@@ -63,6 +63,11 @@ pub struct ConfigError {
 }
 
 impl Config {
+    /// The statement timeout for each live data probe (at least 1 ms).
+    pub fn probe_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(self.probe_timeout_seconds.max(0.001))
+    }
+
     /// The setting for a rule, looked up by code, then by name.
     pub fn setting(&self, code: &str, name: &str) -> RuleSetting {
         match self

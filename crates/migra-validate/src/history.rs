@@ -1,6 +1,6 @@
 //! History-integrity checks: the migration directory against what the database recorded.
 
-use crate::finding::{Finding, Location};
+use crate::finding::Finding;
 use migra_core::drift::{Drift, drift};
 use migra_core::{Migration, Revision, SourceError, SourceErrorKind};
 
@@ -34,32 +34,6 @@ pub fn duplicate_versions(errors: Vec<SourceError>) -> (Vec<Finding>, Vec<Source
             .collect(),
         rest,
     )
-}
-
-/// A finding at a file line.
-pub(crate) fn at_file(
-    info: &'static crate::rule::Info,
-    file: &str,
-    line: u32,
-    message: String,
-) -> Finding {
-    Finding {
-        code: info.code,
-        rule: info.name,
-        severity: info.severity,
-        message,
-        location: Location {
-            file: file.to_string(),
-            line,
-            column: 1,
-            object: None,
-        },
-        suggestion: Some(info.instead.to_string()),
-        steps: Vec::new(),
-        evidence: None,
-        probe: None,
-        allowed: None,
-    }
 }
 
 #[cfg(test)]

@@ -89,6 +89,30 @@ pub struct Info {
     pub examples: &'static [Example],
 }
 
+impl Info {
+    /// A finding of this rule at `file:line:column`, with its default severity and its safe
+    /// alternative as the suggestion.
+    pub fn finding_at(&self, file: &str, line: u32, column: u32, message: String) -> Finding {
+        Finding {
+            code: self.code,
+            rule: self.name,
+            severity: self.severity,
+            message,
+            location: Location {
+                file: file.to_string(),
+                line,
+                column,
+                object: None,
+            },
+            suggestion: Some(self.instead.to_string()),
+            steps: Vec::new(),
+            evidence: None,
+            probe: None,
+            allowed: None,
+        }
+    }
+}
+
 /// Every SQL dialect.
 pub const SQL: &[DialectId] = &[DialectId::Postgres, DialectId::Mysql, DialectId::Sqlite];
 /// PostgreSQL only.
@@ -165,23 +189,12 @@ pub struct StmtCx<'a> {
 impl<'a> StmtCx<'a> {
     /// A finding of `info` at this statement, with the rule's default severity.
     pub fn finding(&self, info: &'static Info, message: impl Into<String>) -> Finding {
-        Finding {
-            code: info.code,
-            rule: info.name,
-            severity: info.severity,
-            message: message.into(),
-            location: Location {
-                file: self.script.path.clone(),
-                line: self.stmt.line,
-                column: self.stmt.column,
-                object: None,
-            },
-            suggestion: Some(info.instead.to_string()),
-            steps: Vec::new(),
-            evidence: None,
-            probe: None,
-            allowed: None,
-        }
+        info.finding_at(
+            &self.script.path,
+            self.stmt.line,
+            self.stmt.column,
+            message.into(),
+        )
     }
 
     /// The changes the statement makes.
@@ -351,23 +364,7 @@ impl<'a> ScriptCx<'a> {
         let (line, column) = i
             .and_then(|i| self.statements.get(i))
             .map_or((1, 1), |(s, _)| (s.line, s.column));
-        Finding {
-            code: info.code,
-            rule: info.name,
-            severity: info.severity,
-            message: message.into(),
-            location: Location {
-                file: self.script.path.clone(),
-                line,
-                column,
-                object: None,
-            },
-            suggestion: Some(info.instead.to_string()),
-            steps: Vec::new(),
-            evidence: None,
-            probe: None,
-            allowed: None,
-        }
+        info.finding_at(&self.script.path, line, column, message.into())
     }
 }
 

@@ -6,13 +6,12 @@ use migra_core::{Backend, BackendError, DialectId};
 use migra_validate::probe::{Answer, Scan};
 use migra_validate::{Config, Finding};
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 /// Rows a probe reads from a table of at least `config.large_table_rows` rows (a sample, said so).
 pub const SAMPLE_ROWS: u64 = 100_000;
 
 /// Runs the probe of every finding that has one against `backend` (read-only, each query bounded
-/// by `timeout`), re-grades the finding and records the evidence. A table the database does not
+/// by `config.probe_timeout()`), re-grades the finding and records the evidence. A table the database does not
 /// have yet is created by the migrations being checked, so it holds no rows. Big tables are
 /// sampled and the counts scaled, marked as estimates. A probe that fails leaves its finding as
 /// it was, with the failure as evidence. Returns how many queries ran (one per distinct question).
@@ -22,8 +21,8 @@ pub async fn probe_findings(
     backend: &mut dyn Backend,
     findings: &mut [Finding],
     config: &Config,
-    timeout: Duration,
 ) -> Result<usize, BackendError> {
+    let timeout = config.probe_timeout();
     let dialect = backend.dialect();
     let quote = |s: &str| migra_dialects::dialect(dialect).quote_ident(s);
     let Some(inspector) = backend.inspector() else {

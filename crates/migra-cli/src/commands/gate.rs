@@ -29,8 +29,8 @@ impl ApplyGate for Gate<'_> {
         let mut target = Target::new(dialect);
         target.mariadb = s.database.starts_with("mariadb:");
         let target = super::validate::live_target(&target, backend).await;
+        let live = live_schema(backend, &target).await?;
         let v = Validator::new(target, s.validate.clone()).for_apply();
-        let live = live_schema(backend, dialect).await?;
         // A resumed migration is judged on the statements still to run: the others are in `live`.
         let todo: Vec<Migration> = pending
             .iter()
@@ -41,9 +41,7 @@ impl ApplyGate for Gate<'_> {
             })
             .collect();
         let mut report = v.check_migrations(&mut Schema::new(live), &todo, 0);
-        let timeout =
-            std::time::Duration::from_secs_f64(s.validate.probe_timeout_seconds.max(0.001));
-        migra::probe::probe_findings(backend, &mut report.findings, &s.validate, timeout).await?;
+        migra::probe::probe_findings(backend, &mut report.findings, &s.validate).await?;
         Ok(self.verdict(&report))
     }
 }
@@ -100,24 +98,21 @@ impl Gate<'_> {
     }
 }
 
-/// The live schema in the validator's naming (SQLite's namespace is `main`).
+/// The live schema, its one MySQL or SQLite namespace (named after the database) renamed to the
+/// validator's default namespace, as migrations name it.
 async fn live_schema(
     backend: &mut dyn migra::Backend,
-    dialect: DialectId,
+    target: &Target,
 ) -> Result<migra::core::schema::Database, BackendError> {
     let Some(inspector) = backend.inspector() else {
         return Err(BackendError::Unsupported {
-            dialect: dialect.name().into(),
+            dialect: target.dialect.name().into(),
             what: "validation before apply reads the live schema (use --no-validate)".into(),
         });
     };
     let mut live = inspector.inspect(&[]).await?;
-    if live.namespaces.len() == 1 && dialect != DialectId::Postgres {
-        live.namespaces[0].name = if dialect == DialectId::Sqlite {
-            "main".into()
-        } else {
-            String::new()
-        };
+    if live.namespaces.len() == 1 && target.dialect != DialectId::Postgres {
+        live.namespaces[0].name = target.default_namespace.clone();
     }
     Ok(live)
 }

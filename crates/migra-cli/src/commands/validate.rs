@@ -136,19 +136,6 @@ fn split_options(d: DialectId) -> SplitOptions {
     migra::dialect(d).split_options()
 }
 
-/// Runs the findings' live data probes and re-grades them.
-///
-/// Errors: reading table statistics fails.
-async fn probe(
-    s: &Settings,
-    backend: &mut dyn migra::Backend,
-    report: &mut Report,
-) -> Result<(), Failure> {
-    let timeout = std::time::Duration::from_secs_f64(s.validate.probe_timeout_seconds.max(0.001));
-    migra::probe::probe_findings(backend, &mut report.findings, &s.validate, timeout).await?;
-    Ok(())
-}
-
 /// True when history records `m` as applied.
 fn is_applied(m: &Migration, history: &[migra::core::Revision]) -> bool {
     history
@@ -238,7 +225,8 @@ async fn check_dir(
         let mut report = check_loaded(v, &migrations, &history, all);
         // Probes answer for the data as it is now: only meaningful for what has not run yet.
         if !all {
-            probe(s, backend.as_mut(), &mut report).await?;
+            migra::probe::probe_findings(backend.as_mut(), &mut report.findings, &s.validate)
+                .await?;
         }
         report.findings.append(&mut dup_findings);
         return Ok(report);

@@ -60,7 +60,7 @@ impl Work<'_> {
     }
 
     fn modify(&mut self, from: Column, to: Column) {
-        let what = aspects(&from, &to);
+        let what = migra_core::column_aspects(&from, &to, &migra_core::DefaultHooks);
         if !what.is_empty() {
             self.push(
                 TableChange::ModifyColumn {
@@ -324,36 +324,6 @@ impl Work<'_> {
         from.name = new_name;
         self.modify(from, to);
     }
-}
-
-/// Which aspects differ between two versions of a column.
-pub fn aspects(a: &Column, b: &Column) -> BTreeSet<ColumnAspect> {
-    let mut s = BTreeSet::new();
-    if a.r#type.kind != b.r#type.kind || !a.r#type.raw.eq_ignore_ascii_case(&b.r#type.raw) {
-        s.insert(ColumnAspect::Type);
-    }
-    if a.nullable != b.nullable {
-        s.insert(ColumnAspect::Nullability);
-    }
-    if a.default != b.default {
-        s.insert(ColumnAspect::Default);
-    }
-    if a.identity != b.identity {
-        s.insert(ColumnAspect::Identity);
-    }
-    if a.generated != b.generated {
-        s.insert(ColumnAspect::Generated);
-    }
-    if a.collation != b.collation {
-        s.insert(ColumnAspect::Collation);
-    }
-    if a.comment != b.comment {
-        s.insert(ColumnAspect::Comment);
-    }
-    if a.on_update != b.on_update {
-        s.insert(ColumnAspect::OnUpdate);
-    }
-    s
 }
 
 /// Lowers `ALTER TABLE`.

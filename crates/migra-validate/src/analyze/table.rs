@@ -75,21 +75,8 @@ pub fn column(
                 ));
             }
             ColumnOption::ForeignKey(fk) if target.dialect != DialectId::Mysql => {
-                inline.foreign_key = Some(ForeignKey {
-                    name: cname.unwrap_or_else(|| default_name(target, table, &[&name], "fkey")),
-                    columns: vec![name.clone()],
-                    ref_namespace: None,
-                    ref_table: qname(target, &fk.foreign_table).name,
-                    ref_columns: fk
-                        .referred_columns
-                        .iter()
-                        .map(|c| ident(target, c))
-                        .collect(),
-                    on_update: action(fk.on_update.as_ref()),
-                    on_delete: action(fk.on_delete.as_ref()),
-                    deferrable: false,
-                    initially_deferred: false,
-                });
+                inline.foreign_key =
+                    Some(foreign_key(target, table, fk, vec![name.clone()], cname));
             }
             ColumnOption::Check(c) => inline.checks.push(Check {
                 name: cname.or_else(|| Some(default_name(target, table, &[&name], "check"))),
@@ -365,27 +352,9 @@ pub fn add_constraint(target: &Target, t: &mut Table, c: &TableConstraint) -> bo
         }
         TableConstraint::ForeignKey(fk) => {
             let cols: Vec<String> = fk.columns.iter().map(|c| ident(target, c)).collect();
-            let refs: Vec<&str> = cols.iter().map(String::as_str).collect();
-            let to: QName = qname(target, &fk.foreign_table);
-            t.foreign_keys.push(ForeignKey {
-                name: fk
-                    .name
-                    .as_ref()
-                    .map(|n| ident(target, n))
-                    .unwrap_or_else(|| default_name(target, &tname, &refs, "fkey")),
-                columns: cols,
-                ref_namespace: (to.ns != target.default_namespace).then_some(to.ns),
-                ref_table: to.name,
-                ref_columns: fk
-                    .referred_columns
-                    .iter()
-                    .map(|c| ident(target, c))
-                    .collect(),
-                on_update: action(fk.on_update.as_ref()),
-                on_delete: action(fk.on_delete.as_ref()),
-                deferrable: false,
-                initially_deferred: false,
-            });
+            let name = fk.name.as_ref().map(|n| ident(target, n));
+            t.foreign_keys
+                .push(foreign_key(target, &tname, fk, cols, name));
         }
         TableConstraint::Check(ch) => t.checks.push(Check {
             name: Some(
@@ -432,4 +401,35 @@ pub fn create_table(
         }
     }
     (q, t, unmodelled)
+}
+
+/// The foreign key a `REFERENCES` clause declares, inline on a column or as a table constraint:
+/// `columns` reference the key's target; a key without `name` gets the dialect's default name.
+fn foreign_key(
+    target: &Target,
+    table: &str,
+    fk: &sqlparser::ast::ForeignKeyConstraint,
+    columns: Vec<String>,
+    name: Option<String>,
+) -> ForeignKey {
+    let to: QName = qname(target, &fk.foreign_table);
+    let name = name.unwrap_or_else(|| {
+        let refs: Vec<&str> = columns.iter().map(String::as_str).collect();
+        default_name(target, table, &refs, "fkey")
+    });
+    ForeignKey {
+        name,
+        columns,
+        ref_namespace: (to.ns != target.default_namespace).then_some(to.ns),
+        ref_table: to.name,
+        ref_columns: fk
+            .referred_columns
+            .iter()
+            .map(|c| ident(target, c))
+            .collect(),
+        on_update: action(fk.on_update.as_ref()),
+        on_delete: action(fk.on_delete.as_ref()),
+        deferrable: false,
+        initially_deferred: false,
+    }
 }

@@ -1,7 +1,6 @@
 //! AL000 allow-needs-reason.
 use super::prelude::*;
 use crate::allow::Allow;
-use crate::finding::Location;
 
 pub(crate) struct R;
 
@@ -30,26 +29,15 @@ impl Rule for R {
 
 /// The finding for a reason-less directive (raised by the engine, which reads directives).
 pub(crate) fn finding(script: &ScriptInfo, a: &Allow) -> Finding {
-    Finding {
-        code: INFO.code,
-        rule: INFO.name,
-        severity: INFO.severity,
-        message: format!(
+    INFO.finding_at(
+        &script.path,
+        a.line,
+        1,
+        format!(
             "`-- migra:allow {}` has no reason, so it allows nothing",
             a.codes.join(", ")
         ),
-        location: Location {
-            file: script.path.clone(),
-            line: a.line,
-            column: 1,
-            object: None,
-        },
-        suggestion: Some(INFO.instead.into()),
-        steps: Vec::new(),
-        evidence: None,
-        probe: None,
-        allowed: None,
-    }
+    )
 }
 
 #[cfg(test)]

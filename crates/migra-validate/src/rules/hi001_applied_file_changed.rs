@@ -1,6 +1,5 @@
 //! HI001 applied-file-changed.
 use super::prelude::*;
-use crate::history::at_file;
 use migra_core::drift::Drift;
 
 pub(crate) struct R;
@@ -40,9 +39,9 @@ pub(crate) fn finding(d: &Drift) -> Option<Finding> {
     else {
         return None;
     };
-    Some(at_file(
-        &INFO,
+    Some(INFO.finding_at(
         file,
+        1,
         1,
         format!(
             "migration {version} was applied with checksum {}, but the file now has {}",

@@ -1,6 +1,5 @@
 //! HI002 out-of-order.
 use super::prelude::*;
-use crate::history::at_file;
 use migra_core::drift::Drift;
 
 pub(crate) struct R;
@@ -39,9 +38,9 @@ pub(crate) fn finding(d: &Drift) -> Option<Finding> {
     else {
         return None;
     };
-    Some(at_file(
-        &INFO,
+    Some(INFO.finding_at(
         file,
+        1,
         1,
         format!("pending migration {version} is older than applied migration {newest_applied}"),
     ))

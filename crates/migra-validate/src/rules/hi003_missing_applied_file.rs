@@ -1,6 +1,5 @@
 //! HI003 missing-applied-file.
 use super::prelude::*;
-use crate::history::at_file;
 use migra_core::drift::Drift;
 
 pub(crate) struct R;
@@ -33,9 +32,9 @@ pub(crate) fn finding(d: &Drift) -> Option<Finding> {
     let Drift::MissingFile { version, name } = d else {
         return None;
     };
-    Some(at_file(
-        &INFO,
+    Some(INFO.finding_at(
         &format!("{version} ({name})"),
+        1,
         1,
         format!("migration {version} ({name}) is applied but its file is missing"),
     ))

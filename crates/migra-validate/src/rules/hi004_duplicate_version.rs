@@ -35,7 +35,7 @@ pub(crate) fn finding(e: &SourceError) -> Finding {
         }
         other => other.to_string(),
     };
-    crate::history::at_file(&INFO, &e.file, e.line.unwrap_or(1), msg)
+    INFO.finding_at(&e.file, e.line.unwrap_or(1), 1, msg)
 }
 
 #[cfg(test)]

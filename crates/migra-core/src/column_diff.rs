@@ -1,11 +1,12 @@
-//! Which aspects of a column differ.
+//! Which aspects of a column differ: the differ and the validator ask the same question.
 
-use migra_core::schema::Column;
-use migra_core::{ColumnAspect, DiffHooks};
+use crate::schema::Column;
+use crate::{ColumnAspect, DiffHooks};
 use std::collections::BTreeSet;
 
-/// The aspects in which `from` and `to` differ (empty when they are the same column).
-pub(crate) fn aspects(from: &Column, to: &Column, hooks: &dyn DiffHooks) -> BTreeSet<ColumnAspect> {
+/// The aspects in which `from` and `to` differ (empty when they are the same column), with the
+/// dialect's notion of equal types, defaults and expressions from `hooks`.
+pub fn column_aspects(from: &Column, to: &Column, hooks: &dyn DiffHooks) -> BTreeSet<ColumnAspect> {
     let mut what = BTreeSet::new();
     if !hooks.types_equal(&from.r#type, &to.r#type) {
         what.insert(ColumnAspect::Type);
