@@ -89,6 +89,8 @@ pub enum Command {
         /// audit log with each migration applied.
         #[arg(long, value_name = "REASON")]
         allow_unsafe: Option<String>,
+        #[command(flatten)]
+        batch: BatchFlags,
     },
     /// Roll back applied migrations with their down parts (default: the latest one).
     Rollback {
@@ -104,6 +106,8 @@ pub enum Command {
         /// Run even though applied files changed.
         #[arg(long)]
         allow_drift: bool,
+        #[command(flatten)]
+        batch: BatchFlags,
     },
     /// Summarize the database's migration state (reads only).
     Status,
@@ -209,5 +213,27 @@ mod tests {
     fn the_command_line_definition_is_consistent() {
         use clap::CommandFactory;
         super::Cli::command().debug_assert();
+    }
+}
+
+/// Pacing of batched statements (`-- migra:batch`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct BatchFlags {
+    /// Pause this many milliseconds after each batch.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub batch_sleep: u64,
+    /// Resize batches to keep each one (its commit included) under this many milliseconds.
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_batch_ms: Option<u64>,
+}
+
+impl BatchFlags {
+    /// The executor's options for these flags.
+    pub fn options(&self) -> migra::exec::BatchOptions {
+        migra::exec::BatchOptions {
+            sleep: std::time::Duration::from_millis(self.batch_sleep),
+            max_batch: self.max_batch_ms.map(std::time::Duration::from_millis),
+            ..Default::default()
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! The traits an execution backend implements: running statements, history, locking, inspection.
 
+use crate::annotation::{Annotation, AnnotationKind, SqlValue};
 use crate::dialect::{Capabilities, DialectId};
 use crate::error::BackendError;
 use crate::revision::{Fingerprint, LogEntry, Revision};
@@ -55,6 +56,52 @@ pub trait HistoryStore: Send {
     async fn append_log(&mut self, entry: &LogEntry) -> Result<(), BackendError>;
     /// Reads the log, oldest first.
     async fn read_log(&mut self) -> Result<Vec<LogEntry>, BackendError>;
+
+    /// Inserts or replaces the annotation `(kind, sort_key, key)`, on the current connection (so
+    /// inside a transaction it commits with the work it describes).
+    ///
+    /// Errors: the write fails; [`BackendError::Unsupported`] where not written.
+    async fn put_annotation(&mut self, a: &Annotation) -> Result<(), BackendError> {
+        let _ = a;
+        Err(unsupported(
+            "annotations (checkpoints, verification, backups)",
+        ))
+    }
+    /// Reads every annotation of `kind`, ordered by sort key and key. An absent table reads as
+    /// empty and is not created.
+    ///
+    /// Errors: the read fails; [`BackendError::Unsupported`] where not written.
+    async fn read_annotations(
+        &mut self,
+        kind: AnnotationKind,
+    ) -> Result<Vec<Annotation>, BackendError> {
+        let _ = kind;
+        Err(unsupported(
+            "annotations (checkpoints, verification, backups)",
+        ))
+    }
+    /// Deletes the annotations of `kind` for `sort_key` (every key, or only `key`); returns how
+    /// many went.
+    ///
+    /// Errors: the write fails; [`BackendError::Unsupported`] where not written.
+    async fn delete_annotations(
+        &mut self,
+        kind: AnnotationKind,
+        sort_key: &str,
+        key: Option<&str>,
+    ) -> Result<u64, BackendError> {
+        let _ = (kind, sort_key, key);
+        Err(unsupported(
+            "annotations (checkpoints, verification, backups)",
+        ))
+    }
+}
+
+fn unsupported(what: &str) -> BackendError {
+    BackendError::Unsupported {
+        dialect: String::new(),
+        what: format!("{what} are not written for this backend"),
+    }
 }
 
 /// A connection to one database that the executor drives. Implementations live in
@@ -88,6 +135,23 @@ pub trait Backend: HistoryStore {
     async fn execute(&mut self, sql: &str) -> Result<u64, BackendError>;
     /// Runs a multi-statement script in one call; returns the rows affected in total.
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError>;
+
+    /// Runs a query on the current connection (inside the open transaction, if any) and returns
+    /// the first column of its first row; `None` when it returns no row.
+    ///
+    /// Errors: the query fails, or its value has a type the backend cannot read (cast it to an
+    /// integer or text); [`BackendError::Unsupported`] where not written.
+    async fn query_value(&mut self, sql: &str) -> Result<Option<SqlValue>, BackendError> {
+        let _ = sql;
+        Err(unsupported("queries returning values"))
+    }
+
+    /// True when `e` is worth retrying after a pause: a lock wait timed out, a deadlock, a
+    /// serialization failure, a busy database. The statement's transaction was rolled back.
+    fn is_transient(&self, e: &BackendError) -> bool {
+        let _ = e;
+        false
+    }
 
     /// This backend's schema reader, when it has one.
     fn inspector(&mut self) -> Option<&mut dyn Inspector> {

@@ -30,6 +30,11 @@ impl DialectId {
         }
     }
 
+    /// Quotes an identifier for this dialect (backticks for MySQL, double quotes otherwise).
+    pub fn quote_ident(self, ident: &str) -> String {
+        quote_with(ident, if self == DialectId::Mysql { '`' } else { '"' })
+    }
+
     /// The dialect a URL scheme names (`postgres`, `postgresql`, `mysql`, `mariadb`, `sqlite`,
     /// `mongodb`, `mongodb+srv`), or `None`.
     pub fn from_scheme(scheme: &str) -> Option<Self> {

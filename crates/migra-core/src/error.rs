@@ -123,6 +123,14 @@ pub enum SourceErrorKind {
         /// The operating system's message.
         message: String,
     },
+    /// A `-- migra:` directive with arguments migra cannot use.
+    #[error("invalid `-- migra:{directive}` directive: {reason}")]
+    BadDirective {
+        /// The directive's name (`batch`, `assert-after`, ...).
+        directive: String,
+        /// What is wrong and what a correct one looks like.
+        reason: String,
+    },
     /// A feature of the layout that migra does not support.
     #[error("unsupported: {what}")]
     Unsupported {

@@ -5,8 +5,10 @@
 //! records, and the traits (`Dialect`, `Backend`, `HistoryStore`, `Inspector`) that the executor,
 //! the dialect plugins and the differ meet at. No I/O and no database drivers live here.
 
+pub mod annotation;
 pub mod apply;
 pub mod backend;
+pub mod batch;
 pub mod change;
 pub mod checksum;
 pub mod column_diff;
@@ -29,8 +31,10 @@ pub mod strategy;
 mod strategy_edit;
 pub mod version;
 
+pub use annotation::{Annotation, AnnotationKind, SqlValue};
 pub use apply::{ApplyError, apply, apply_all, apply_table_changes};
 pub use backend::{Backend, HistoryStore, Inspector, RunnerId, TxFailure, TxStep};
+pub use batch::{BATCH_PLACEHOLDER, BatchSpec, Checkpoint};
 pub use change::{Change, ColumnAspect, TableChange};
 pub use checksum::{CHECKSUM_ALGORITHM, Checksum};
 pub use column_diff::column_aspects;

@@ -85,9 +85,17 @@ pub struct Script {
     pub mode: ScriptMode,
     /// Its statements (always split, even in [`ScriptMode::Whole`], for reporting and counting).
     pub statements: Vec<Statement>,
+    /// Statements run in batches (`-- migra:batch`), in statement order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub batches: Vec<crate::batch::BatchSpec>,
 }
 
 impl Script {
+    /// The batch spec of statement `index`, when it runs in batches.
+    pub fn batch_of(&self, index: usize) -> Option<&crate::batch::BatchSpec> {
+        self.batches.iter().find(|b| b.statement == index)
+    }
+
     /// The units the executor sends: each statement, or the whole text once.
     pub fn units(&self) -> Vec<Statement> {
         match self.mode {

@@ -13,6 +13,8 @@
 pub mod convert;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod guard;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod kv;
 pub mod mongodb;
 pub mod mysql;
 #[cfg(any(feature = "postgres", feature = "mysql"))]

@@ -26,6 +26,8 @@ pub struct RunOptions<'a> {
     /// Checked under the lock before `apply` runs anything (the safety validator); a refusal
     /// stops the run with [`ExecError::Refused`], a note becomes the audit note.
     pub gate: Option<&'a mut dyn migra_core::ApplyGate>,
+    /// Pacing of batched statements.
+    pub batch: crate::batch::BatchOptions,
 }
 
 impl Default for RunOptions<'_> {
@@ -37,6 +39,7 @@ impl Default for RunOptions<'_> {
             on_event: None,
             audit_note: None,
             gate: None,
+            batch: crate::batch::BatchOptions::default(),
         }
     }
 }
@@ -352,11 +355,16 @@ impl<'a> Executor<'a> {
                 });
             }
             let start_at = resume.get(m.version.sort_key()).copied().unwrap_or(0);
+            let hooks = step::Hooks {
+                note: opts.audit_note.as_deref(),
+                batch: &opts.batch,
+                on_event: opts.on_event.as_deref_mut(),
+            };
             if let Err(e) = step::run(
                 self.backend,
                 &self.runner,
                 m,
-                (direction, opts.audit_note.as_deref()),
+                (direction, hooks),
                 start_at,
                 &mut result,
             )

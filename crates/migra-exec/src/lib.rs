@@ -6,6 +6,7 @@
 //!
 //! It never names a driver: backends come from `migra-dialects`.
 
+mod batch;
 mod error;
 mod executor;
 mod fsource;
@@ -16,6 +17,7 @@ mod runner;
 mod status;
 mod step;
 
+pub use batch::BatchOptions;
 pub use error::ExecError;
 pub use executor::{Executor, RollbackTarget, RunOptions};
 pub use fsource::read_dir;

@@ -5,7 +5,7 @@ use crate::error::ExecError;
 use crate::executor::Executor;
 use crate::runner::now_rfc3339;
 use futures_util::FutureExt;
-use migra_core::{LogAction, LogEntry, Revision, RevisionStatus};
+use migra_core::{AnnotationKind, LogAction, LogEntry, Revision, RevisionStatus};
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
@@ -120,6 +120,16 @@ impl Executor<'_> {
         }
         let written = match self.backend.write_revision(&rev, false).await {
             Ok(()) => self.backend.append_log(&log).await,
+            Err(e) => Err(e),
+        };
+        // A batched statement's checkpoint describes the state just resolved by hand: a later
+        // run must start its batches afresh, not continue them.
+        let written = match written {
+            Ok(()) => self
+                .backend
+                .delete_annotations(AnnotationKind::Checkpoint, &rev.sort_key, None)
+                .await
+                .map(drop),
             Err(e) => Err(e),
         };
         match (tx, written) {

@@ -113,6 +113,27 @@ pub enum Event<'a> {
         /// Milliseconds.
         duration_ms: u64,
     },
+    /// A batch of a batched statement committed.
+    Batch {
+        /// Version.
+        version: &'a str,
+        /// Name.
+        name: &'a str,
+        /// 1-based statement of the script.
+        statement: usize,
+        /// Batches committed so far (including earlier runs of a resumed statement).
+        batch: u64,
+        /// Batches expected in all.
+        batches: u64,
+        /// Rows changed so far.
+        rows_done: u64,
+        /// Rows the key range holds.
+        rows_total: u64,
+        /// Milliseconds since this run of the statement started.
+        elapsed_ms: u64,
+        /// Milliseconds the batch took, its commit included.
+        batch_ms: u64,
+    },
     /// A migration failed (its error follows in the result).
     Failed {
         /// Version.

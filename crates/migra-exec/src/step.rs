@@ -1,8 +1,9 @@
 //! Runs one migration part with its bookkeeping: in one transaction where the database allows it,
 //! otherwise statement by statement with progress written after each one.
 
+use crate::batch::{BatchFailure, BatchOptions, BatchRun};
 use crate::error::ExecError;
-use crate::result::{Direction, ExecutionResult, StepError, StepRecord};
+use crate::result::{Direction, Event, ExecutionResult, StepError, StepRecord};
 use crate::runner::now_rfc3339;
 use migra_core::{
     Backend, BackendError, LogAction, LogEntry, Migration, Revision, RevisionStatus, RunnerId,
@@ -10,12 +11,23 @@ use migra_core::{
 };
 use std::time::Instant;
 
-/// Runs `m` in `direction`, recording it in history (with `note` in its log entry) and in `result`.
+/// What a run hands each migration besides the migration itself.
+pub(crate) struct Hooks<'a, 'e> {
+    /// Audit note for the log entry of a success.
+    pub note: Option<&'a str>,
+    /// Pacing of batched statements.
+    pub batch: &'a BatchOptions,
+    /// Progress of batched statements.
+    pub on_event: Option<&'a mut (dyn FnMut(&Event<'_>) + Send + 'e)>,
+}
+
+/// Runs `m` in `direction`, recording it in history (with the hooks' note in its log entry) and in
+/// `result`.
 pub(crate) async fn run(
     backend: &mut dyn Backend,
     runner: &RunnerId,
     m: &Migration,
-    (direction, note): (Direction, Option<&str>),
+    (direction, hooks): (Direction, Hooks<'_, '_>),
     start_at: usize,
     result: &mut ExecutionResult,
 ) -> Result<(), ExecError> {
@@ -36,13 +48,16 @@ pub(crate) async fn run(
         t0: Instant::now(),
         rows: 0,
         start_at,
-        note,
+        note: hooks.note,
+        batch: hooks.batch,
     };
-    let outcome = if start_at == 0 && m.transaction && backend.capabilities().transactional_ddl {
-        ctx.in_transaction(backend).await
-    } else {
-        ctx.statement_by_statement(backend).await
-    };
+    let batched = !script.batches.is_empty();
+    let outcome =
+        if start_at == 0 && m.transaction && !batched && backend.capabilities().transactional_ddl {
+            ctx.in_transaction(backend).await
+        } else {
+            ctx.statement_by_statement(backend, hooks.on_event).await
+        };
     match outcome {
         Ok(()) => {
             result.rows_affected += ctx.rows;
@@ -59,6 +74,7 @@ pub(crate) async fn run(
             Ok(())
         }
         Err(Failure::Backend(e)) => Err(ExecError::Backend(e)),
+        Err(Failure::Refused(e)) => Err(e),
         Err(Failure::Statement { index, error }) => {
             let unit = &script.units()[index];
             let location = format!("{}:{}", script.path, unit.line);
@@ -87,6 +103,8 @@ enum Failure {
     Statement { index: usize, error: BackendError },
     /// Bookkeeping, transaction control or the lock failed.
     Backend(BackendError),
+    /// The run must not go on (see [`BatchFailure::Refused`]).
+    Refused(ExecError),
 }
 
 impl From<BackendError> for Failure {
@@ -107,6 +125,7 @@ struct Ctx<'a> {
     start_at: usize,
     /// Audit note for the log entry of a success.
     note: Option<&'a str>,
+    batch: &'a BatchOptions,
 }
 
 impl Ctx<'_> {
@@ -231,8 +250,36 @@ impl Ctx<'_> {
         }
     }
 
+    /// Runs the batched statement `index`, continuing its checkpoint when this run resumes there.
+    async fn run_batches(
+        &mut self,
+        backend: &mut dyn Backend,
+        spec: &migra_core::BatchSpec,
+        sql: &str,
+        index: usize,
+        on_event: Option<&mut (dyn FnMut(&Event<'_>) + Send + '_)>,
+    ) -> Result<u64, BatchFailure> {
+        let version = self.m.version.to_string();
+        let run = BatchRun {
+            runner: self.runner,
+            version: &version,
+            name: &self.m.name,
+            sort_key: self.m.version.sort_key(),
+            direction: self.direction,
+            spec,
+            sql,
+            resume: index == self.start_at,
+            opts: self.batch,
+        };
+        run.run(backend, on_event).await
+    }
+
     /// Without a transaction: progress after every statement, so a stop is visible and precise.
-    async fn statement_by_statement(&mut self, backend: &mut dyn Backend) -> Result<(), Failure> {
+    async fn statement_by_statement(
+        &mut self,
+        backend: &mut dyn Backend,
+        mut on_event: Option<&mut (dyn FnMut(&Event<'_>) + Send + '_)>,
+    ) -> Result<(), Failure> {
         let units = self.script.units();
         let whole = self.script.mode == migra_core::ScriptMode::Whole;
         if self.direction == Direction::Up {
@@ -243,7 +290,18 @@ impl Ctx<'_> {
         }
         for (index, unit) in units.iter().enumerate().skip(self.start_at) {
             backend.refresh_lock(self.runner).await?;
-            let run = if whole {
+            let run = if let Some(spec) = self.script.batch_of(index) {
+                let events = on_event.as_deref_mut();
+                match self
+                    .run_batches(backend, spec, &unit.sql, index, events)
+                    .await
+                {
+                    Err(BatchFailure::Backend(e)) => return Err(Failure::Backend(e)),
+                    Err(BatchFailure::Refused(e)) => return Err(Failure::Refused(e)),
+                    Err(BatchFailure::Statement(e)) => Err(e),
+                    Ok(n) => Ok(n),
+                }
+            } else if whole {
                 backend.execute_script(&unit.sql).await
             } else {
                 backend.execute(&unit.sql).await

@@ -4,7 +4,7 @@ use super::Context;
 use crate::config::Settings;
 use crate::fail::Failure;
 use crate::output::Out;
-use crate::output::{say, say_raw};
+use crate::output::say;
 use migra::exec::{Direction, Event, ExecutionResult};
 use migra::{Executor, RollbackTarget, RunOptions};
 
@@ -17,13 +17,19 @@ pub enum Action<'a> {
     Rollback(&'a RollbackTarget),
 }
 
-pub async fn run(
-    s: &Settings,
-    out: Out,
-    action: Action<'_>,
-    dry_run: bool,
-    allow_drift: bool,
-) -> Result<(), Failure> {
+/// How to run: `--dry-run`, `--allow-drift` and the pacing of batched statements.
+pub struct Flags {
+    pub dry_run: bool,
+    pub allow_drift: bool,
+    pub batch: migra::exec::BatchOptions,
+}
+
+pub async fn run(s: &Settings, out: Out, action: Action<'_>, flags: Flags) -> Result<(), Failure> {
+    let Flags {
+        dry_run,
+        allow_drift,
+        batch,
+    } = flags;
     let mut ctx = Context::open(s, false).await?;
     if !dry_run {
         if let Action::Apply(to, _) = action {
@@ -47,18 +53,17 @@ pub async fn run(
         }),
         _ => None,
     };
-    let mut progress = |e: &Event<'_>| report_progress(&out, e);
+    let mut watch = super::progress::Progress::new(out);
+    let mut progress = |e: &Event<'_>| watch.on(e);
     let mut opts = RunOptions {
         dry_run,
         allow_drift,
         lock_wait: ctx.lock_wait,
-        on_event: None,
+        on_event: Some(&mut progress),
         audit_note: None,
         gate: gate.as_mut().map(|g| g as &mut dyn migra::core::ApplyGate),
+        batch,
     };
-    if !out.json {
-        opts.on_event = Some(&mut progress);
-    }
     let mut exec = Executor::new(ctx.backend.as_mut(), &ctx.migrations);
     let result = match action {
         Action::Apply(to, _) => exec.apply(to, &mut opts).await?,
@@ -66,28 +71,6 @@ pub async fn run(
     };
     finish(&out, &result);
     Ok(())
-}
-
-fn report_progress(out: &Out, e: &Event<'_>) {
-    match e {
-        Event::Started {
-            version,
-            name,
-            direction,
-        } => {
-            let verb = if *direction == Direction::Up {
-                "Applying"
-            } else {
-                "Rolling back"
-            };
-            say_raw!("{verb} {version} {name} ... ");
-        }
-        Event::Finished { duration_ms, .. } => {
-            say!("{} ({duration_ms} ms)", out.paint("32", "ok"))
-        }
-        Event::Failed { .. } => say!("{}", out.paint("31", "FAILED")),
-        _ => {}
-    }
 }
 
 fn finish(out: &Out, r: &ExecutionResult) {

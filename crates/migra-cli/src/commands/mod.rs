@@ -9,6 +9,7 @@ mod hints;
 mod inspect;
 mod new;
 mod plan;
+mod progress;
 mod repair;
 mod rules;
 mod source;
@@ -111,15 +112,20 @@ pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
             allow_drift,
             no_validate,
             allow_unsafe,
+            batch,
         } => {
             let validate = !no_validate && settings.validate.on_apply;
             let gate = validate.then_some(allow_unsafe.as_deref());
+            let flags = apply::Flags {
+                dry_run,
+                allow_drift,
+                batch: batch.options(),
+            };
             apply::run(
                 &settings,
                 out,
                 apply::Action::Apply(to.as_deref(), gate),
-                dry_run,
-                allow_drift,
+                flags,
             )
             .await
         }
@@ -128,19 +134,18 @@ pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
             to,
             dry_run,
             allow_drift,
+            batch,
         } => {
+            let flags = apply::Flags {
+                dry_run,
+                allow_drift,
+                batch: batch.options(),
+            };
             let target = match to {
                 Some(v) => migra::RollbackTarget::To(v),
                 None => migra::RollbackTarget::Steps(steps.unwrap_or(1)),
             };
-            apply::run(
-                &settings,
-                out,
-                apply::Action::Rollback(&target),
-                dry_run,
-                allow_drift,
-            )
-            .await
+            apply::run(&settings, out, apply::Action::Rollback(&target), flags).await
         }
     }
 }

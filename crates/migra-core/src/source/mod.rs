@@ -171,7 +171,8 @@ fn finish(raw: RawMigration, opts: &LoadOptions) -> Result<Migration, SourceErro
     for (path, text) in &raw.files {
         d.scan(path, text)?;
     }
-    let transaction = raw.transaction && !d.no_transaction;
+    // Each batch of a batched statement commits on its own.
+    let transaction = raw.transaction && !d.no_transaction && !d.batched;
     let whole = opts.whole_scripts || d.no_split;
     let mode = if whole {
         ScriptMode::Whole
@@ -181,13 +182,18 @@ fn finish(raw: RawMigration, opts: &LoadOptions) -> Result<Migration, SourceErro
     let to_script = |part: RawPart| -> Result<Script, SourceError> {
         let statements = split(&part.text, part.first_line, &opts.split)
             .map_err(|e| SourceError::new(part.path.clone(), Some(e.line), e.kind))?;
-        Ok(Script {
+        let mut script = Script {
             path: part.path,
             first_line: part.first_line,
             text: part.text,
             mode,
             statements,
-        })
+            batches: Vec::new(),
+        };
+        if d.batched {
+            script.batches = directives::batches(&script)?;
+        }
+        Ok(script)
     };
     let checksum = Migration::compute_checksum(
         &raw.up.text,

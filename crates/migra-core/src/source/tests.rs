@@ -254,3 +254,35 @@ fn foreign_layouts_accept_empty_no_op_files() {
         "Diesel refuses empty migrations, as Diesel does"
     );
 }
+
+#[test]
+fn batch_directives_tie_to_their_statement_and_end_the_transaction() {
+    let m = load_all(&[file(
+        "20260101_120000_backfill.sql",
+        "-- DIRECTION: up\nALTER TABLE c ADD COLUMN e text;\n-- migra:batch table=c key=id size=500\n\
+         UPDATE c SET e = lower(name)\n  WHERE {batch};\n",
+    )])
+    .expect("loads");
+    let b = &m[0].up.batches;
+    assert_eq!(b.len(), 1);
+    assert_eq!((b[0].statement, b[0].size, b[0].line), (1, 500, 3));
+    assert_eq!(b[0].table, vec!["c".to_string()]);
+    assert!(m[0].up.batch_of(1).is_some() && m[0].up.batch_of(0).is_none());
+    assert!(!m[0].transaction, "each batch commits on its own");
+}
+
+#[test]
+fn batch_directive_errors_name_the_line() {
+    let e = one_error(&[file(
+        "20260101_120000_backfill.sql",
+        "-- DIRECTION: up\n-- migra:batch table=c key=id\nUPDATE c SET e = 1;\n",
+    )]);
+    assert_eq!(e.line, Some(2));
+    assert!(e.to_string().contains("no `{batch}`"), "{e}");
+    let e = one_error(&[file(
+        "20260101_120000_backfill.sql",
+        "-- DIRECTION: up\nSELECT 1;\n-- migra:batch key=id\n",
+    )]);
+    assert_eq!(e.line, Some(3));
+    assert!(e.to_string().contains("`table=` is missing"), "{e}");
+}

@@ -140,6 +140,24 @@ impl Backend for MysqlBackend {
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
         self.raw(sql).await
     }
+    async fn query_value(
+        &mut self,
+        sql: &str,
+    ) -> Result<Option<migra_core::SqlValue>, BackendError> {
+        let row = sqlx::query(AssertSqlSafe(sql.to_string()))
+            .fetch_optional(&mut self.conn)
+            .await
+            .map_err(map_err)?;
+        row.map(|r| crate::kv::first_value(&r))
+            .transpose()
+            .map_err(map_err)
+    }
+    fn is_transient(&self, e: &BackendError) -> bool {
+        matches!(e, BackendError::Statement { code, message }
+            // 1213 deadlock / Galera certification failure (40001); 1205 lock wait timeout,
+            // whose SQLSTATE (HY000) is shared by unrelated errors, so its message tells it.
+            if code.as_deref() == Some("40001") || message.starts_with("Lock wait timeout exceeded"))
+    }
     fn inspector(&mut self) -> Option<&mut dyn migra_core::Inspector> {
         Some(self)
     }

@@ -12,6 +12,7 @@ use sqlx::AssertSqlSafe;
 pub(super) struct Tables {
     pub name: String,
     create: String,
+    pub kv: crate::kv::KvSql,
     select: String,
     status_of: String,
     upsert: String,
@@ -36,6 +37,7 @@ impl Tables {
             q(&format!("{name}_lock")),
         );
         let update_all = crate::rows::update_all(|c| format!("VALUES({c})"));
+        let kv = crate::kv::KvSql::new(migra_core::DialectId::Mysql, name);
         Ok(Self {
             name: name.to_string(),
             create: format!(
@@ -49,8 +51,10 @@ impl Tables {
                    id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, version VARCHAR(191) NOT NULL, name TEXT NOT NULL, \
                    action VARCHAR(32) NOT NULL, checksum VARCHAR(128) NOT NULL, at VARCHAR(40) NOT NULL, \
                    duration_ms BIGINT NOT NULL, `by` TEXT NOT NULL, error TEXT, failing_statement MEDIUMTEXT) \
-                   DEFAULT CHARSET = utf8mb4;"
+                   DEFAULT CHARSET = utf8mb4;\n{}",
+                kv.create
             ),
+            kv,
             select: format!("SELECT {COLUMNS} FROM {h} ORDER BY sort_key"),
             status_of: format!("SELECT status FROM {h} WHERE sort_key = ?"),
             upsert: format!(
@@ -201,5 +205,57 @@ impl HistoryStore for MysqlBackend {
     async fn read_log(&mut self) -> Result<Vec<LogEntry>, BackendError> {
         let sql = self.tables.select_log.clone();
         self.read_rows(sql, crate::rows::log_entry).await
+    }
+
+    async fn put_annotation(&mut self, a: &migra_core::Annotation) -> Result<(), BackendError> {
+        let sql = self.tables.kv.upsert.clone();
+        crate::kv::bind(sqlx::query(AssertSqlSafe(sql)), a)
+            .execute(&mut self.conn)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn read_annotations(
+        &mut self,
+        kind: migra_core::AnnotationKind,
+    ) -> Result<Vec<migra_core::Annotation>, BackendError> {
+        let sql = self.tables.kv.select.clone();
+        let rows = match sqlx::query(AssertSqlSafe(sql))
+            .bind(kind.as_str())
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(map_err)
+        {
+            Ok(rows) => rows,
+            Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        rows.iter()
+            .map(crate::kv::annotation)
+            .collect::<Result<_, _>>()
+            .map_err(|e| history_err(&self.tables.name, e))
+    }
+
+    async fn delete_annotations(
+        &mut self,
+        kind: migra_core::AnnotationKind,
+        sort_key: &str,
+        key: Option<&str>,
+    ) -> Result<u64, BackendError> {
+        let q = match key {
+            None => sqlx::query(AssertSqlSafe(self.tables.kv.delete_all.clone()))
+                .bind(kind.as_str())
+                .bind(sort_key.to_string()),
+            Some(k) => sqlx::query(AssertSqlSafe(self.tables.kv.delete_one.clone()))
+                .bind(kind.as_str())
+                .bind(sort_key.to_string())
+                .bind(k.to_string()),
+        };
+        match q.execute(&mut self.conn).await.map_err(map_err) {
+            Ok(done) => Ok(done.rows_affected()),
+            Err(e) if is_missing_table(&e) => Ok(0),
+            Err(e) => Err(e),
+        }
     }
 }

@@ -150,6 +150,23 @@ impl Backend for PostgresBackend {
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
         self.raw(sql).await
     }
+    async fn query_value(
+        &mut self,
+        sql: &str,
+    ) -> Result<Option<migra_core::SqlValue>, BackendError> {
+        let row = sqlx::query(AssertSqlSafe(sql.to_string()))
+            .fetch_optional(&mut self.conn)
+            .await
+            .map_err(map_err)?;
+        row.map(|r| crate::kv::first_value(&r))
+            .transpose()
+            .map_err(map_err)
+    }
+    fn is_transient(&self, e: &BackendError) -> bool {
+        matches!(e, BackendError::Statement { code: Some(c), .. }
+            // lock_not_available (lock_timeout), deadlock_detected, serialization_failure
+            if c == "55P03" || c == "40P01" || c == "40001")
+    }
     fn inspector(&mut self) -> Option<&mut dyn migra_core::Inspector> {
         Some(self)
     }

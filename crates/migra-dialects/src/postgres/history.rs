@@ -9,6 +9,7 @@ use sqlx::AssertSqlSafe;
 pub(super) struct Tables {
     pub name: String,
     create: String,
+    pub kv: crate::kv::KvSql,
     select: String,
     upsert: String,
     upsert_if_not_applied: String,
@@ -27,6 +28,7 @@ impl Tables {
             "INSERT INTO {h} ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
              ON CONFLICT (sort_key) DO UPDATE SET {update_all}"
         );
+        let kv = crate::kv::KvSql::new(migra_core::DialectId::Postgres, name);
         Ok(Self {
             name: name.to_string(),
             create: format!(
@@ -39,8 +41,10 @@ impl Tables {
                  CREATE TABLE IF NOT EXISTS {log} (\
                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, version TEXT NOT NULL, name TEXT NOT NULL, \
                    action TEXT NOT NULL, checksum TEXT NOT NULL, at TEXT NOT NULL, duration_ms BIGINT NOT NULL, \
-                   by TEXT NOT NULL, error TEXT, failing_statement TEXT);"
+                   by TEXT NOT NULL, error TEXT, failing_statement TEXT);\n{}",
+                kv.create
             ),
+            kv,
             select: format!("SELECT {COLUMNS} FROM {h} ORDER BY sort_key"),
             upsert_if_not_applied: format!("{insert} WHERE {h}.status <> 'applied'"),
             upsert: insert,
@@ -146,5 +150,57 @@ impl HistoryStore for PostgresBackend {
     async fn read_log(&mut self) -> Result<Vec<LogEntry>, BackendError> {
         let sql = self.tables.select_log.clone();
         self.read_rows(sql, crate::rows::log_entry).await
+    }
+
+    async fn put_annotation(&mut self, a: &migra_core::Annotation) -> Result<(), BackendError> {
+        let sql = self.tables.kv.upsert.clone();
+        crate::kv::bind(sqlx::query(AssertSqlSafe(sql)), a)
+            .execute(&mut self.conn)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn read_annotations(
+        &mut self,
+        kind: migra_core::AnnotationKind,
+    ) -> Result<Vec<migra_core::Annotation>, BackendError> {
+        let sql = self.tables.kv.select.clone();
+        let rows = match sqlx::query(AssertSqlSafe(sql))
+            .bind(kind.as_str())
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(map_err)
+        {
+            Ok(rows) => rows,
+            Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        rows.iter()
+            .map(crate::kv::annotation)
+            .collect::<Result<_, _>>()
+            .map_err(|e| history_err(&self.tables.name, e))
+    }
+
+    async fn delete_annotations(
+        &mut self,
+        kind: migra_core::AnnotationKind,
+        sort_key: &str,
+        key: Option<&str>,
+    ) -> Result<u64, BackendError> {
+        let q = match key {
+            None => sqlx::query(AssertSqlSafe(self.tables.kv.delete_all.clone()))
+                .bind(kind.as_str())
+                .bind(sort_key.to_string()),
+            Some(k) => sqlx::query(AssertSqlSafe(self.tables.kv.delete_one.clone()))
+                .bind(kind.as_str())
+                .bind(sort_key.to_string())
+                .bind(k.to_string()),
+        };
+        match q.execute(&mut self.conn).await.map_err(map_err) {
+            Ok(done) => Ok(done.rows_affected()),
+            Err(e) if is_missing_table(&e) => Ok(0),
+            Err(e) => Err(e),
+        }
     }
 }

@@ -209,6 +209,23 @@ impl Backend for SqliteBackend {
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
         self.raw(sql).await
     }
+    async fn query_value(
+        &mut self,
+        sql: &str,
+    ) -> Result<Option<migra_core::SqlValue>, BackendError> {
+        let row = sqlx::query(AssertSqlSafe(sql.to_string()))
+            .fetch_optional(self.conn())
+            .await
+            .map_err(map_err)?;
+        row.map(|r| crate::kv::first_value(&r))
+            .transpose()
+            .map_err(map_err)
+    }
+    fn is_transient(&self, e: &BackendError) -> bool {
+        matches!(e, BackendError::Statement { code: Some(c), .. }
+            // SQLITE_BUSY, SQLITE_LOCKED and their extended codes.
+            if matches!(c.as_str(), "5" | "6" | "261" | "262" | "517"))
+    }
     fn inspector(&mut self) -> Option<&mut dyn migra_core::Inspector> {
         Some(self)
     }

@@ -11,6 +11,7 @@ use sqlx::AssertSqlSafe;
 pub(super) struct Tables {
     pub name: String,
     create: String,
+    pub kv: crate::kv::KvSql,
     select: String,
     select_fingerprints: String,
     upsert: String,
@@ -49,6 +50,7 @@ impl Tables {
         let insert = format!(
             "INSERT INTO {h} ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT (sort_key) DO UPDATE SET {update_all}"
         );
+        let kv = crate::kv::KvSql::new(migra_core::DialectId::Sqlite, name);
         Ok(Self {
             name: name.to_string(),
             create: format!(
@@ -64,10 +66,12 @@ impl Tables {
                    by TEXT NOT NULL, error TEXT, failing_statement TEXT);\n\
                  CREATE TABLE IF NOT EXISTS {lock} (\
                    id INTEGER PRIMARY KEY CHECK (id = 1), owner TEXT NOT NULL, holder TEXT NOT NULL, \
-                   host TEXT NOT NULL, pid INTEGER NOT NULL, acquired_at TEXT NOT NULL, expires_at_ms INTEGER NOT NULL);"
+                   host TEXT NOT NULL, pid INTEGER NOT NULL, acquired_at TEXT NOT NULL, expires_at_ms INTEGER NOT NULL);\n{}",
+                kv.create
             ),
             // One row holding every revision as JSON: sqlx hands SQLite rows over one by one
             // from a worker thread, which made a 1,000-row read cost milliseconds.
+            kv,
             select: format!(
                 "SELECT json_group_array(json_array({COLUMNS})) FROM (SELECT {COLUMNS} FROM {h} ORDER BY sort_key)"
             ),
@@ -287,5 +291,57 @@ impl HistoryStore for SqliteBackend {
             .map(crate::rows::log_entry)
             .collect::<Result<_, _>>()
             .map_err(|e| history_err(&table, e))
+    }
+
+    async fn put_annotation(&mut self, a: &migra_core::Annotation) -> Result<(), BackendError> {
+        let sql = self.tables.kv.upsert.clone();
+        crate::kv::bind(sqlx::query(AssertSqlSafe(sql)), a)
+            .execute(self.conn())
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn read_annotations(
+        &mut self,
+        kind: migra_core::AnnotationKind,
+    ) -> Result<Vec<migra_core::Annotation>, BackendError> {
+        let sql = self.tables.kv.select.clone();
+        let rows = match sqlx::query(AssertSqlSafe(sql))
+            .bind(kind.as_str())
+            .fetch_all(self.conn())
+            .await
+            .map_err(map_err)
+        {
+            Ok(rows) => rows,
+            Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        rows.iter()
+            .map(crate::kv::annotation)
+            .collect::<Result<_, _>>()
+            .map_err(|e| history_err(&self.tables.name, e))
+    }
+
+    async fn delete_annotations(
+        &mut self,
+        kind: migra_core::AnnotationKind,
+        sort_key: &str,
+        key: Option<&str>,
+    ) -> Result<u64, BackendError> {
+        let q = match key {
+            None => sqlx::query(AssertSqlSafe(self.tables.kv.delete_all.clone()))
+                .bind(kind.as_str())
+                .bind(sort_key.to_string()),
+            Some(k) => sqlx::query(AssertSqlSafe(self.tables.kv.delete_one.clone()))
+                .bind(kind.as_str())
+                .bind(sort_key.to_string())
+                .bind(k.to_string()),
+        };
+        match q.execute(self.conn()).await.map_err(map_err) {
+            Ok(done) => Ok(done.rows_affected()),
+            Err(e) if is_missing_table(&e) => Ok(0),
+            Err(e) => Err(e),
+        }
     }
 }
