@@ -188,6 +188,22 @@ pub enum Command {
         #[arg(long)]
         markdown: bool,
     },
+    /// Test migrations' down parts on a scratch database (a temporary database on the same
+    /// server, a temporary file for SQLite): apply everything before, snapshot schema and data,
+    /// up, down, compare, up again. Results are recorded in history (rollback plans show
+    /// `tested`). Exit 1 when a round trip fails.
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["migration", "all"])))]
+    Verify {
+        /// The version to verify.
+        #[arg(value_name = "VERSION")]
+        migration: Option<String>,
+        /// Every migration, forward (a round trip each), then the whole directory back.
+        #[arg(long)]
+        all: bool,
+        /// Do not record the results in the database's history.
+        #[arg(long)]
+        no_record: bool,
+    },
     /// Record by hand that a half-applied migration is now applied or rolled back (after you made
     /// the database match); logged as a repair.
     #[command(group(clap::ArgGroup::new("mark").required(true).args(["mark_applied", "mark_rolled_back"])))]

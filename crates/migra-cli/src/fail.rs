@@ -62,6 +62,18 @@ impl Failure {
         }
     }
 
+    /// A round trip of `migra verify` failed (exit 1); the report is already printed.
+    pub fn verify_failed(failed: usize) -> Self {
+        Self {
+            reported: true,
+            ..Self::new(
+                1,
+                "verify_failed",
+                format!("{failed} migration(s) did not pass their round trip"),
+            )
+        }
+    }
+
     /// Bad usage or configuration (exit 2).
     pub fn usage(message: impl Into<String>) -> Self {
         Self::new(2, "usage", message)
@@ -148,6 +160,17 @@ impl From<ExecError> for Failure {
                 ..Self::new(1, "migration_failed", message)
             },
             _ => Self::new(1, "error", message),
+        }
+    }
+}
+
+impl From<migra::Error> for Failure {
+    fn from(e: migra::Error) -> Self {
+        match e {
+            migra::Error::Source(s) => s.into(),
+            migra::Error::Backend(b) => b.into(),
+            migra::Error::Exec(x) => x.into(),
+            other => Self::new(1, "failed", other.to_string()),
         }
     }
 }

@@ -84,7 +84,12 @@ fn killed_backfill_finishes_exactly_once(kind: Kind, seed: &str) {
         child.kill().unwrap();
         child.wait().unwrap();
         let status = p.query("SELECT status FROM migra_history");
-        assert_eq!(status, vec!["partial"], "killed run {} at batch {at}", i + 1);
+        assert_eq!(
+            status,
+            vec!["partial"],
+            "killed run {} at batch {at}",
+            i + 1
+        );
     }
     let r = p
         .migra(&["apply", "--json", "--lock-timeout", "0"])
@@ -97,7 +102,10 @@ fn killed_backfill_finishes_exactly_once(kind: Kind, seed: &str) {
         vec!["0"],
         "every row changed exactly once (kills at batches {points:?})"
     );
-    assert_eq!(p.query("SELECT count(*) FROM big WHERE n = 1"), vec![ROWS.to_string()]);
+    assert_eq!(
+        p.query("SELECT count(*) FROM big WHERE n = 1"),
+        vec![ROWS.to_string()]
+    );
     let body = p.query("SELECT body FROM migra_history_kv WHERE kind = 'checkpoint'");
     let cp: serde_json::Value = serde_json::from_str(&body[0]).unwrap();
     assert_eq!(cp["finished"], true);

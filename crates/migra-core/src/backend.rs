@@ -136,6 +136,16 @@ pub trait Backend: HistoryStore {
     /// Runs a multi-statement script in one call; returns the rows affected in total.
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError>;
 
+    /// Starts the transaction of one batch of a batched statement (`-- migra:batch`).
+    ///
+    /// A batch commits together with its checkpoint, so a backend may commit it without waiting
+    /// for durability (PostgreSQL `synchronous_commit = off`): a commit lost in a server crash
+    /// loses the batch and its checkpoint together, and the resumed run redoes exactly that batch.
+    /// Default: [`Backend::begin`].
+    async fn begin_batch(&mut self) -> Result<(), BackendError> {
+        self.begin().await
+    }
+
     /// Runs a query on the current connection (inside the open transaction, if any) and returns
     /// the first column of its first row; `None` when it returns no row.
     ///
@@ -267,6 +277,20 @@ pub trait Inspector: Send {
         })
     }
 
+    /// A fingerprint of `table`'s data over `columns` (row count and digest), computed by the
+    /// database, for comparing a table before and after a round trip.
+    ///
+    /// Errors: the query fails; [`BackendError::Unsupported`] where not written.
+    async fn table_fingerprint(
+        &mut self,
+        namespace: &str,
+        table: &str,
+        columns: &[String],
+    ) -> Result<TableFingerprint, BackendError> {
+        let _ = (namespace, table, columns);
+        Err(unsupported("table fingerprints"))
+    }
+
     /// The server's version as it reports it (`16.4 (Debian ...)`, `10.11.6-MariaDB-...`,
     /// `8.0.36`, SQLite `3.46.0`), so version-dependent advice fits the live server.
     ///
@@ -277,6 +301,15 @@ pub trait Inspector: Send {
             what: "reading the server version is not written for this backend".into(),
         })
     }
+}
+
+/// What a table's data looks like, compact: its row count and a digest of every row.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TableFingerprint {
+    /// Rows.
+    pub rows: u64,
+    /// Digest of the rows' values (independent of their physical order).
+    pub digest: String,
 }
 
 /// Default lock lease: a runner that does not extend its lock within this time loses it.

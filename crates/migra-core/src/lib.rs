@@ -12,6 +12,7 @@ pub mod batch;
 pub mod change;
 pub mod checksum;
 pub mod column_diff;
+pub mod describe;
 pub mod dialect;
 pub mod drift;
 pub mod error;
@@ -33,11 +34,14 @@ pub mod version;
 
 pub use annotation::{Annotation, AnnotationKind, SqlValue};
 pub use apply::{ApplyError, apply, apply_all, apply_table_changes};
-pub use backend::{Backend, HistoryStore, Inspector, RunnerId, TxFailure, TxStep};
+pub use backend::{
+    Backend, HistoryStore, Inspector, RunnerId, TableFingerprint, TxFailure, TxStep,
+};
 pub use batch::{BATCH_PLACEHOLDER, BatchSpec, Checkpoint};
 pub use change::{Change, ColumnAspect, TableChange};
 pub use checksum::{CHECKSUM_ALGORITHM, Checksum};
 pub use column_diff::column_aspects;
+pub use describe::describe;
 pub use dialect::{Capabilities, Dialect, DialectId, LockKind};
 pub use error::{BackendError, SourceError, SourceErrorKind};
 pub use estimate::{Estimate, estimate};

@@ -12,6 +12,8 @@
 
 pub mod convert;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod fingerprint;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod guard;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod kv;

@@ -15,8 +15,8 @@ pub struct BatchOptions {
     /// Pause after each batch (`--batch-sleep`), leaving room for other writers and replicas.
     pub sleep: Duration,
     /// Keep each batch under this duration (`--max-batch-ms`) by resizing batches: the directive's
-    /// size is the starting size; it shrinks after a slow batch and grows (up to 16 times) while
-    /// batches take less than half of it.
+    /// size is the starting size; it shrinks when a batch takes over half of it and grows (up to 16
+    /// times) while batches take less than a quarter.
     pub max_batch: Option<Duration>,
     /// Retries of a batch that failed with a transient error (lock timeout, deadlock), with
     /// doubling pauses from 100 ms.
@@ -237,7 +237,7 @@ impl BatchRun<'_> {
         next: &mut Checkpoint,
         key: &str,
     ) -> Result<u64, BackendError> {
-        b.begin().await?;
+        b.begin_batch().await?;
         let r = async {
             let n = b.execute(sql).await?;
             let mut cp = next.clone();
@@ -294,12 +294,13 @@ impl BatchRun<'_> {
         let Some(budget) = self.opts.max_batch else {
             return size;
         };
+        // Aim at 40% of the budget: room for a batch that meets a checkpoint or a vacuum.
         let cap = self.spec.size.saturating_mul(16);
-        if took > budget {
-            let scaled = size as f64 * 0.8 * budget.as_secs_f64() / took.as_secs_f64().max(1e-6);
+        if took * 2 > budget {
+            let scaled = size as f64 * 0.4 * budget.as_secs_f64() / took.as_secs_f64().max(1e-6);
             (scaled as u64).max(1)
-        } else if took * 2 < budget {
-            (size + size / 2).clamp(1, cap)
+        } else if took * 4 < budget {
+            (size + size / 4).clamp(1, cap)
         } else {
             size
         }

@@ -19,6 +19,7 @@ mod embed;
 mod migrator;
 pub mod probe;
 pub mod scratch;
+pub mod verify;
 
 pub use connect::{ConnectOptions, connect, dialect_of_url};
 pub use embed::{EmbeddedFile, EmbeddedMigrations};

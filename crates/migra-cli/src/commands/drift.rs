@@ -2,11 +2,11 @@
 //! on a scratch database. Differences are changes someone made outside migra (or migrations
 //! edited after they ran).
 
-use super::diff::describe;
 use super::source::{read_live, replay};
 use crate::config::Settings;
 use crate::fail::Failure;
 use crate::output::{Out, say};
+use migra::core::describe;
 use migra::core::{Change, RevisionStatus};
 use migra::diff::DiffOptions;
 use serde::Serialize;

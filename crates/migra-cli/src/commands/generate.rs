@@ -1,11 +1,12 @@
 //! `migra generate --from SRC --to DST [--name NAME]`: the diff written as a native migration
 //! file with both directions, and with `--json` the `GeneratedMigration` document.
 
-use super::diff::{Computed, compute, describe, script};
+use super::diff::{Computed, compute, script};
 use super::new::{next_file, slug};
 use crate::config::Settings;
 use crate::fail::Failure;
 use crate::output::{Out, say};
+use migra::core::describe;
 use migra::core::{Change, HazardKind, Plan, TableChange};
 use serde::Serialize;
 use std::collections::BTreeSet;

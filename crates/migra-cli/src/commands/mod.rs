@@ -14,6 +14,7 @@ mod repair;
 mod rules;
 mod source;
 mod validate;
+mod verify;
 
 use crate::args::{Cli, Command};
 use crate::config::{Settings, resolve};
@@ -57,6 +58,17 @@ pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
             dev_url,
         } => plan::plan(&settings, out, check_schema, dev_url.as_deref()).await,
         Command::Status => plan::status(&settings, out).await,
+        Command::Verify {
+            migration,
+            all,
+            no_record,
+        } => {
+            let which = match migration {
+                Some(v) if !all => migra::verify::Which::One(v),
+                _ => migra::verify::Which::All,
+            };
+            verify::run(&settings, out, &which, !no_record).await
+        }
         Command::Inspect => inspect::run(&settings, out).await,
         Command::Diff {
             from,

@@ -55,7 +55,7 @@ pub async fn plan(
                 changes.len()
             );
             for c in changes {
-                say!("  {}", super::diff::describe(c));
+                say!("  {}", migra::core::describe(c));
             }
         }
         None => {}

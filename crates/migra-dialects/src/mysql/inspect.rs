@@ -47,6 +47,7 @@ impl MysqlBackend {
         let own = [
             self.tables.name.clone(),
             format!("{}_log", self.tables.name),
+            format!("{}_kv", self.tables.name),
             format!("{}_lock", self.tables.name),
         ];
         let mut ns = Namespace {
@@ -343,6 +344,18 @@ impl Inspector for MysqlBackend {
 
     async fn server_version(&mut self) -> Result<String, BackendError> {
         crate::guard::guarded(self.read_server_version()).await
+    }
+
+    async fn table_fingerprint(
+        &mut self,
+        namespace: &str,
+        table: &str,
+        columns: &[String],
+    ) -> Result<migra_core::TableFingerprint, BackendError> {
+        let dialect = migra_core::DialectId::Mysql;
+        let sql = crate::fingerprint::query(dialect, namespace, table, columns);
+        let v = migra_core::Backend::query_value(self, &sql).await?;
+        crate::fingerprint::parse(dialect, v)
     }
 }
 

@@ -138,6 +138,12 @@ impl Backend for PostgresBackend {
     async fn begin(&mut self) -> Result<(), BackendError> {
         self.raw("BEGIN").await.map(drop)
     }
+    async fn begin_batch(&mut self) -> Result<(), BackendError> {
+        // Only this transaction: the batch and its checkpoint are lost or kept together.
+        self.raw("BEGIN; SET LOCAL synchronous_commit = off")
+            .await
+            .map(drop)
+    }
     async fn commit(&mut self) -> Result<(), BackendError> {
         self.raw("COMMIT").await.map(drop)
     }

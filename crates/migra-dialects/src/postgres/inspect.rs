@@ -62,6 +62,7 @@ impl PostgresBackend {
         let own = [
             self.tables.name.clone(),
             format!("{}_log", self.tables.name),
+            format!("{}_kv", self.tables.name),
         ];
         let ns_index = |db: &Database, n: &str| db.namespaces.iter().position(|x| x.name == n);
         for r in rows(self, include_str!("queries/tables.sql"), &schemas).await? {
@@ -474,5 +475,17 @@ impl Inspector for PostgresBackend {
 
     async fn server_version(&mut self) -> Result<String, BackendError> {
         crate::guard::guarded(self.read_server_version()).await
+    }
+
+    async fn table_fingerprint(
+        &mut self,
+        namespace: &str,
+        table: &str,
+        columns: &[String],
+    ) -> Result<migra_core::TableFingerprint, BackendError> {
+        let dialect = migra_core::DialectId::Postgres;
+        let sql = crate::fingerprint::query(dialect, namespace, table, columns);
+        let v = migra_core::Backend::query_value(self, &sql).await?;
+        crate::fingerprint::parse(dialect, v)
     }
 }
