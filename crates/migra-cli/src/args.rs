@@ -188,6 +188,14 @@ pub enum Command {
         #[arg(long)]
         markdown: bool,
     },
+    /// Show how an applied migration would be rolled back (default: the newest applied): each
+    /// step with a query that checks it took effect, the data it cannot bring back, an estimated
+    /// duration, and whether `migra verify` tested this exact file (reads only).
+    PlanRollback {
+        /// The version to plan for.
+        #[arg(value_name = "VERSION")]
+        migration: Option<String>,
+    },
     /// Test migrations' down parts on a scratch database (a temporary database on the same
     /// server, a temporary file for SQLite): apply everything before, snapshot schema and data,
     /// up, down, compare, up again. Results are recorded in history (rollback plans show

@@ -92,6 +92,12 @@ pub trait Dialect: Send + Sync {
     fn planner(&self) -> Option<&dyn Planner> {
         None
     }
+    /// A query returning true once `change` is in effect (catalog lookups), for the verification
+    /// of a rollback step; `None` when the catalog cannot tell. Default: none.
+    fn verification_query(&self, change: &crate::change::Change) -> Option<String> {
+        let _ = change;
+        None
+    }
 }
 
 /// Quotes `ident` with `q` on both sides, doubling any `q` inside.

@@ -10,6 +10,7 @@
 //! | MySQL/MariaDB | `mysql` (sqlx) | backend, history, committed lock row (holds on Galera) |
 //! | MongoDB | — | dialect data only; backend not written yet |
 
+mod checks;
 pub mod convert;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod fingerprint;

@@ -74,6 +74,14 @@ impl Validator {
         }
     }
 
+    /// Analyses one statement against `schema`, applies its effect, and returns the analysis (its
+    /// lowered changes say what it did), without checking it or starting a new migration scope.
+    pub fn replay_one(&self, schema: &mut Schema, sql: &str) -> Analysis {
+        let a = analyze(&self.target, schema, sql);
+        commit(schema, &a);
+        a
+    }
+
     /// Applies statements to `schema` without checking them or starting a new migration scope.
     #[cfg(test)]
     pub(crate) fn replay_keeping_scope(&self, schema: &mut Schema, statements: &[Statement]) {

@@ -18,6 +18,7 @@ mod connect;
 mod embed;
 mod migrator;
 pub mod probe;
+pub mod rollback_plan;
 pub mod scratch;
 pub mod verify;
 

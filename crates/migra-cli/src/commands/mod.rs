@@ -9,6 +9,7 @@ mod hints;
 mod inspect;
 mod new;
 mod plan;
+mod plan_rollback;
 mod progress;
 mod repair;
 mod rules;
@@ -58,6 +59,9 @@ pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
             dev_url,
         } => plan::plan(&settings, out, check_schema, dev_url.as_deref()).await,
         Command::Status => plan::status(&settings, out).await,
+        Command::PlanRollback { migration } => {
+            plan_rollback::run(&settings, out, migration.as_deref()).await
+        }
         Command::Verify {
             migration,
             all,

@@ -115,7 +115,11 @@ impl TestDb {
                             r.try_get::<Option<i32>, _>(0)
                                 .map(|o| o.map(|n| n.to_string()))
                         })
-                        .expect("text or integer column")
+                        .or_else(|_| {
+                            r.try_get::<Option<bool>, _>(0)
+                                .map(|o| o.map(|b| b.to_string()))
+                        })
+                        .expect("text, integer or boolean column")
                         .unwrap_or_else(|| "NULL".into())
                 })
                 .collect()

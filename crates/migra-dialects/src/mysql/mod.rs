@@ -29,6 +29,9 @@ use migra_core::{
 pub struct MysqlDialect;
 
 impl Dialect for MysqlDialect {
+    fn verification_query(&self, change: &migra_core::Change) -> Option<String> {
+        crate::checks::verification(self.id(), change)
+    }
     fn id(&self) -> DialectId {
         DialectId::Mysql
     }

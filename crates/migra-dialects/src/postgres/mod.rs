@@ -30,6 +30,9 @@ use migra_core::{
 pub struct PostgresDialect;
 
 impl Dialect for PostgresDialect {
+    fn verification_query(&self, change: &migra_core::Change) -> Option<String> {
+        crate::checks::verification(self.id(), change)
+    }
     fn id(&self) -> DialectId {
         DialectId::Postgres
     }

@@ -33,6 +33,9 @@ use migra_core::{
 pub struct SqliteDialect;
 
 impl Dialect for SqliteDialect {
+    fn verification_query(&self, change: &migra_core::Change) -> Option<String> {
+        crate::checks::verification(self.id(), change)
+    }
     fn id(&self) -> DialectId {
         DialectId::Sqlite
     }
