@@ -89,6 +89,11 @@ pub enum Command {
         /// audit log with each migration applied.
         #[arg(long, value_name = "REASON")]
         allow_unsafe: Option<String>,
+        /// Before a statement drops a table or a column, copy its data to a backup table
+        /// (`<history>_bk_<version>_<table>`), recorded in history; rolling the migration back
+        /// puts it back. `[validate] require_backup_for_drops = true` turns it on.
+        #[arg(long)]
+        backup: bool,
         #[command(flatten)]
         batch: BatchFlags,
     },
@@ -211,6 +216,16 @@ pub enum Command {
         /// Do not record the results in the database's history.
         #[arg(long)]
         no_record: bool,
+    },
+    /// List the backups `apply --backup` made (reads only), or remove some: the backup table is
+    /// dropped and its record deleted.
+    Backups {
+        /// Remove this backup table.
+        #[arg(long, value_name = "TABLE", conflicts_with = "remove_version")]
+        remove: Option<String>,
+        /// Remove every backup of this version.
+        #[arg(long, value_name = "VERSION")]
+        remove_version: Option<String>,
     },
     /// Record by hand that a half-applied migration is now applied or rolled back (after you made
     /// the database match); logged as a repair.

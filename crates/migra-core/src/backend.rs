@@ -191,6 +191,8 @@ pub struct TxStep<'a> {
     pub expect_not_applied: bool,
     /// Builds the state row and the log row once the units ran (so timings are known).
     pub bookkeeping: &'a (dyn Fn() -> (Revision, LogEntry) + Send + Sync),
+    /// Annotations to write with the bookkeeping (backups made by the units).
+    pub annotations: &'a [Annotation],
 }
 
 /// Why [`Backend::run_transaction`] failed; the transaction was rolled back either way.
@@ -236,6 +238,9 @@ async fn stepwise_body<B: Backend + ?Sized>(
             b.execute(&unit.sql).await
         };
         rows += run.map_err(|error| TxFailure::Statement { index, error })?;
+    }
+    for a in step.annotations {
+        b.put_annotation(a).await.map_err(TxFailure::Backend)?;
     }
     let (rev, log) = (step.bookkeeping)();
     b.write_revision(&rev, step.expect_not_applied)

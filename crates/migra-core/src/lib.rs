@@ -8,6 +8,7 @@
 pub mod annotation;
 pub mod apply;
 pub mod backend;
+pub mod backup;
 pub mod batch;
 pub mod change;
 pub mod checksum;
@@ -37,6 +38,7 @@ pub use apply::{ApplyError, apply, apply_all, apply_table_changes};
 pub use backend::{
     Backend, HistoryStore, Inspector, RunnerId, TableFingerprint, TxFailure, TxStep,
 };
+pub use backup::{BackupAction, BackupRecord};
 pub use batch::{BATCH_PLACEHOLDER, BatchSpec, Checkpoint};
 pub use change::{Change, ColumnAspect, TableChange};
 pub use checksum::{CHECKSUM_ALGORITHM, Checksum};

@@ -161,3 +161,10 @@ where
 {
     bind_log_rest(q.bind(e.version.as_str()), e)
 }
+
+/// True for a backup table of history table `history` (`<history>_bk_...`, made by
+/// `migra apply --backup`): inspection leaves them out like the history tables.
+pub(crate) fn is_backup_table(history: &str, name: &str) -> bool {
+    name.strip_prefix(history)
+        .is_some_and(|rest| rest.starts_with("_bk_"))
+}

@@ -173,6 +173,7 @@ async fn a_transaction_step_commits_units_and_bookkeeping_together_or_nothing() 
         runner: &runner("A"),
         expect_not_applied: true,
         bookkeeping: &book,
+        annotations: &[],
     };
     assert_eq!(
         a.run_transaction(&step).await.unwrap(),
@@ -194,6 +195,7 @@ async fn a_transaction_step_commits_units_and_bookkeeping_together_or_nothing() 
         runner: &runner("A"),
         expect_not_applied: true,
         bookkeeping: &book,
+        annotations: &[],
     };
     assert!(matches!(
         a.run_transaction(&step).await,
@@ -224,6 +226,7 @@ async fn a_transaction_step_commits_units_and_bookkeeping_together_or_nothing() 
         runner: &runner("A"),
         expect_not_applied: true,
         bookkeeping: &book2,
+        annotations: &[],
     };
     match a.run_transaction(&step).await {
         Err(TxFailure::Statement { index, error }) => {
@@ -256,6 +259,7 @@ async fn a_transaction_step_commits_units_and_bookkeeping_together_or_nothing() 
         runner: &runner("A"),
         expect_not_applied: true,
         bookkeeping: &book2,
+        annotations: &[],
     };
     assert!(matches!(
         a.run_transaction(&step).await,

@@ -28,6 +28,9 @@ pub struct RunOptions<'a> {
     pub gate: Option<&'a mut dyn migra_core::ApplyGate>,
     /// Pacing of batched statements.
     pub batch: crate::batch::BatchOptions,
+    /// Backups to make before statements that destroy data (`--backup`; see
+    /// [`migra_core::BackupAction`]); rollbacks restore what history records anyway.
+    pub backups: Vec<migra_core::BackupAction>,
 }
 
 impl Default for RunOptions<'_> {
@@ -40,6 +43,7 @@ impl Default for RunOptions<'_> {
             audit_note: None,
             gate: None,
             batch: crate::batch::BatchOptions::default(),
+            backups: Vec::new(),
         }
     }
 }
@@ -359,6 +363,7 @@ impl<'a> Executor<'a> {
                 note: opts.audit_note.as_deref(),
                 batch: &opts.batch,
                 on_event: opts.on_event.as_deref_mut(),
+                backups: &opts.backups,
             };
             if let Err(e) = step::run(
                 self.backend,

@@ -16,6 +16,7 @@ mod resume;
 mod runner;
 mod status;
 mod step;
+mod units;
 
 pub use batch::BatchOptions;
 pub use error::ExecError;

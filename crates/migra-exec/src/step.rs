@@ -1,13 +1,14 @@
 //! Runs one migration part with its bookkeeping: in one transaction where the database allows it,
 //! otherwise statement by statement with progress written after each one.
 
-use crate::batch::{BatchFailure, BatchOptions, BatchRun};
+use crate::batch::BatchOptions;
 use crate::error::ExecError;
 use crate::result::{Direction, Event, ExecutionResult, StepError, StepRecord};
 use crate::runner::now_rfc3339;
+use crate::units::{Unit, UnitKind, made, restored};
 use migra_core::{
-    Backend, BackendError, LogAction, LogEntry, Migration, Revision, RevisionStatus, RunnerId,
-    Script, TxFailure, TxStep,
+    Annotation, AnnotationKind, Backend, BackendError, BackupAction, BackupRecord, LogAction,
+    LogEntry, Migration, Revision, RevisionStatus, RunnerId, Script, Statement, TxFailure, TxStep,
 };
 use std::time::Instant;
 
@@ -19,6 +20,8 @@ pub(crate) struct Hooks<'a, 'e> {
     pub batch: &'a BatchOptions,
     /// Progress of batched statements.
     pub on_event: Option<&'a mut (dyn FnMut(&Event<'_>) + Send + 'e)>,
+    /// Backups to make before statements that destroy data (`--backup`), of any migration.
+    pub backups: &'a [BackupAction],
 }
 
 /// Runs `m` in `direction`, recording it in history (with the hooks' note in its log entry) and in
@@ -39,6 +42,15 @@ pub(crate) async fn run(
             reason: m.irreversible_reason.clone().unwrap_or_default(),
         })?,
     };
+    let key = m.version.sort_key();
+    let (backups, restores): (Vec<&BackupAction>, Vec<BackupRecord>) = match direction {
+        Direction::Up => (
+            hooks.backups.iter().filter(|b| b.sort_key == key).collect(),
+            Vec::new(),
+        ),
+        Direction::Down => (Vec::new(), restores_of(backend, key).await?),
+    };
+    let units = crate::units::expand(script, &backups, &restores);
     let mut ctx = Ctx {
         runner,
         m,
@@ -50,7 +62,11 @@ pub(crate) async fn run(
         start_at,
         note: hooks.note,
         batch: hooks.batch,
+        units,
+        backups,
+        restores,
     };
+    // A backup table must not outlive a failed transactional migration, and vice versa.
     let batched = !script.batches.is_empty();
     let outcome =
         if start_at == 0 && m.transaction && !batched && backend.capabilities().transactional_ddl {
@@ -75,8 +91,9 @@ pub(crate) async fn run(
         }
         Err(Failure::Backend(e)) => Err(ExecError::Backend(e)),
         Err(Failure::Refused(e)) => Err(e),
-        Err(Failure::Statement { index, error }) => {
-            let unit = &script.units()[index];
+        Err(Failure::Statement { index, sql, error }) => {
+            let units = script.units();
+            let unit = &units[index.min(units.len().saturating_sub(1))];
             let location = format!("{}:{}", script.path, unit.line);
             result.success = false;
             result.rows_affected += ctx.rows;
@@ -84,7 +101,7 @@ pub(crate) async fn run(
                 version: m.version.to_string(),
                 name: m.name.clone(),
                 message: error.to_string(),
-                statement: Some(unit.sql.clone()),
+                statement: Some(sql),
                 location: Some(location.clone()),
             });
             Err(ExecError::MigrationFailed {
@@ -100,7 +117,13 @@ pub(crate) async fn run(
 
 enum Failure {
     /// A statement of the migration failed (recorded in history).
-    Statement { index: usize, error: BackendError },
+    Statement {
+        /// Index of the script statement (`script.units()`) it belongs to.
+        index: usize,
+        /// The SQL that failed (a backup copy or restore, or the statement itself).
+        sql: String,
+        error: BackendError,
+    },
     /// Bookkeeping, transaction control or the lock failed.
     Backend(BackendError),
     /// The run must not go on (see [`BatchFailure::Refused`]).
@@ -126,6 +149,12 @@ struct Ctx<'a> {
     /// Audit note for the log entry of a success.
     note: Option<&'a str>,
     batch: &'a BatchOptions,
+    /// What is sent, in order (the script's statements with backup copies and restores).
+    units: Vec<Unit>,
+    /// Backups made before statements of this up part.
+    backups: Vec<&'a BackupAction>,
+    /// Backups this down part restores.
+    restores: Vec<BackupRecord>,
 }
 
 impl Ctx<'_> {
@@ -188,7 +217,18 @@ impl Ctx<'_> {
 
     /// Statements and bookkeeping commit together: either all of it is in effect or none.
     async fn in_transaction(&mut self, backend: &mut dyn Backend) -> Result<(), Failure> {
-        let units = self.script.units();
+        let units: Vec<Statement> = self.units.iter().map(|u| u.sql.clone()).collect();
+        let annotations: Vec<Annotation> = self
+            .units
+            .iter()
+            .filter_map(|u| match u.kind {
+                UnitKind::CopyEnd(n) => Some(made(self.backups[n])),
+                UnitKind::RestoreEnd(n) => {
+                    Some(restored(self.m.version.sort_key(), &self.restores[n]))
+                }
+                _ => None,
+            })
+            .collect();
         let this = &*self;
         let bookkeeping = || {
             let (status, applied, action) = this.done_state();
@@ -200,6 +240,7 @@ impl Ctx<'_> {
             runner: self.runner,
             expect_not_applied: self.direction == Direction::Up,
             bookkeeping: &bookkeeping,
+            annotations: &annotations,
         };
         match backend.run_transaction(&step).await {
             Ok(rows) => {
@@ -211,9 +252,10 @@ impl Ctx<'_> {
                 // A failed down leaves the migration applied: only the log changes.
                 let state =
                     (self.direction == Direction::Up).then_some((RevisionStatus::Failed, 0));
-                self.record_failure(backend, &error, &units[index].sql, state)
-                    .await;
-                Err(Failure::Statement { index, error })
+                let sql = units[index].sql.clone();
+                self.record_failure(backend, &error, &sql, state).await;
+                let index = self.units[index].origin;
+                Err(Failure::Statement { index, sql, error })
             }
         }
     }
@@ -249,105 +291,18 @@ impl Ctx<'_> {
             };
         }
     }
+}
 
-    /// Runs the batched statement `index`, continuing its checkpoint when this run resumes there.
-    async fn run_batches(
-        &mut self,
-        backend: &mut dyn Backend,
-        spec: &migra_core::BatchSpec,
-        sql: &str,
-        index: usize,
-        on_event: Option<&mut (dyn FnMut(&Event<'_>) + Send + '_)>,
-    ) -> Result<u64, BatchFailure> {
-        let version = self.m.version.to_string();
-        let run = BatchRun {
-            runner: self.runner,
-            version: &version,
-            name: &self.m.name,
-            sort_key: self.m.version.sort_key(),
-            direction: self.direction,
-            spec,
-            sql,
-            resume: index == self.start_at,
-            opts: self.batch,
-        };
-        run.run(backend, on_event).await
-    }
+#[path = "stepwise.rs"]
+mod stepwise;
 
-    /// Without a transaction: progress after every statement, so a stop is visible and precise.
-    async fn statement_by_statement(
-        &mut self,
-        backend: &mut dyn Backend,
-        mut on_event: Option<&mut (dyn FnMut(&Event<'_>) + Send + '_)>,
-    ) -> Result<(), Failure> {
-        let units = self.script.units();
-        let whole = self.script.mode == migra_core::ScriptMode::Whole;
-        if self.direction == Direction::Up {
-            let resumed = self.start_at as u32;
-            backend
-                .write_revision(&self.revision(RevisionStatus::Partial, resumed, None), true)
-                .await?;
-        }
-        for (index, unit) in units.iter().enumerate().skip(self.start_at) {
-            backend.refresh_lock(self.runner).await?;
-            let run = if let Some(spec) = self.script.batch_of(index) {
-                let events = on_event.as_deref_mut();
-                match self
-                    .run_batches(backend, spec, &unit.sql, index, events)
-                    .await
-                {
-                    Err(BatchFailure::Backend(e)) => return Err(Failure::Backend(e)),
-                    Err(BatchFailure::Refused(e)) => return Err(Failure::Refused(e)),
-                    Err(BatchFailure::Statement(e)) => Err(e),
-                    Ok(n) => Ok(n),
-                }
-            } else if whole {
-                backend.execute_script(&unit.sql).await
-            } else {
-                backend.execute(&unit.sql).await
-            };
-            match run {
-                Ok(n) => self.rows += n,
-                Err(error) => {
-                    let total = self.m.up.statements.len() as u32;
-                    let state = match self.direction {
-                        // How much of a whole script ran is unknown: "partial", never "failed".
-                        Direction::Up if whole => (RevisionStatus::Partial, 0),
-                        Direction::Up => (RevisionStatus::Failed, index as u32),
-                        // Part of the down ran: neither applied nor rolled back.
-                        Direction::Down if index == 0 && !whole => (RevisionStatus::Applied, total),
-                        Direction::Down => (RevisionStatus::Partial, total),
-                    };
-                    self.record_failure(backend, &error, &unit.sql, Some(state))
-                        .await;
-                    return Err(Failure::Statement { index, error });
-                }
-            }
-            // After the last statement the final state row below replaces progress at once.
-            if self.direction == Direction::Up && !whole && index + 1 < units.len() {
-                let done = index as u32 + 1;
-                backend
-                    .write_revision(&self.revision(RevisionStatus::Partial, done, None), false)
-                    .await?;
-            }
-        }
-        // The state row and the log row are plain DML: one commit for both, on every database.
-        let (status, applied, action) = self.done_state();
-        backend.begin().await?;
-        let written = match backend
-            .write_revision(&self.revision(status, applied, None), false)
-            .await
-        {
-            Ok(()) => backend.append_log(&self.log(action, None)).await,
-            Err(e) => Err(e),
-        };
-        match written {
-            Ok(()) => backend.commit().await?,
-            Err(e) => {
-                let _ = backend.rollback().await;
-                return Err(e.into());
-            }
-        }
-        Ok(())
-    }
+/// The backups of version `sort_key` that a rollback restores (those with restore statements).
+async fn restores_of(b: &mut dyn Backend, sort_key: &str) -> Result<Vec<BackupRecord>, ExecError> {
+    Ok(b.read_annotations(AnnotationKind::Backup)
+        .await?
+        .into_iter()
+        .filter(|a| a.sort_key == sort_key)
+        .filter_map(|a| serde_json::from_str::<BackupRecord>(&a.value).ok())
+        .filter(|r| !r.restore.is_empty())
+        .collect())
 }

@@ -14,6 +14,7 @@
 //! Cargo rebuilds when an embedded file changes. To also rebuild when a file is *added*, put
 //! `println!("cargo:rerun-if-changed=migrations");` in your `build.rs`.
 
+pub mod backup;
 mod connect;
 mod embed;
 mod migrator;

@@ -113,6 +113,24 @@ pub fn plan_rollback(
         }
     };
     let key = m.version.sort_key();
+    let mut steps = steps;
+    for a in backups.iter().filter(|a| a.sort_key == key) {
+        let Ok(rec) = serde_json::from_str::<migra_core::BackupRecord>(&a.value) else {
+            continue;
+        };
+        if rec.restore.is_empty() {
+            continue;
+        }
+        steps.push(RollbackStep {
+            order: steps.len() + 1,
+            description: format!(
+                "restore {} from backup table {}",
+                rec.object, rec.backup_table
+            ),
+            sql: rec.restore.join(";\n"),
+            verification: rec.verify.clone(),
+        });
+    }
     RollbackPlan {
         version: m.version.to_string(),
         name: m.name.clone(),
@@ -232,10 +250,10 @@ fn recovery(up: &[Change], sort_key: &str, backups: &[Annotation]) -> Vec<DataRe
     let backup_of = |object: &str| {
         backups
             .iter()
-            .find(|a| {
-                a.sort_key == sort_key && a.value.contains(&format!("\"object\":\"{object}\""))
-            })
-            .map(|a| a.key.clone())
+            .filter(|a| a.sort_key == sort_key)
+            .filter_map(|a| serde_json::from_str::<migra_core::BackupRecord>(&a.value).ok())
+            .find(|r| r.object == object && !r.restore.is_empty())
+            .map(|r| r.backup_table)
     };
     dropped(up)
         .into_iter()

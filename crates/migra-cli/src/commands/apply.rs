@@ -22,6 +22,8 @@ pub struct Flags {
     pub dry_run: bool,
     pub allow_drift: bool,
     pub batch: migra::exec::BatchOptions,
+    /// Back up tables and columns before statements drop them (`--backup`).
+    pub backup: bool,
 }
 
 pub async fn run(s: &Settings, out: Out, action: Action<'_>, flags: Flags) -> Result<(), Failure> {
@@ -29,6 +31,7 @@ pub async fn run(s: &Settings, out: Out, action: Action<'_>, flags: Flags) -> Re
         dry_run,
         allow_drift,
         batch,
+        backup,
     } = flags;
     let mut ctx = Context::open(s, false).await?;
     if !dry_run {
@@ -63,7 +66,13 @@ pub async fn run(s: &Settings, out: Out, action: Action<'_>, flags: Flags) -> Re
         audit_note: None,
         gate: gate.as_mut().map(|g| g as &mut dyn migra::core::ApplyGate),
         batch,
+        backups: Vec::new(),
     };
+    if backup && matches!(action, Action::Apply(..)) {
+        let mut target = migra::validate::Target::new(ctx.backend.dialect());
+        target.mariadb = s.database.starts_with("mariadb:");
+        opts.backups = migra::backup::plan(&ctx.migrations, target, &s.table);
+    }
     let mut exec = Executor::new(ctx.backend.as_mut(), &ctx.migrations);
     let result = match action {
         Action::Apply(to, _) => exec.apply(to, &mut opts).await?,

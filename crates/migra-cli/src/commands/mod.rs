@@ -1,6 +1,7 @@
 //! The commands, and what they share: settings, loading the directory, opening the database.
 
 mod apply;
+mod backups;
 mod diff;
 pub(crate) mod drift;
 mod gate;
@@ -59,6 +60,10 @@ pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
             dev_url,
         } => plan::plan(&settings, out, check_schema, dev_url.as_deref()).await,
         Command::Status => plan::status(&settings, out).await,
+        Command::Backups {
+            remove,
+            remove_version,
+        } => backups::run(&settings, out, remove.as_deref(), remove_version.as_deref()).await,
         Command::PlanRollback { migration } => {
             plan_rollback::run(&settings, out, migration.as_deref()).await
         }
@@ -128,6 +133,7 @@ pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
             allow_drift,
             no_validate,
             allow_unsafe,
+            backup,
             batch,
         } => {
             let validate = !no_validate && settings.validate.on_apply;
@@ -136,6 +142,7 @@ pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
                 dry_run,
                 allow_drift,
                 batch: batch.options(),
+                backup: backup || settings.validate.require_backup_for_drops,
             };
             apply::run(
                 &settings,
@@ -156,6 +163,7 @@ pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
                 dry_run,
                 allow_drift,
                 batch: batch.options(),
+                backup: false,
             };
             let target = match to {
                 Some(v) => migra::RollbackTarget::To(v),

@@ -58,7 +58,7 @@ impl MysqlBackend {
         let mut slots = BTreeMap::<String, (usize, String)>::new();
         for r in rows(self, include_str!("queries/tables.sql")).await? {
             let name: String = r.get(0);
-            if own.contains(&name) {
+            if own.contains(&name) || crate::rows::is_backup_table(&self.tables.name, &name) {
                 continue;
             }
             let comment: String = r.get(1);

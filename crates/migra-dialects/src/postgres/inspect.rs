@@ -68,7 +68,7 @@ impl PostgresBackend {
         for r in rows(self, include_str!("queries/tables.sql"), &schemas).await? {
             let (ns, name, comment, partition): (String, String, Option<String>, bool) =
                 (r.get(0), r.get(1), r.get(2), r.get(3));
-            if own.contains(&name) {
+            if own.contains(&name) || crate::rows::is_backup_table(&self.tables.name, &name) {
                 continue;
             }
             if partition {

@@ -21,7 +21,7 @@ use sqlx::{AssertSqlSafe, Either};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub(super) async fn run(b: &mut SqliteBackend, step: &TxStep<'_>) -> Result<u64, TxFailure> {
-    if step.whole {
+    if step.whole || !step.annotations.is_empty() {
         return run_transaction_stepwise(b, step).await;
     }
     let mut script = String::from("BEGIN IMMEDIATE;\n");

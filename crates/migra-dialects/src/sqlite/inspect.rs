@@ -60,7 +60,7 @@ impl SqliteBackend {
         for o in &objects {
             let (kind, name, table, sql): (String, String, String, String) =
                 (o.get(0), o.get(1), o.get(2), o.get(3));
-            if own.contains(&table) {
+            if own.contains(&table) || crate::rows::is_backup_table(&self.tables.name, &table) {
                 continue;
             }
             match kind.as_str() {

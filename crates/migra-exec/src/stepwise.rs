@@ -1,0 +1,139 @@
+//! The path without a transaction: progress after every statement, so a stop is visible and
+//! precise; batched statements and backups run here too.
+
+use super::{Ctx, Failure};
+use crate::batch::{BatchFailure, BatchRun};
+use crate::result::{Direction, Event};
+use crate::units::{UnitKind, made, restored};
+use migra_core::{Backend, RevisionStatus};
+
+impl Ctx<'_> {
+    /// Runs the batched statement `index`, continuing its checkpoint when this run resumes there.
+    async fn run_batches(
+        &mut self,
+        backend: &mut dyn Backend,
+        spec: &migra_core::BatchSpec,
+        sql: &str,
+        index: usize,
+        on_event: Option<&mut (dyn FnMut(&Event<'_>) + Send + '_)>,
+    ) -> Result<u64, BatchFailure> {
+        let version = self.m.version.to_string();
+        let run = BatchRun {
+            runner: self.runner,
+            version: &version,
+            name: &self.m.name,
+            sort_key: self.m.version.sort_key(),
+            direction: self.direction,
+            spec,
+            sql,
+            resume: index == self.start_at,
+            opts: self.batch,
+        };
+        run.run(backend, on_event).await
+    }
+
+    /// Without a transaction: progress after every statement, so a stop is visible and precise.
+    pub(super) async fn statement_by_statement(
+        &mut self,
+        backend: &mut dyn Backend,
+        mut on_event: Option<&mut (dyn FnMut(&Event<'_>) + Send + '_)>,
+    ) -> Result<(), Failure> {
+        let units = self.units.clone();
+        let own = self.script.units().len();
+        let whole = self.script.mode == migra_core::ScriptMode::Whole;
+        if self.direction == Direction::Up {
+            let resumed = self.start_at as u32;
+            backend
+                .write_revision(&self.revision(RevisionStatus::Partial, resumed, None), true)
+                .await?;
+        }
+        for (k, u) in units.iter().enumerate() {
+            let (index, unit) = (u.origin, &u.sql);
+            if index < self.start_at {
+                continue;
+            }
+            backend.refresh_lock(self.runner).await?;
+            let batch = (u.kind == UnitKind::Statement)
+                .then(|| self.script.batch_of(index))
+                .flatten();
+            let run = if let Some(spec) = batch {
+                let events = on_event.as_deref_mut();
+                match self
+                    .run_batches(backend, spec, &unit.sql, index, events)
+                    .await
+                {
+                    Err(BatchFailure::Backend(e)) => return Err(Failure::Backend(e)),
+                    Err(BatchFailure::Refused(e)) => return Err(Failure::Refused(e)),
+                    Err(BatchFailure::Statement(e)) => Err(e),
+                    Ok(n) => Ok(n),
+                }
+            } else if whole && u.kind == UnitKind::Statement {
+                backend.execute_script(&unit.sql).await
+            } else {
+                backend.execute(&unit.sql).await
+            };
+            let run = match (run, u.kind) {
+                (Ok(n), UnitKind::CopyEnd(n_b)) => {
+                    let a = made(self.backups[n_b]);
+                    backend.put_annotation(&a).await.map(|()| n)
+                }
+                (Ok(n), UnitKind::RestoreEnd(n_r)) => {
+                    let a = restored(self.m.version.sort_key(), &self.restores[n_r]);
+                    backend.put_annotation(&a).await.map(|()| n)
+                }
+                (r, _) => r,
+            };
+            match run {
+                // Copies and restores change no row of the migration's own.
+                Ok(n) if u.kind == UnitKind::Statement => self.rows += n,
+                Ok(_) => {}
+                Err(error) => {
+                    let total = self.m.up.statements.len() as u32;
+                    let state = match self.direction {
+                        // How much of a whole script ran is unknown: "partial", never "failed".
+                        Direction::Up if whole => (RevisionStatus::Partial, 0),
+                        Direction::Up => (RevisionStatus::Failed, index as u32),
+                        // Part of the down ran: neither applied nor rolled back.
+                        Direction::Down if k == 0 && !whole => (RevisionStatus::Applied, total),
+                        Direction::Down => (RevisionStatus::Partial, total),
+                    };
+                    self.record_failure(backend, &error, &unit.sql, Some(state))
+                        .await;
+                    let sql = unit.sql.clone();
+                    return Err(Failure::Statement { index, sql, error });
+                }
+            }
+            // After the last statement the final state row below replaces progress at once.
+            let done_with_statement = units.get(k + 1).is_none_or(|n| n.origin != index);
+            if self.direction == Direction::Up
+                && !whole
+                && done_with_statement
+                && u.kind == UnitKind::Statement
+                && index + 1 < own
+            {
+                let done = index as u32 + 1;
+                backend
+                    .write_revision(&self.revision(RevisionStatus::Partial, done, None), false)
+                    .await?;
+            }
+        }
+        // The state row and the log row are plain DML: one commit for both, on every database.
+        let (status, applied, action) = self.done_state();
+        backend.begin().await?;
+        let written = match backend
+            .write_revision(&self.revision(status, applied, None), false)
+            .await
+        {
+            Ok(()) => backend.append_log(&self.log(action, None)).await,
+            Err(e) => Err(e),
+        };
+        match written {
+            Ok(()) => backend.commit().await?,
+            Err(e) => {
+                let _ = backend.rollback().await;
+                return Err(e.into());
+            }
+        }
+        Ok(())
+    }
+}
