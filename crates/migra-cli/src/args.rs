@@ -94,6 +94,10 @@ pub enum Command {
         /// puts it back. `[validate] require_backup_for_drops = true` turns it on.
         #[arg(long)]
         backup: bool,
+        /// When a migration that runs outside a transaction fails, run its down part so the
+        /// database is not left half-way (the JSON result says `rollback_triggered`).
+        #[arg(long)]
+        rollback_on_failure: bool,
         #[command(flatten)]
         batch: BatchFlags,
     },

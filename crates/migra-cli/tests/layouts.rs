@@ -46,7 +46,12 @@ fn every_layout_applies_and_rolls_back() {
             rb.code(0);
             assert_eq!(
                 p.tables(),
-                vec!["migra_history", "migra_history_lock", "migra_history_log"],
+                vec![
+                    "migra_history",
+                    "migra_history_kv",
+                    "migra_history_lock",
+                    "migra_history_log"
+                ],
                 "{layout}"
             );
         } else {
@@ -172,6 +177,11 @@ fn authelia_sqlite_first_version_applies_and_rolls_back() {
     p.migra(&["rollback", "--dir", dir]).code(0);
     assert_eq!(
         p.tables(),
-        vec!["migra_history", "migra_history_lock", "migra_history_log"]
+        vec![
+            "migra_history",
+            "migra_history_kv",
+            "migra_history_lock",
+            "migra_history_log"
+        ]
     );
 }

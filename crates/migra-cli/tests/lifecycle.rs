@@ -28,6 +28,7 @@ fn apply_then_apply_again_is_a_no_op() {
         p.tables(),
         vec![
             "migra_history",
+            "migra_history_kv",
             "migra_history_lock",
             "migra_history_log",
             "posts",

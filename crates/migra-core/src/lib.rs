@@ -11,6 +11,7 @@ pub mod backend;
 pub mod backup;
 pub mod batch;
 pub mod change;
+pub mod checks;
 pub mod checksum;
 pub mod column_diff;
 pub mod describe;
@@ -41,6 +42,7 @@ pub use backend::{
 pub use backup::{BackupAction, BackupRecord};
 pub use batch::{BATCH_PLACEHOLDER, BatchSpec, Checkpoint};
 pub use change::{Change, ColumnAspect, TableChange};
+pub use checks::{Assertion, Checks, When};
 pub use checksum::{CHECKSUM_ALGORITHM, Checksum};
 pub use column_diff::column_aspects;
 pub use describe::describe;

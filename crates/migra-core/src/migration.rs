@@ -131,6 +131,9 @@ pub struct Migration {
     pub transaction: bool,
     /// Checksum of the normalized up and down text and the options.
     pub checksum: Checksum,
+    /// Assertions and the row-count baseline around the up part.
+    #[serde(skip_serializing_if = "crate::checks::Checks::is_empty")]
+    pub checks: crate::checks::Checks,
 }
 
 impl Migration {

@@ -28,6 +28,9 @@ pub struct RunOptions<'a> {
     pub gate: Option<&'a mut dyn migra_core::ApplyGate>,
     /// Pacing of batched statements.
     pub batch: crate::batch::BatchOptions,
+    /// When a migration that ran outside a transaction fails, run its down part
+    /// (`--rollback-on-failure`); the result says so in `rollback_triggered`.
+    pub rollback_on_failure: bool,
     /// Backups to make before statements that destroy data (`--backup`; see
     /// [`migra_core::BackupAction`]); rollbacks restore what history records anyway.
     pub backups: Vec<migra_core::BackupAction>,
@@ -44,6 +47,7 @@ impl Default for RunOptions<'_> {
             gate: None,
             batch: crate::batch::BatchOptions::default(),
             backups: Vec::new(),
+            rollback_on_failure: false,
         }
     }
 }
@@ -344,6 +348,7 @@ impl<'a> Executor<'a> {
                     rows_affected: 0,
                     transaction: m.transaction,
                     resumed_at_statement: None,
+                    checks: Vec::new(),
                     statements: script
                         .map(|s| s.units().into_iter().map(|u| u.sql).collect())
                         .unwrap_or_default(),
@@ -377,6 +382,18 @@ impl<'a> Executor<'a> {
             {
                 if let Some(cb) = opts.on_event.as_mut() {
                     cb(&Event::Failed { version: &version });
+                }
+                let outside = crate::recover::ran_outside_transaction(&*self.backend, m, start_at);
+                if direction == Direction::Up && opts.rollback_on_failure && outside {
+                    let hooks = step::Hooks {
+                        note: Some("--rollback-on-failure"),
+                        batch: &opts.batch,
+                        on_event: opts.on_event.as_deref_mut(),
+                        backups: &[],
+                    };
+                    let e =
+                        crate::recover::roll_back(self.backend, &self.runner, m, hooks, e).await;
+                    return Err(e);
                 }
                 return Err(e);
             }

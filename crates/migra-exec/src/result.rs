@@ -25,8 +25,8 @@ pub struct ExecutionResult {
     pub steps_completed: usize,
     /// What failed.
     pub errors: Vec<StepError>,
-    /// True when a failure made migra run a down part (never, today: transactional migrations
-    /// are rolled back by the database, not by a down part).
+    /// True when a failure made migra run a down part (`--rollback-on-failure`, for a migration
+    /// that ran outside a transaction; transactional ones are rolled back by the database).
     pub rollback_triggered: bool,
     /// Up or down.
     pub direction: Direction,
@@ -76,6 +76,9 @@ pub struct StepRecord {
     /// The statements, in order (only in a dry run).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub statements: Vec<String>,
+    /// Assertions and row-count checks that ran around it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<crate::guards::CheckResult>,
 }
 
 /// A failure in a run.

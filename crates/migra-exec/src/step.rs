@@ -65,12 +65,18 @@ pub(crate) async fn run(
         units,
         backups,
         restores,
+        checks: Vec::new(),
     };
     // A backup table must not outlive a failed transactional migration, and vice versa.
     let batched = !script.batches.is_empty();
+    let checked = direction == Direction::Up && !m.checks.is_empty();
     let outcome =
         if start_at == 0 && m.transaction && !batched && backend.capabilities().transactional_ddl {
-            ctx.in_transaction(backend).await
+            if checked {
+                ctx.checked_transaction(backend).await
+            } else {
+                ctx.in_transaction(backend).await
+            }
         } else {
             ctx.statement_by_statement(backend, hooks.on_event).await
         };
@@ -86,6 +92,7 @@ pub(crate) async fn run(
                 transaction: m.transaction,
                 resumed_at_statement: (start_at > 0).then_some(start_at + 1),
                 statements: Vec::new(),
+                checks: std::mem::take(&mut ctx.checks),
             });
             Ok(())
         }
@@ -155,6 +162,8 @@ struct Ctx<'a> {
     backups: Vec<&'a BackupAction>,
     /// Backups this down part restores.
     restores: Vec<BackupRecord>,
+    /// Checks that ran (assertions, row counts).
+    checks: Vec<crate::guards::CheckResult>,
 }
 
 impl Ctx<'_> {
@@ -183,7 +192,10 @@ impl Ctx<'_> {
             error: error.map(|(e, _)| e.to_string()),
             failing_statement: error.map(|(_, s)| s.to_string()),
             applied_by: self.runner.display.clone(),
-            progress_checksum: (applied > 0 && (applied as usize) < self.m.up.statements.len())
+            // Also when all ran but a post-check failed: a resumed run checks them unchanged.
+            progress_checksum: (applied > 0
+                && ((applied as usize) < self.m.up.statements.len()
+                    || status == RevisionStatus::Failed))
                 .then(|| self.m.progress_checksum(applied as usize)),
         }
     }
@@ -293,6 +305,8 @@ impl Ctx<'_> {
     }
 }
 
+#[path = "checked.rs"]
+mod checked;
 #[path = "stepwise.rs"]
 mod stepwise;
 

@@ -3,6 +3,7 @@
 
 use super::{Ctx, Failure};
 use crate::batch::{BatchFailure, BatchRun};
+use crate::guards;
 use crate::result::{Direction, Event};
 use crate::units::{UnitKind, made, restored};
 use migra_core::{Backend, RevisionStatus};
@@ -41,6 +42,15 @@ impl Ctx<'_> {
         let units = self.units.clone();
         let own = self.script.units().len();
         let whole = self.script.mode == migra_core::ScriptMode::Whole;
+        let checked = self.direction == Direction::Up && !self.m.checks.is_empty();
+        // A resumed run has no baseline: the rows before the first run are not known any more.
+        let mut base = None;
+        if checked && self.start_at == 0 {
+            match guards::before(backend, &self.m.checks, false, &mut self.checks).await {
+                Ok(b) => base = Some(b),
+                Err(x) => return Err(self.broken(backend, 0, x, 0).await),
+            }
+        }
         if self.direction == Direction::Up {
             let resumed = self.start_at as u32;
             backend
@@ -117,6 +127,16 @@ impl Ctx<'_> {
                     .await?;
             }
         }
+        if checked {
+            let base = base.unwrap_or_default();
+            if let Err(x) =
+                guards::after(backend, &self.m.checks, &base, false, &mut self.checks).await
+            {
+                // Every statement ran: a fixed check (or data) lets `migra apply` finish it.
+                let last = own.saturating_sub(1);
+                return Err(self.broken(backend, last, x, own as u32).await);
+            }
+        }
         // The state row and the log row are plain DML: one commit for both, on every database.
         let (status, applied, action) = self.done_state();
         backend.begin().await?;
@@ -135,5 +155,22 @@ impl Ctx<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Records a check that failed outside a transaction (`applied` statements in effect).
+    async fn broken(
+        &self,
+        backend: &mut dyn Backend,
+        index: usize,
+        x: guards::Broken,
+        applied: u32,
+    ) -> Failure {
+        let state = Some((RevisionStatus::Failed, applied));
+        self.record_failure(backend, &x.error, &x.sql, state).await;
+        Failure::Statement {
+            index,
+            sql: x.sql,
+            error: x.error,
+        }
     }
 }

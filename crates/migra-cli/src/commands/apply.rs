@@ -24,6 +24,8 @@ pub struct Flags {
     pub batch: migra::exec::BatchOptions,
     /// Back up tables and columns before statements drop them (`--backup`).
     pub backup: bool,
+    /// Run the down part of a failed non-transactional migration.
+    pub rollback_on_failure: bool,
 }
 
 pub async fn run(s: &Settings, out: Out, action: Action<'_>, flags: Flags) -> Result<(), Failure> {
@@ -32,6 +34,7 @@ pub async fn run(s: &Settings, out: Out, action: Action<'_>, flags: Flags) -> Re
         allow_drift,
         batch,
         backup,
+        rollback_on_failure,
     } = flags;
     let mut ctx = Context::open(s, false).await?;
     if !dry_run {
@@ -67,6 +70,7 @@ pub async fn run(s: &Settings, out: Out, action: Action<'_>, flags: Flags) -> Re
         gate: gate.as_mut().map(|g| g as &mut dyn migra::core::ApplyGate),
         batch,
         backups: Vec::new(),
+        rollback_on_failure,
     };
     if backup && matches!(action, Action::Apply(..)) {
         let mut target = migra::validate::Target::new(ctx.backend.dialect());

@@ -134,6 +134,7 @@ pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
             no_validate,
             allow_unsafe,
             backup,
+            rollback_on_failure,
             batch,
         } => {
             let validate = !no_validate && settings.validate.on_apply;
@@ -143,6 +144,7 @@ pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
                 allow_drift,
                 batch: batch.options(),
                 backup: backup || settings.validate.require_backup_for_drops,
+                rollback_on_failure,
             };
             apply::run(
                 &settings,
@@ -164,6 +166,7 @@ pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
                 allow_drift,
                 batch: batch.options(),
                 backup: false,
+                rollback_on_failure: false,
             };
             let target = match to {
                 Some(v) => migra::RollbackTarget::To(v),

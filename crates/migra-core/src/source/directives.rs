@@ -1,11 +1,22 @@
 //! `-- migra:` directives, valid in every layout.
 
 use crate::batch::{BATCH_PLACEHOLDER, BatchSpec};
+use crate::checks::Assertion;
 use crate::error::{SourceError, SourceErrorKind};
 use crate::migration::{Script, ScriptMode};
 
 /// Directives migra understands today.
-pub(crate) const KNOWN: &[&str] = &["no-transaction", "no-split", "allow", "batch"];
+pub(crate) const KNOWN: &[&str] = &[
+    "no-transaction",
+    "no-split",
+    "allow",
+    "batch",
+    "assert",
+    "assert-before",
+    "assert-after",
+    "rows-change",
+    "no-baseline",
+];
 
 /// Directives found in a migration's files.
 #[derive(Default)]
@@ -14,6 +25,12 @@ pub(crate) struct Directives {
     pub no_split: bool,
     /// Some statement runs in batches, each committing on its own.
     pub batched: bool,
+    /// `-- migra:assert*` directives.
+    pub assertions: Vec<Assertion>,
+    /// Tables named by `-- migra:rows-change` (lower case).
+    pub rows_change: Vec<String>,
+    /// `-- migra:no-baseline`.
+    pub no_baseline: bool,
 }
 
 impl Directives {
@@ -27,7 +44,35 @@ impl Directives {
                 continue;
             };
             let name = directive.split_whitespace().next().unwrap_or("");
+            let rest = directive[name.len()..].trim();
+            if let Some(whens) = crate::checks::assertion(name, rest) {
+                for when in whens {
+                    self.assertions.push(Assertion {
+                        when,
+                        query: rest.trim_end_matches(';').to_string(),
+                        location: format!("{path}:{}", i + 1),
+                    });
+                }
+                continue;
+            }
             match name {
+                "assert" | "assert-before" | "assert-after" => {
+                    return Err(SourceError::new(
+                        path,
+                        Some(i as u32 + 1),
+                        SourceErrorKind::BadDirective {
+                            directive: name.into(),
+                            reason: "it needs a query: `-- migra:assert-after SELECT count(*) = 0 FROM t WHERE c IS NULL`"
+                                .into(),
+                        },
+                    ));
+                }
+                "rows-change" => self.rows_change.extend(
+                    rest.split([',', ' '])
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_lowercase),
+                ),
+                "no-baseline" => self.no_baseline = true,
                 "no-transaction" => self.no_transaction = true,
                 "no-split" => self.no_split = true,
                 // Read by the validator, statement by statement.
@@ -105,4 +150,29 @@ pub(crate) fn batches(script: &Script) -> Result<Vec<BatchSpec>, SourceError> {
         });
     }
     Ok(out)
+}
+
+/// The checks of a migration: its assertions and the tables whose row counts must not change.
+pub(crate) fn checks(d: &Directives, up: &Script) -> crate::checks::Checks {
+    let mut baseline = std::collections::BTreeSet::new();
+    let mut exempt: std::collections::BTreeSet<String> = d.rows_change.iter().cloned().collect();
+    for s in &up.statements {
+        let (same, created, changed) = crate::checks::touched(&s.sql);
+        exempt.extend(created);
+        exempt.extend(changed);
+        baseline.extend(same);
+    }
+    let short = |t: &String| t.rsplit('.').next().unwrap_or(t).to_string();
+    let exempt_short: std::collections::BTreeSet<String> = exempt.iter().map(short).collect();
+    crate::checks::Checks {
+        assertions: d.assertions.clone(),
+        baseline: if d.no_baseline {
+            Vec::new()
+        } else {
+            baseline
+                .into_iter()
+                .filter(|t| !exempt.contains(t) && !exempt_short.contains(&short(t)))
+                .collect()
+        },
+    }
 }

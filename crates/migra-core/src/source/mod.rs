@@ -223,7 +223,9 @@ fn finish(raw: RawMigration, opts: &LoadOptions) -> Result<Migration, SourceErro
             }
         }
     };
+    let checks = directives::checks(&d, &up);
     Ok(Migration {
+        checks,
         version: raw.version,
         name: raw.name,
         layout: raw.layout,

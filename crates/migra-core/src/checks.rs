@@ -1,0 +1,154 @@
+//! Checks around a migration's up part: `-- migra:assert-before <query>`, `-- migra:assert-after
+//! <query>`, `-- migra:assert <query>` (both), and the automatic row-count baseline of the tables
+//! it alters or updates (`-- migra:rows-change T` exempts a table, `-- migra:no-baseline` all).
+//! A query passes when it returns no row, or a first value that is true (or non-zero).
+
+use serde::Serialize;
+
+/// When an assertion runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum When {
+    /// Before the first statement.
+    Before,
+    /// After the last statement (inside the transaction, where there is one).
+    After,
+}
+
+/// One assertion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assertion {
+    /// Before or after.
+    pub when: When,
+    /// The query.
+    pub query: String,
+    /// File and line of the directive.
+    pub location: String,
+}
+
+/// A migration's checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Checks {
+    /// Assertions, in file order.
+    pub assertions: Vec<Assertion>,
+    /// Tables whose row counts must be the same before and after (they existed before the
+    /// migration, it alters or updates them, and it does not say it changes their rows).
+    pub baseline: Vec<String>,
+}
+
+impl Checks {
+    /// True when there is nothing to check.
+    pub fn is_empty(&self) -> bool {
+        self.assertions.is_empty() && self.baseline.is_empty()
+    }
+}
+
+/// Reads one directive line's assertion: `(when, query)`; `assert` gives both.
+pub(crate) fn assertion(name: &str, rest: &str) -> Option<Vec<When>> {
+    let when = match name {
+        "assert" => vec![When::Before, When::After],
+        "assert-before" => vec![When::Before],
+        "assert-after" => vec![When::After],
+        _ => return None,
+    };
+    (!rest.trim().is_empty()).then_some(when)
+}
+
+/// A SQL name read from words: unquoted, last part of a dotted name kept whole (`s.t`).
+fn name(word: &str) -> String {
+    word.split(['(', ';', ','])
+        .next()
+        .unwrap_or("")
+        .split('.')
+        .map(|p| p.trim_matches(['"', '`', '[', ']']))
+        .collect::<Vec<_>>()
+        .join(".")
+        .to_lowercase()
+}
+
+/// The tables a statement changes the shape of or updates in place (`ALTER TABLE`, `UPDATE`,
+/// `CREATE INDEX ... ON`), the tables it creates, and those whose rows it adds or removes
+/// (`INSERT`, `DELETE`, `TRUNCATE`, `DROP TABLE`).
+pub(crate) fn touched(sql: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let text = sql
+        .lines()
+        .map(|l| l.split("--").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let up: Vec<String> = words.iter().map(|w| w.to_uppercase()).collect();
+    let skip = [
+        "IF",
+        "NOT",
+        "EXISTS",
+        "ONLY",
+        "CONCURRENTLY",
+        "UNIQUE",
+        "TABLE",
+        "INTO",
+        "FROM",
+    ];
+    let after = |i: usize| -> Option<String> {
+        up.iter()
+            .enumerate()
+            .skip(i)
+            .find(|(_, w)| !skip.contains(&w.as_str()))
+            .map(|(j, _)| name(words[j]))
+    };
+    let (mut same, mut created, mut changed) = (Vec::new(), Vec::new(), Vec::new());
+    let w = |i: usize| up.get(i).map(String::as_str).unwrap_or("");
+    let renames = up.windows(2).position(|p| p[0] == "RENAME" && p[1] == "TO");
+    match (w(0), w(1)) {
+        // A renamed (or moved) table is counted under neither name.
+        ("ALTER", "TABLE") if renames.is_some() || up.iter().any(|x| x == "SCHEMA") => {
+            changed.extend(after(2));
+            created.extend(renames.and_then(|i| after(i + 2)));
+        }
+        ("RENAME", "TABLE") => {
+            changed.extend(after(2));
+            created.extend(up.iter().position(|x| x == "TO").and_then(|i| after(i + 1)));
+        }
+        ("ALTER", "TABLE") | ("UPDATE", _) => {
+            same.extend(after(if w(0) == "UPDATE" { 1 } else { 2 }))
+        }
+        ("CREATE", "TABLE") => created.extend(after(2)),
+        ("CREATE", _) if up.iter().any(|x| x == "INDEX") => {
+            if let Some(on) = up.iter().position(|x| x == "ON") {
+                same.extend(after(on + 1));
+            }
+        }
+        ("INSERT", _) | ("DELETE", _) | ("REPLACE", _) => changed.extend(after(1)),
+        ("TRUNCATE", _) | ("DROP", "TABLE") => changed.extend(after(1)),
+        _ => {}
+    }
+    (same, created, changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_tables_statements_touch() {
+        assert_eq!(
+            touched("ALTER TABLE IF EXISTS public.\"Users\" ADD COLUMN a int").0,
+            ["public.users"]
+        );
+        assert_eq!(touched("update ONLY accounts set a = 1").0, ["accounts"]);
+        assert_eq!(
+            touched("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS i ON `t` (a)").0,
+            ["t"]
+        );
+        assert_eq!(touched("CREATE TABLE IF NOT EXISTS x (a int)").1, ["x"]);
+        assert_eq!(touched("-- note\nDELETE FROM logs WHERE a").2, ["logs"]);
+        assert_eq!(touched("INSERT INTO t (a) VALUES (1)").2, ["t"]);
+        assert!(touched("SELECT 1").0.is_empty());
+        assert_eq!(touched("CREATE INDEX i ON actor(last_name)").0, ["actor"]);
+        let renamed = touched("ALTER TABLE packages RENAME TO crates");
+        assert!(renamed.0.is_empty());
+        assert_eq!(
+            (renamed.1, renamed.2),
+            (vec!["crates".to_string()], vec!["packages".to_string()])
+        );
+    }
+}
