@@ -122,3 +122,57 @@ macro_rules! on_each {
 on_each!(sqlite, Kind::Sqlite);
 on_each!(postgres, Kind::Postgres);
 on_each!(mysql, Kind::Mysql);
+
+/// `migra status` in another process sees the running backfill: statement, batch n of m, rows,
+/// start and ETA (the seed's `MigrationStatus`).
+#[test]
+fn status_from_another_process_shows_the_running_backfill() {
+    let Some(p) = Project::on(Kind::Postgres) else {
+        return;
+    };
+    p.exec("CREATE TABLE acct (id BIGINT PRIMARY KEY, n INT NOT NULL DEFAULT 0)");
+    p.exec(&seed(Kind::Postgres, "acct", 20_000));
+    p.native(
+        "20260101_000001",
+        "backfill",
+        "ALTER TABLE acct ADD COLUMN m INT;\n\
+         -- migra:batch table=acct key=id size=1000\nUPDATE acct SET n = n + 1 WHERE {batch};",
+        None,
+    );
+    let url = p.url();
+    let mut child = p
+        .command(&["--database", &url, "apply", "--batch-sleep", "150"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let t0 = std::time::Instant::now();
+    let seen = loop {
+        let s = p.migra(&["status", "--json"]).code(0).json();
+        if s["running"][0]["batch"]["batch"].as_u64().unwrap_or(0) >= 2 {
+            break s;
+        }
+        assert!(
+            t0.elapsed().as_secs() < 60,
+            "never saw the backfill running: {s}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let r = &seen["running"][0];
+    assert_eq!(r["version"], "20260101_000001");
+    assert_eq!(
+        (r["statement"].as_u64(), r["statements"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(r["batch"]["batches"], 20);
+    assert_eq!(r["batch"]["rows_total"], 20_000);
+    assert!(r["batch"]["eta_seconds"].as_f64().unwrap() > 0.0, "{seen}");
+    let human = p.migra(&["status"]).code(0).stdout;
+    assert!(
+        human.contains("Running:") && human.contains(" of 20, ") && human.contains("ETA"),
+        "{human}"
+    );
+    assert!(child.wait().unwrap().success());
+    let done = p.migra(&["status", "--json"]).code(0).json();
+    assert_eq!(done["running"], serde_json::json!([]));
+}

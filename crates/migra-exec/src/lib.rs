@@ -16,6 +16,7 @@ mod repair;
 mod result;
 mod resume;
 mod runner;
+mod running;
 mod status;
 mod step;
 mod units;
@@ -28,6 +29,7 @@ pub use guards::CheckResult;
 pub use repair::RepairMark;
 pub use result::{Direction, Event, ExecutionResult, StepError, StepRecord};
 pub use runner::{current_runner, now_rfc3339};
+pub use running::{BatchProgress, RunningMigration, running};
 pub use status::{AppliedItem, Drift, PendingItem, PlanReport, StatusReport, compare};
 
 use migra_core::{LoadOptions, Migration, SourceErrors};

@@ -51,7 +51,7 @@ pub struct PlanReport {
 }
 
 /// The `migra status` summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatusReport {
     /// Newest applied version, if any.
     pub current_version: Option<String>,
@@ -63,6 +63,9 @@ pub struct StatusReport {
     pub drift: Vec<Drift>,
     /// Migrations whose last run failed or stopped part-way.
     pub failed: Vec<PendingItem>,
+    /// Migrations running now (or stopped part-way), with batch progress (filled by callers
+    /// that read the checkpoints: see [`crate::running`]).
+    pub running: Vec<crate::running::RunningMigration>,
 }
 
 impl From<PlanReport> for StatusReport {
@@ -79,6 +82,7 @@ impl From<PlanReport> for StatusReport {
             pending: p.pending.len(),
             drift: p.drift,
             failed,
+            running: Vec::new(),
         }
     }
 }

@@ -64,8 +64,21 @@ pub async fn plan(
 }
 
 pub async fn status(s: &Settings, out: Out) -> Result<(), Failure> {
-    let ctx = Context::open(s, true).await?;
-    let report = StatusReport::from(compare(&ctx.migrations, &ctx.history));
+    let mut ctx = Context::open(s, true).await?;
+    let mut report = StatusReport::from(compare(&ctx.migrations, &ctx.history));
+    // Checkpoints are read only when something is in progress: the usual status stays one read.
+    if ctx
+        .history
+        .iter()
+        .any(|r| r.status == migra::core::RevisionStatus::Partial)
+    {
+        let checkpoints = ctx
+            .backend
+            .read_annotations(migra::core::AnnotationKind::Checkpoint)
+            .await?;
+        let now = migra::exec::now_rfc3339();
+        report.running = migra::exec::running(&ctx.migrations, &ctx.history, &checkpoints, &now);
+    }
     if out.json {
         out.json(&report);
         return Ok(());
@@ -86,6 +99,28 @@ pub async fn status(s: &Settings, out: Out) -> Result<(), Failure> {
             f.last_error.as_deref().unwrap_or("?")
         );
         say!("{}", out.paint("31", &msg));
+    }
+    for r in &report.running {
+        let mut line = format!(
+            "Running:         {} {}: statement {} of {}, started {} by {}",
+            r.version, r.name, r.statement, r.statements, r.started_at, r.runner
+        );
+        if let Some(b) = &r.batch {
+            let eta = b
+                .eta_seconds
+                .map_or("unknown".to_string(), |s| format!("{s:.0} s"));
+            line.push_str(&format!(
+                "
+                 batch {} of {}, {} of {} rows, {:.0} rows/s, ETA {eta}, last batch at {}",
+                b.batch,
+                b.batches,
+                b.rows_done,
+                b.rows_total,
+                b.rows_per_second,
+                b.last_progress_at
+            ));
+        }
+        say!("{line}");
     }
     print_drift(&report.drift, &out);
     Ok(())
