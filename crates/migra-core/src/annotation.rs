@@ -14,6 +14,8 @@ pub enum AnnotationKind {
     Verified,
     /// Data copied aside before a destructive step; key: the backup table's name.
     Backup,
+    /// The state of a Rust data migration ([`crate::DataMigration`]); key: `state`.
+    Data,
 }
 
 impl AnnotationKind {
@@ -23,6 +25,7 @@ impl AnnotationKind {
             AnnotationKind::Checkpoint => "checkpoint",
             AnnotationKind::Verified => "verified",
             AnnotationKind::Backup => "backup",
+            AnnotationKind::Data => "data",
         }
     }
 }

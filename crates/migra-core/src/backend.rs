@@ -156,6 +156,16 @@ pub trait Backend: HistoryStore {
         Err(unsupported("queries returning values"))
     }
 
+    /// Runs a query on the current connection and returns every row, each as its values in
+    /// column order.
+    ///
+    /// Errors: the query fails, or a value has a type the backend cannot read (cast it);
+    /// [`BackendError::Unsupported`] where not written.
+    async fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<SqlValue>>, BackendError> {
+        let _ = sql;
+        Err(unsupported("queries returning rows"))
+    }
+
     /// True when `e` is worth retrying after a pause: a lock wait timed out, a deadlock, a
     /// serialization failure, a busy database. The statement's transaction was rolled back.
     fn is_transient(&self, e: &BackendError) -> bool {

@@ -79,6 +79,7 @@ fn kind(s: &str) -> Result<AnnotationKind, sqlx::Error> {
         AnnotationKind::Checkpoint,
         AnnotationKind::Verified,
         AnnotationKind::Backup,
+        AnnotationKind::Data,
     ]
     .into_iter()
     .find(|k| k.as_str() == s)
@@ -114,10 +115,9 @@ where
         .bind(a.updated_at.clone())
 }
 
-/// The first column of `r` as a [`SqlValue`], trying the integer, boolean, float and text
-/// decodings the driver accepts for its type.
+/// The first column of `r` as a [`SqlValue`] (see [`value_at`]).
 ///
-/// Errors: the row has no column, or a type none of those decode (NUMERIC, dates, ...).
+/// Errors: the row has no column, or a type none of the decodings read (NUMERIC, dates, ...).
 pub(crate) fn first_value<R: Row>(r: &R) -> Result<SqlValue, sqlx::Error>
 where
     usize: ColumnIndex<R>,
@@ -128,27 +128,60 @@ where
     for<'x> Option<f64>: Decode<'x, R::Database> + Type<R::Database>,
     for<'x> Option<String>: Decode<'x, R::Database> + Type<R::Database>,
 {
-    let Some(col) = r.columns().first() else {
+    if r.columns().is_empty() {
         return Err(sqlx::Error::Decode("the query returned no column".into()));
-    };
-    let type_name = col.type_info().name().to_string();
+    }
+    value_at(r, 0)
+}
+
+/// Every column of `r`, in order.
+///
+/// Errors: as [`value_at`].
+pub(crate) fn values<R: Row>(r: &R) -> Result<Vec<SqlValue>, sqlx::Error>
+where
+    usize: ColumnIndex<R>,
+    for<'x> Option<i64>: Decode<'x, R::Database> + Type<R::Database>,
+    for<'x> Option<i32>: Decode<'x, R::Database> + Type<R::Database>,
+    for<'x> Option<i16>: Decode<'x, R::Database> + Type<R::Database>,
+    for<'x> Option<bool>: Decode<'x, R::Database> + Type<R::Database>,
+    for<'x> Option<f64>: Decode<'x, R::Database> + Type<R::Database>,
+    for<'x> Option<String>: Decode<'x, R::Database> + Type<R::Database>,
+{
+    (0..r.columns().len()).map(|i| value_at(r, i)).collect()
+}
+
+/// Column `i` of `r` as a [`SqlValue`], trying the integer, boolean, float and text decodings the
+/// driver accepts for its type.
+///
+/// Errors: a type none of those decode (NUMERIC, dates, ...): cast it in the query.
+pub(crate) fn value_at<R: Row>(r: &R, i: usize) -> Result<SqlValue, sqlx::Error>
+where
+    usize: ColumnIndex<R>,
+    for<'x> Option<i64>: Decode<'x, R::Database> + Type<R::Database>,
+    for<'x> Option<i32>: Decode<'x, R::Database> + Type<R::Database>,
+    for<'x> Option<i16>: Decode<'x, R::Database> + Type<R::Database>,
+    for<'x> Option<bool>: Decode<'x, R::Database> + Type<R::Database>,
+    for<'x> Option<f64>: Decode<'x, R::Database> + Type<R::Database>,
+    for<'x> Option<String>: Decode<'x, R::Database> + Type<R::Database>,
+{
+    let type_name = r.columns()[i].type_info().name().to_string();
     let wrap = |v: Option<SqlValue>| v.unwrap_or(SqlValue::Null);
-    if let Ok(v) = r.try_get::<Option<i64>, _>(0) {
+    if let Ok(v) = r.try_get::<Option<i64>, _>(i) {
         return Ok(wrap(v.map(SqlValue::Int)));
     }
-    if let Ok(v) = r.try_get::<Option<i32>, _>(0) {
+    if let Ok(v) = r.try_get::<Option<i32>, _>(i) {
         return Ok(wrap(v.map(|n| SqlValue::Int(n.into()))));
     }
-    if let Ok(v) = r.try_get::<Option<i16>, _>(0) {
+    if let Ok(v) = r.try_get::<Option<i16>, _>(i) {
         return Ok(wrap(v.map(|n| SqlValue::Int(n.into()))));
     }
-    if let Ok(v) = r.try_get::<Option<bool>, _>(0) {
+    if let Ok(v) = r.try_get::<Option<bool>, _>(i) {
         return Ok(wrap(v.map(SqlValue::Bool)));
     }
-    if let Ok(v) = r.try_get::<Option<f64>, _>(0) {
+    if let Ok(v) = r.try_get::<Option<f64>, _>(i) {
         return Ok(wrap(v.map(SqlValue::Float)));
     }
-    if let Ok(v) = r.try_get::<Option<String>, _>(0) {
+    if let Ok(v) = r.try_get::<Option<String>, _>(i) {
         return Ok(wrap(v.map(SqlValue::Text)));
     }
     Err(sqlx::Error::Decode(

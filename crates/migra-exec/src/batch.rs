@@ -5,7 +5,8 @@ use crate::error::ExecError;
 use crate::result::{Direction, Event};
 use crate::runner::now_rfc3339;
 use migra_core::{
-    Annotation, AnnotationKind, Backend, BackendError, BatchSpec, Checkpoint, Checksum, RunnerId,
+    Annotation, AnnotationKind, Backend, BackendError, BatchSpec, Checkpoint, Checksum,
+    DataMigration, KeyRange, RunnerId,
 };
 use std::time::{Duration, Instant};
 
@@ -43,6 +44,15 @@ pub(crate) enum BatchFailure {
     Refused(ExecError),
 }
 
+/// What each batch does.
+#[derive(Clone, Copy)]
+pub(crate) enum Work<'a> {
+    /// A statement with `{batch}`.
+    Sql(&'a str),
+    /// A Rust data migration, up or down.
+    Rust(&'a dyn DataMigration, Direction),
+}
+
 /// One batched statement to run.
 pub(crate) struct BatchRun<'a> {
     pub runner: &'a RunnerId,
@@ -51,7 +61,7 @@ pub(crate) struct BatchRun<'a> {
     pub sort_key: &'a str,
     pub direction: Direction,
     pub spec: &'a BatchSpec,
-    pub sql: &'a str,
+    pub work: Work<'a>,
     /// Continue from an unfinished checkpoint of this statement (a resumed run).
     pub resume: bool,
     pub opts: &'a BatchOptions,
@@ -106,13 +116,17 @@ impl BatchRun<'_> {
                 Some(lo) => format!("{col} > {lo} AND {col} <= {hi}"),
                 None => format!("{col} <= {hi}"),
             };
-            let sql = migra_core::batch::fill(self.sql, &cond);
+            let range = KeyRange {
+                after: cp.last_key,
+                upto: hi,
+                condition: cond,
+            };
             let started = Instant::now();
             let mut next = cp.clone();
             next.last_key = Some(hi);
             next.batches_done += 1;
             next.updated_at = now_rfc3339();
-            let n = self.commit_batch(b, &sql, &mut next, &key).await?;
+            let n = self.commit_batch(b, &range, &mut next, &key).await?;
             cp = next;
             rows += n;
             let took = started.elapsed();
@@ -147,7 +161,10 @@ impl BatchRun<'_> {
     /// The checkpoint to continue from: an unfinished one of this statement when resuming, else
     /// a fresh one.
     async fn start(&self, b: &mut dyn Backend, key: &str) -> Result<Checkpoint, BatchFailure> {
-        let checksum = Checksum::of_parts(&[self.sql]).hex;
+        let checksum = match self.work {
+            Work::Sql(sql) => Checksum::of_parts(&[sql]).hex,
+            Work::Rust(dm, _) => Checksum::of_parts(&["rust data migration", dm.name()]).hex,
+        };
         if self.resume {
             let saved = b
                 .read_annotations(AnnotationKind::Checkpoint)
@@ -211,13 +228,13 @@ impl BatchRun<'_> {
     async fn commit_batch(
         &self,
         b: &mut dyn Backend,
-        sql: &str,
+        range: &KeyRange,
         next: &mut Checkpoint,
         key: &str,
     ) -> Result<u64, BatchFailure> {
         let mut attempt = 0;
         loop {
-            let r = self.try_batch(b, sql, next, key).await;
+            let r = self.try_batch(b, range, next, key).await;
             match r {
                 Ok(n) => return Ok(n),
                 Err(e) if attempt < self.opts.retries && b.is_transient(&e) => {
@@ -233,13 +250,20 @@ impl BatchRun<'_> {
     async fn try_batch(
         &self,
         b: &mut dyn Backend,
-        sql: &str,
+        range: &KeyRange,
         next: &mut Checkpoint,
         key: &str,
     ) -> Result<u64, BackendError> {
         b.begin_batch().await?;
         let r = async {
-            let n = b.execute(sql).await?;
+            let n = match self.work {
+                Work::Sql(sql) => {
+                    b.execute(&migra_core::batch::fill(sql, &range.condition))
+                        .await?
+                }
+                Work::Rust(dm, Direction::Up) => dm.up(b, range).await?,
+                Work::Rust(dm, Direction::Down) => dm.down(b, range).await?,
+            };
             let mut cp = next.clone();
             cp.rows_done += n;
             b.put_annotation(&self.annotation(key, &cp)).await?;

@@ -7,6 +7,7 @@
 //! It never names a driver: backends come from `migra-dialects`.
 
 mod batch;
+mod data;
 mod error;
 mod executor;
 mod fsource;
@@ -22,6 +23,7 @@ mod step;
 mod units;
 
 pub use batch::BatchOptions;
+pub use data::DataState;
 pub use error::ExecError;
 pub use executor::{Executor, RollbackTarget, RunOptions};
 pub use fsource::read_dir;

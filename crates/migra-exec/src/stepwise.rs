@@ -2,7 +2,7 @@
 //! precise; batched statements and backups run here too.
 
 use super::{Ctx, Failure};
-use crate::batch::{BatchFailure, BatchRun};
+use crate::batch::{BatchFailure, BatchRun, Work};
 use crate::guards;
 use crate::result::{Direction, Event};
 use crate::units::{UnitKind, made, restored};
@@ -26,7 +26,7 @@ impl Ctx<'_> {
             sort_key: self.m.version.sort_key(),
             direction: self.direction,
             spec,
-            sql,
+            work: Work::Sql(sql),
             resume: index == self.start_at,
             opts: self.batch,
         };

@@ -2,7 +2,9 @@
 
 use crate::connect::{ConnectOptions, connect, dialect_of_url};
 use crate::embed::EmbeddedMigrations;
-use migra_core::{Backend, BackendError, DialectId, LoadOptions, Migration, SourceErrors};
+use migra_core::{
+    Backend, BackendError, DataMigration, DialectId, LoadOptions, Migration, SourceErrors,
+};
 use migra_exec::{ExecError, ExecutionResult, Executor, RunOptions};
 use std::time::Duration;
 
@@ -27,6 +29,7 @@ pub struct Migrator {
     migrations: &'static EmbeddedMigrations,
     table: String,
     lock_wait: Duration,
+    data: Vec<Box<dyn DataMigration>>,
 }
 
 impl Migrator {
@@ -36,6 +39,7 @@ impl Migrator {
             migrations,
             table: "migra_history".into(),
             lock_wait: Duration::from_secs(60),
+            data: Vec::new(),
         }
     }
 
@@ -48,6 +52,14 @@ impl Migrator {
     /// How long to wait for another instance holding the migration lock.
     pub fn lock_wait(mut self, wait: Duration) -> Self {
         self.lock_wait = wait;
+        self
+    }
+
+    /// Adds a Rust data migration, run after the SQL migrations (data migrations in version
+    /// order), batch by batch with checkpoints, once.
+    pub fn data_migration(mut self, dm: impl DataMigration + 'static) -> Self {
+        self.data.push(Box::new(dm));
+        self.data.sort_by(|a, b| a.version().cmp(b.version()));
         self
     }
 
@@ -101,6 +113,13 @@ impl Migrator {
             lock_wait: self.lock_wait,
             ..Default::default()
         };
-        Ok(exec.apply(None, &mut opts).await?)
+        let mut result = exec.apply(None, &mut opts).await?;
+        for dm in &self.data {
+            let r = exec.apply_data(dm.as_ref(), &mut opts).await?;
+            result.steps_completed += r.steps_completed;
+            result.rows_affected += r.rows_affected;
+            result.migrations.extend(r.migrations);
+        }
+        Ok(result)
     }
 }

@@ -152,6 +152,19 @@ impl Backend for MysqlBackend {
             .transpose()
             .map_err(map_err)
     }
+    async fn query_rows(
+        &mut self,
+        sql: &str,
+    ) -> Result<Vec<Vec<migra_core::SqlValue>>, BackendError> {
+        let rows = sqlx::query(AssertSqlSafe(sql.to_string()))
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(crate::kv::values)
+            .collect::<Result<_, _>>()
+            .map_err(map_err)
+    }
     fn is_transient(&self, e: &BackendError) -> bool {
         matches!(e, BackendError::Statement { code, message }
             // 1213 deadlock / Galera certification failure (40001); 1205 lock wait timeout,

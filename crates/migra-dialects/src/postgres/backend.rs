@@ -168,6 +168,19 @@ impl Backend for PostgresBackend {
             .transpose()
             .map_err(map_err)
     }
+    async fn query_rows(
+        &mut self,
+        sql: &str,
+    ) -> Result<Vec<Vec<migra_core::SqlValue>>, BackendError> {
+        let rows = sqlx::query(AssertSqlSafe(sql.to_string()))
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(crate::kv::values)
+            .collect::<Result<_, _>>()
+            .map_err(map_err)
+    }
     fn is_transient(&self, e: &BackendError) -> bool {
         matches!(e, BackendError::Statement { code: Some(c), .. }
             // lock_not_available (lock_timeout), deadlock_detected, serialization_failure

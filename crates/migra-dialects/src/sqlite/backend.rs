@@ -221,6 +221,19 @@ impl Backend for SqliteBackend {
             .transpose()
             .map_err(map_err)
     }
+    async fn query_rows(
+        &mut self,
+        sql: &str,
+    ) -> Result<Vec<Vec<migra_core::SqlValue>>, BackendError> {
+        let rows = sqlx::query(AssertSqlSafe(sql.to_string()))
+            .fetch_all(self.conn())
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(crate::kv::values)
+            .collect::<Result<_, _>>()
+            .map_err(map_err)
+    }
     fn is_transient(&self, e: &BackendError) -> bool {
         matches!(e, BackendError::Statement { code: Some(c), .. }
             // SQLITE_BUSY, SQLITE_LOCKED and their extended codes.
