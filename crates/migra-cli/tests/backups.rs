@@ -34,8 +34,11 @@ fn drop_with_backup_then_rollback_restores_the_data(p: &Project, _kind: Kind) {
     );
     p.migra(&["apply", "--to", "20260101_000001"]).code(0);
     let before = snapshot(p);
-    p.migra(&["apply", "--backup", "--allow-unsafe", "backed up first"])
-        .code(0);
+    // Without --backup the drops are refused; with it their data-loss findings only warn.
+    let refused = p.migra(&["apply"]).code(3);
+    assert!(refused.stderr.contains("DL103"), "{}", refused.stderr);
+    let r = p.migra(&["apply", "--backup"]).code(0);
+    assert!(r.stderr.contains("validation passed with"), "{}", r.stderr);
     let listed = p.migra(&["backups", "--json"]).code(0).json();
     let tables: Vec<&str> = listed["backups"]
         .as_array()

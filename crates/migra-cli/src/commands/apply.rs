@@ -56,6 +56,7 @@ pub async fn run(s: &Settings, out: Out, action: Action<'_>, flags: Flags) -> Re
             settings: s,
             out: &out,
             allow_unsafe,
+            backup,
         }),
         _ => None,
     };

@@ -12,6 +12,9 @@ pub struct Gate<'a> {
     pub settings: &'a Settings,
     pub out: &'a Out,
     pub allow_unsafe: Option<&'a str>,
+    /// `--backup`: dropped tables and columns are copied aside first, so their data-loss
+    /// findings (DL102, DL103) only warn.
+    pub backup: bool,
 }
 
 #[migra::core::async_trait]
@@ -42,6 +45,17 @@ impl ApplyGate for Gate<'_> {
             .collect();
         let mut report = v.check_migrations(&mut Schema::new(live), &todo, 0);
         migra::probe::probe_findings(backend, &mut report.findings, &s.validate).await?;
+        if self.backup {
+            for f in report
+                .findings
+                .iter_mut()
+                .filter(|f| matches!(f.code, "DL102" | "DL103") && f.is_blocking())
+            {
+                f.severity = migra::validate::Severity::Warning;
+                f.message
+                    .push_str(" (--backup copies the data aside first; rollback restores it)");
+            }
+        }
         Ok(self.verdict(&report))
     }
 }
