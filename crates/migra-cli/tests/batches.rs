@@ -176,3 +176,50 @@ fn status_from_another_process_shows_the_running_backfill() {
     let done = p.migra(&["status", "--json"]).code(0).json();
     assert_eq!(done["running"], serde_json::json!([]));
 }
+
+/// A batch that hits `lock_timeout` (another session holds a row) is retried with backoff and
+/// succeeds once the lock is gone; every row is still changed once.
+#[test]
+fn a_lock_timeout_is_retried_until_the_row_is_free() {
+    let Some(p) = Project::on(Kind::Postgres) else {
+        return;
+    };
+    p.exec("CREATE TABLE acct (id BIGINT PRIMARY KEY, n INT NOT NULL DEFAULT 0)");
+    p.exec(&seed(Kind::Postgres, "acct", 3000));
+    p.native(
+        "20260101_000001",
+        "backfill",
+        "SET lock_timeout = '100ms';\n\
+         -- migra:batch table=acct key=id size=1000\nUPDATE acct SET n = n + 1 WHERE {batch};",
+        None,
+    );
+    let url = p.url();
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        common::block_on(async move {
+            use sqlx::Connection;
+            let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+            let mut tx = c.begin().await.unwrap();
+            sqlx::query("SELECT id FROM acct WHERE id = 1500 FOR UPDATE")
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap();
+            locked_tx.send(()).unwrap();
+            tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+            tx.commit().await.unwrap();
+        })
+    });
+    locked_rx.recv().unwrap();
+    let r = p.migra(&["apply", "--json"]).code(0);
+    holder.join().unwrap();
+    let run = r.json();
+    assert_eq!(run["rows_affected"], 3000, "{run}");
+    let retries: u64 = r
+        .stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|e| e["retries"].as_u64())
+        .sum();
+    assert!(retries >= 1, "the locked batch was retried: {}", r.stderr);
+    assert_eq!(p.query("SELECT count(*) FROM acct WHERE n <> 1"), vec!["0"]);
+}

@@ -126,7 +126,7 @@ impl BatchRun<'_> {
             next.last_key = Some(hi);
             next.batches_done += 1;
             next.updated_at = now_rfc3339();
-            let n = self.commit_batch(b, &range, &mut next, &key).await?;
+            let (n, retries) = self.commit_batch(b, &range, &mut next, &key).await?;
             cp = next;
             rows += n;
             let took = started.elapsed();
@@ -143,6 +143,7 @@ impl BatchRun<'_> {
                     rows_total: cp.rows_total,
                     elapsed_ms: t0.elapsed().as_millis() as u64,
                     batch_ms: took.as_millis() as u64,
+                    retries,
                 });
             }
             size = self.resize(size, took);
@@ -224,19 +225,20 @@ impl BatchRun<'_> {
         }
     }
 
-    /// Runs one batch and its checkpoint in one transaction, retrying transient failures.
+    /// Runs one batch and its checkpoint in one transaction, retrying transient failures; returns
+    /// the rows changed and the retries it took.
     async fn commit_batch(
         &self,
         b: &mut dyn Backend,
         range: &KeyRange,
         next: &mut Checkpoint,
         key: &str,
-    ) -> Result<u64, BatchFailure> {
+    ) -> Result<(u64, u32), BatchFailure> {
         let mut attempt = 0;
         loop {
             let r = self.try_batch(b, range, next, key).await;
             match r {
-                Ok(n) => return Ok(n),
+                Ok(n) => return Ok((n, attempt)),
                 Err(e) if attempt < self.opts.retries && b.is_transient(&e) => {
                     let pause = Duration::from_millis(100 << attempt.min(6));
                     tokio::time::sleep(pause).await;

@@ -136,6 +136,8 @@ pub enum Event<'a> {
         elapsed_ms: u64,
         /// Milliseconds the batch took, its commit included.
         batch_ms: u64,
+        /// Times it was retried after a transient error (lock timeout, deadlock).
+        retries: u32,
     },
     /// A migration failed (its error follows in the result).
     Failed {

@@ -147,6 +147,7 @@ fn event_json(e: &Event<'_>) -> serde_json::Value {
             rows_total,
             elapsed_ms,
             batch_ms,
+            retries,
         } => {
             let rate = rows_done * 1000 / (*elapsed_ms).max(1);
             let left = batches.saturating_sub(*batch);
@@ -154,6 +155,7 @@ fn event_json(e: &Event<'_>) -> serde_json::Value {
             json!({"event": "batch", "version": version, "name": name, "statement": statement,
                    "batch": batch, "batches": batches, "rows_done": rows_done,
                    "rows_total": rows_total, "rows_per_second": rate, "batch_ms": batch_ms,
+                   "retries": retries,
                    "eta_seconds": (eta_ms / 1000.0).ceil()})
         }
         _ => json!({"event": "other"}),
