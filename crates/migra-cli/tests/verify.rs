@@ -199,3 +199,31 @@ fn crates_io_index_dropped_as_a_constraint_is_caught() {
         "{r}"
     );
 }
+
+/// On SQLite, when the live database stands just before the migration, the round trip runs on a
+/// copy of it, real rows included; the live file is not touched.
+#[test]
+fn sqlite_verify_runs_on_a_copy_of_the_live_database() {
+    let p = Project::new();
+    four(&p);
+    p.migra(&["apply", "--to", "20260101_000003", "--no-validate"])
+        .code(0);
+    p.exec("INSERT INTO users (id, email) VALUES (7, 'live@example.com')");
+    let before = std::fs::read(p.db_path()).unwrap();
+    let r = p
+        .migra(&["verify", "20260101_000004", "--json", "--no-record"])
+        .code(1)
+        .json();
+    assert_eq!(r["data"], "a copy of the live database", "{r}");
+    let d = differences(&r);
+    assert!(
+        d.iter()
+            .any(|x| x.ends_with("users: same 3 rows, but their values changed")),
+        "the live row is part of the round trip: {d:?}"
+    );
+    assert_eq!(
+        std::fs::read(p.db_path()).unwrap(),
+        before,
+        "live file unchanged"
+    );
+}

@@ -291,6 +291,9 @@ pub struct VerifyRun {
     pub passed: bool,
     /// The scratch database's dialect.
     pub dialect: String,
+    /// What data the round trip ran on: `a copy of the live database` (SQLite, when it stands
+    /// just before the migration verified) or `the data the earlier migrations insert`.
+    pub data: &'static str,
     /// One report per migration verified, in order.
     pub migrations: Vec<VerifyReport>,
     /// For `--all`: the walk from the newest migration back to the start.
@@ -335,29 +338,82 @@ pub async fn verify(
         ),
     };
     let scratch = crate::scratch::create(url).await?;
-    let r = run_on_scratch(&scratch.url, migrations, idx, opts).await;
+    let copied = match idx {
+        Some(i) => copy_sqlite_at(url, &scratch.url, migrations, i, opts).await?,
+        None => false,
+    };
+    let r = run_on_scratch(&scratch.url, migrations, idx.map(|i| (i, copied)), opts).await;
     let removed = scratch.remove().await;
     let run = r?;
     removed?;
     Ok(run)
 }
 
+/// For SQLite: when the live database has exactly the migrations before `migrations[i]` applied,
+/// copies it (`VACUUM INTO`, a consistent snapshot) to the scratch file, so the round trip runs
+/// on its real data. Returns whether it did.
+///
+/// Errors: the copy fails.
+async fn copy_sqlite_at(
+    url: &str,
+    scratch_url: &str,
+    migrations: &[Migration],
+    i: usize,
+    opts: &ConnectOptions,
+) -> Result<bool, BackendError> {
+    let (Some(path), migra_core::DialectId::Sqlite) = (
+        scratch_url.strip_prefix("sqlite://"),
+        crate::dialect_of_url(url)?,
+    ) else {
+        return Ok(false);
+    };
+    let read_only = ConnectOptions {
+        read_only: true,
+        ..opts.clone()
+    };
+    // A live file that is missing or unreadable: verify on an empty scratch instead.
+    let Ok(mut live) = connect(url, &read_only).await else {
+        return Ok(false);
+    };
+    let history = live.read_history().await?;
+    let applied: Vec<&str> = history
+        .iter()
+        .filter(|r| r.status == migra_core::RevisionStatus::Applied)
+        .map(|r| r.sort_key.as_str())
+        .collect();
+    let before: Vec<&str> = migrations[..i]
+        .iter()
+        .map(|m| m.version.sort_key())
+        .collect();
+    if history.is_empty() || applied.len() != history.len() || applied != before {
+        return Ok(false);
+    }
+    live.execute(&format!("VACUUM INTO '{}'", path.replace('\'', "''")))
+        .await?;
+    Ok(true)
+}
+
 async fn run_on_scratch(
     url: &str,
     migrations: &[Migration],
-    idx: Option<usize>,
+    idx: Option<(usize, bool)>,
     opts: &ConnectOptions,
 ) -> Result<VerifyRun, crate::Error> {
     let mut b = connect(url, opts).await?;
     let mut run = VerifyRun {
         passed: false,
         dialect: b.dialect().name().into(),
+        data: if idx.is_some_and(|(_, copied)| copied) {
+            "a copy of the live database"
+        } else {
+            "the data the earlier migrations insert"
+        },
         migrations: Vec::new(),
         walk_back: None,
     };
     match idx {
-        Some(i) => {
-            if i > 0 {
+        Some((i, copied)) => {
+            if i > 0 && !copied {
                 let before = migrations[i - 1].version.to_string();
                 Executor::new(b.as_mut(), migrations)
                     .apply(Some(&before), &mut RunOptions::default())
