@@ -6,7 +6,7 @@ use crate::runner::current_runner;
 use crate::status::{PlanReport, StatusReport, compare};
 use crate::step;
 use futures_util::FutureExt;
-use migra_core::{Backend, Migration, Revision, RevisionStatus, RunnerId};
+use migra_core::{Backend, Migration, RevisionStatus, RunnerId};
 use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
@@ -235,98 +235,7 @@ impl<'a> Executor<'a> {
         self.run_all(&todo, Direction::Up, &resume, opts).await
     }
 
-    /// Rolls back applied migrations, newest first, with their down parts.
-    ///
-    /// Refuses, running nothing, when any selected migration is not reversible, has no file,
-    /// or (unless allowed) has drifted.
-    pub async fn rollback(
-        &mut self,
-        target: &RollbackTarget,
-        opts: &mut RunOptions<'_>,
-    ) -> Result<ExecutionResult, ExecError> {
-        let t0 = Instant::now();
-        let r = if opts.dry_run {
-            self.rollback_locked(target, opts).await
-        } else {
-            self.backend.lock(&self.runner, opts.lock_wait).await?;
-            let r = AssertUnwindSafe(async {
-                self.backend.ensure_history().await?;
-                self.rollback_locked(target, opts).await
-            })
-            .catch_unwind()
-            .await;
-            self.release(r).await
-        };
-        r.map(|mut res| {
-            res.duration_seconds = t0.elapsed().as_secs_f64();
-            res
-        })
-    }
-
-    async fn rollback_locked(
-        &mut self,
-        target: &RollbackTarget,
-        opts: &mut RunOptions<'_>,
-    ) -> Result<ExecutionResult, ExecError> {
-        let history = self.backend.read_history().await?;
-        crate::resume::refuse_half_applied(self.migrations, &history)?;
-        let resume = std::collections::BTreeMap::new();
-        let mut applied: Vec<&Revision> = history
-            .iter()
-            .filter(|r| r.status == RevisionStatus::Applied)
-            .collect();
-        applied.sort_by(|a, b| b.sort_key.cmp(&a.sort_key));
-        let selected: Vec<&Revision> = match target {
-            RollbackTarget::Steps(n) => applied.iter().take(*n).copied().collect(),
-            RollbackTarget::To(v) if v.chars().all(|c| c == '0') => applied.clone(),
-            RollbackTarget::To(v) => {
-                let keep = applied
-                    .iter()
-                    .find(|r| migra_core::Version::from_parts(r.version.clone(), "").matches(v))
-                    .ok_or_else(|| ExecError::UnknownVersion {
-                        version: v.clone(),
-                        reason: "it is not an applied version (use 0 to roll back everything)"
-                            .into(),
-                    })?;
-                applied
-                    .iter()
-                    .take_while(|r| r.sort_key > keep.sort_key)
-                    .copied()
-                    .collect()
-            }
-        };
-        let plan = compare(self.migrations, &history);
-        let mut todo = Vec::new();
-        for rev in selected {
-            let m = self
-                .migrations
-                .iter()
-                .find(|m| m.version.sort_key() == rev.sort_key)
-                .ok_or_else(|| ExecError::Drift {
-                    drift: vec![crate::status::Drift::MissingFile {
-                        version: rev.version.clone(),
-                        name: rev.name.clone(),
-                    }],
-                })?;
-            if !opts.allow_drift {
-                let drifted: Vec<_> = plan.drift.iter().filter(|d| matches!(d, crate::status::Drift::ChecksumMismatch { version, .. } if *version == rev.version)).cloned().collect();
-                if !drifted.is_empty() {
-                    return Err(ExecError::Drift { drift: drifted });
-                }
-            }
-            if let Some(reason) = &m.irreversible_reason {
-                return Err(ExecError::Irreversible {
-                    version: m.version.to_string(),
-                    name: m.name.clone(),
-                    reason: reason.clone(),
-                });
-            }
-            todo.push(m);
-        }
-        self.run_all(&todo, Direction::Down, &resume, opts).await
-    }
-
-    async fn run_all(
+    pub(crate) async fn run_all(
         &mut self,
         todo: &[&Migration],
         direction: Direction,

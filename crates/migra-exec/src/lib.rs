@@ -16,6 +16,7 @@ mod recover;
 mod repair;
 mod result;
 mod resume;
+mod rollback;
 mod runner;
 mod running;
 mod status;
