@@ -223,3 +223,42 @@ fn a_lock_timeout_is_retried_until_the_row_is_free() {
     assert!(retries >= 1, "the locked batch was retried: {}", r.stderr);
     assert_eq!(p.query("SELECT count(*) FROM acct WHERE n <> 1"), vec!["0"]);
 }
+
+/// A batched statement in a down part that fails part-way continues from its checkpoint when the
+/// rollback is run again: no row is changed twice.
+#[test]
+fn a_failed_batched_down_continues_where_it_stopped() {
+    let p = Project::new();
+    p.exec(
+        "CREATE TABLE acct (id INTEGER PRIMARY KEY, n INT NOT NULL DEFAULT 1, \
+         bad INT NOT NULL DEFAULT 0, CHECK (bad = 0 OR n >= 2))",
+    );
+    p.exec(&seed(Kind::Sqlite, "acct", 2500));
+    p.native(
+        "20260101_000001",
+        "bump",
+        "-- migra:batch table=acct key=id size=1000\nUPDATE acct SET n = n + 1 WHERE {batch};",
+        Some(
+            "CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY);\n\
+             -- migra:batch table=acct key=id size=1000\nUPDATE acct SET n = n - 1 WHERE {batch};",
+        ),
+    );
+    p.migra(&["apply"]).code(0);
+    p.exec("UPDATE acct SET bad = 1 WHERE id = 1500");
+    p.migra(&["rollback"]).code(1);
+    assert_eq!(
+        p.query("SELECT count(*) FROM acct WHERE n = 1"),
+        vec!["1000"]
+    );
+    // Part of the down ran: history says partial; rolling forward records it applied again
+    // (nothing of the up part is missing), then the rollback is run again.
+    assert_eq!(p.query("SELECT status FROM migra_history"), vec!["partial"]);
+    p.migra(&["apply"]).code(0);
+    p.exec("UPDATE acct SET bad = 0");
+    p.migra(&["rollback"]).code(0);
+    assert_eq!(p.query("SELECT count(*) FROM acct WHERE n <> 1"), vec!["0"]);
+    assert_eq!(
+        p.query("SELECT status FROM migra_history"),
+        vec!["rolled_back"]
+    );
+}

@@ -192,10 +192,10 @@ impl Ctx<'_> {
             error: error.map(|(e, _)| e.to_string()),
             failing_statement: error.map(|(_, s)| s.to_string()),
             applied_by: self.runner.display.clone(),
-            // Also when all ran but a post-check failed: a resumed run checks them unchanged.
-            progress_checksum: (applied > 0
-                && ((applied as usize) < self.m.up.statements.len()
-                    || status == RevisionStatus::Failed))
+            // Whenever some statements are in effect and the migration is not plainly applied
+            // (also all of them, after a failed post-check or a failed down part): a resumed run
+            // checks that they are unchanged.
+            progress_checksum: (applied > 0 && status != RevisionStatus::Applied)
                 .then(|| self.m.progress_checksum(applied as usize)),
         }
     }

@@ -27,7 +27,9 @@ impl Ctx<'_> {
             direction: self.direction,
             spec,
             work: Work::Sql(sql),
-            resume: index == self.start_at,
+            // A down part has no resume point of its own: an unfinished checkpoint of its
+            // batched statement is the one a failed rollback left.
+            resume: index == self.start_at || self.direction == Direction::Down,
             opts: self.batch,
         };
         run.run(backend, on_event).await
