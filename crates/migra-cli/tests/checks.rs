@@ -164,3 +164,31 @@ fn a_row_count_changed_behind_the_migrations_back_is_caught() {
     p.migra(&["apply", "--no-validate"]).code(0);
     assert_eq!(p.query("SELECT count(*) FROM accounts"), ["2"]);
 }
+
+/// A table the database estimates above 100,000 rows is not counted: the count would hold the
+/// ALTER's lock for the whole scan. The result says so.
+#[test]
+fn postgres_large_tables_are_not_counted_under_the_lock() {
+    let Some(p) = Project::on(Kind::Postgres) else {
+        return;
+    };
+    p.exec("CREATE TABLE big (id BIGINT PRIMARY KEY)");
+    p.exec("INSERT INTO big SELECT g FROM generate_series(1, 150000) g");
+    p.exec("ANALYZE big");
+    p.native(
+        "20260101_000001",
+        "flag",
+        "ALTER TABLE big ADD COLUMN flag INT;",
+        None,
+    );
+    let r = p.migra(&["apply", "--json"]).code(0).json();
+    let check = &r["migrations"][0]["checks"][0];
+    assert_eq!(check["kind"], "row_count", "{r}");
+    assert!(
+        check["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("not counted: about 150000 rows"),
+        "{r}"
+    );
+}

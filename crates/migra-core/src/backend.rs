@@ -166,6 +166,15 @@ pub trait Backend: HistoryStore {
         Err(unsupported("queries returning rows"))
     }
 
+    /// The database's own estimate of `table`'s rows (`name` or `schema.name`), read without
+    /// scanning it; `None` when it keeps none (SQLite) or the table is not there.
+    ///
+    /// Errors: the catalog query fails.
+    async fn estimated_rows(&mut self, table: &str) -> Result<Option<u64>, BackendError> {
+        let _ = table;
+        Ok(None)
+    }
+
     /// True when `e` is worth retrying after a pause: a lock wait timed out, a deadlock, a
     /// serialization failure, a busy database. The statement's transaction was rolled back.
     fn is_transient(&self, e: &BackendError) -> bool {

@@ -165,6 +165,18 @@ impl Backend for MysqlBackend {
             .collect::<Result<_, _>>()
             .map_err(map_err)
     }
+    async fn estimated_rows(&mut self, table: &str) -> Result<Option<u64>, BackendError> {
+        let lit = |s: &str| format!("'{}'", s.replace('\'', "''"));
+        let sql = {
+            let name = table.rsplit('.').next().unwrap_or(table);
+            format!(
+                "SELECT CAST(table_rows AS SIGNED) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = {}",
+                lit(name)
+            )
+        };
+        let v = migra_core::Backend::query_value(self, &sql).await?;
+        Ok(v.and_then(|v| v.as_i64()).map(|n| n.max(0) as u64))
+    }
     fn is_transient(&self, e: &BackendError) -> bool {
         matches!(e, BackendError::Statement { code, message }
             // 1213 deadlock / Galera certification failure (40001); 1205 lock wait timeout,

@@ -181,6 +181,15 @@ impl Backend for PostgresBackend {
             .collect::<Result<_, _>>()
             .map_err(map_err)
     }
+    async fn estimated_rows(&mut self, table: &str) -> Result<Option<u64>, BackendError> {
+        let lit = |s: &str| format!("'{}'", s.replace('\'', "''"));
+        let sql = format!(
+            "SELECT CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::bigint END FROM pg_class c WHERE c.oid = to_regclass({})",
+            lit(table)
+        );
+        let v = migra_core::Backend::query_value(self, &sql).await?;
+        Ok(v.and_then(|v| v.as_i64()).map(|n| n.max(0) as u64))
+    }
     fn is_transient(&self, e: &BackendError) -> bool {
         matches!(e, BackendError::Statement { code: Some(c), .. }
             // lock_not_available (lock_timeout), deadlock_detected, serialization_failure
