@@ -41,6 +41,11 @@ fn backfill_resumes_after_a_failed_batch(p: &Project, kind: Kind) {
         "-- migra:batch table=acct key=id size=1000\nUPDATE acct SET n = n + 1 WHERE {batch};",
         None,
     );
+    let dry = p.migra(&["apply", "--dry-run"]).code(0).stdout;
+    assert!(
+        dry.contains("-- migra:batch table=acct key=id size=1000 (runs once per key range)\nUPDATE acct SET n = n + 1 WHERE {batch};"),
+        "{dry}"
+    );
     let r = p.migra(&["apply", "--json"]).code(1);
     assert_eq!(r.json()["success"], false, "{}", r.stdout);
     assert_eq!(

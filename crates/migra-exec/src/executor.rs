@@ -258,9 +258,7 @@ impl<'a> Executor<'a> {
                     transaction: m.transaction,
                     resumed_at_statement: None,
                     checks: Vec::new(),
-                    statements: script
-                        .map(|s| s.units().into_iter().map(|u| u.sql).collect())
-                        .unwrap_or_default(),
+                    statements: script.map(dry_run_statements).unwrap_or_default(),
                 });
                 continue;
             }
@@ -326,4 +324,24 @@ impl<'a> Executor<'a> {
                 reason: "no migration in the directory has this version".into(),
             })
     }
+}
+
+/// What a dry run shows of `script`: its units, a batched statement with the directive that makes
+/// it run one key range at a time.
+fn dry_run_statements(script: &migra_core::Script) -> Vec<String> {
+    let units = script.units();
+    units
+        .into_iter()
+        .enumerate()
+        .map(|(i, u)| match script.batch_of(i) {
+            Some(b) => format!(
+                "-- migra:batch table={} key={} size={} (runs once per key range)\n{}",
+                b.table.join("."),
+                b.key,
+                b.size,
+                u.sql
+            ),
+            None => u.sql,
+        })
+        .collect()
 }
