@@ -66,17 +66,31 @@ fn name(word: &str) -> String {
         .to_lowercase()
 }
 
+/// Words that start a statement `touched` reads; any other statement touches nothing it checks.
+const VERBS: [&str; 9] = [
+    "ALTER", "UPDATE", "CREATE", "INSERT", "DELETE", "REPLACE", "TRUNCATE", "DROP", "RENAME",
+];
+
 /// The tables a statement changes the shape of or updates in place (`ALTER TABLE`, `UPDATE`,
 /// `CREATE INDEX ... ON`), the tables it creates, and those whose rows it adds or removes
-/// (`INSERT`, `DELETE`, `TRUNCATE`, `DROP TABLE`).
+/// (`INSERT`, `DELETE`, `TRUNCATE`, `DROP TABLE`). Only the first words are read: every form
+/// names its table within them, and the loader runs this on every statement of a directory.
 pub(crate) fn touched(sql: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
-    let text = sql
-        .lines()
-        .map(|l| l.split("--").next().unwrap_or(""))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let up: Vec<String> = words.iter().map(|w| w.to_uppercase()).collect();
+    const READ: usize = 16;
+    let mut words: Vec<&str> = Vec::with_capacity(READ);
+    'lines: for line in sql.lines() {
+        for w in line.split("--").next().unwrap_or("").split_whitespace() {
+            if words.is_empty() && !VERBS.iter().any(|v| w.eq_ignore_ascii_case(v)) {
+                return Default::default();
+            }
+            words.push(w);
+            if words.len() == READ {
+                break 'lines;
+            }
+        }
+    }
+    let is = |i: usize, k: &str| words.get(i).is_some_and(|w| w.eq_ignore_ascii_case(k));
+    let pos = |k: &str| words.iter().position(|w| w.eq_ignore_ascii_case(k));
     let skip = [
         "IF",
         "NOT",
@@ -89,37 +103,37 @@ pub(crate) fn touched(sql: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
         "FROM",
     ];
     let after = |i: usize| -> Option<String> {
-        up.iter()
-            .enumerate()
+        words
+            .iter()
             .skip(i)
-            .find(|(_, w)| !skip.contains(&w.as_str()))
-            .map(|(j, _)| name(words[j]))
+            .find(|w| !skip.iter().any(|k| w.eq_ignore_ascii_case(k)))
+            .map(|w| name(w))
     };
     let (mut same, mut created, mut changed) = (Vec::new(), Vec::new(), Vec::new());
-    let w = |i: usize| up.get(i).map(String::as_str).unwrap_or("");
-    let renames = up.windows(2).position(|p| p[0] == "RENAME" && p[1] == "TO");
-    match (w(0), w(1)) {
+    let renames = words
+        .windows(2)
+        .position(|p| p[0].eq_ignore_ascii_case("RENAME") && p[1].eq_ignore_ascii_case("TO"));
+    if is(0, "ALTER") && is(1, "TABLE") {
         // A renamed (or moved) table is counted under neither name.
-        ("ALTER", "TABLE") if renames.is_some() || up.iter().any(|x| x == "SCHEMA") => {
+        if renames.is_some() || pos("SCHEMA").is_some() {
             changed.extend(after(2));
             created.extend(renames.and_then(|i| after(i + 2)));
+        } else {
+            same.extend(after(2));
         }
-        ("RENAME", "TABLE") => {
-            changed.extend(after(2));
-            created.extend(up.iter().position(|x| x == "TO").and_then(|i| after(i + 1)));
-        }
-        ("ALTER", "TABLE") | ("UPDATE", _) => {
-            same.extend(after(if w(0) == "UPDATE" { 1 } else { 2 }))
-        }
-        ("CREATE", "TABLE") => created.extend(after(2)),
-        ("CREATE", _) if up.iter().any(|x| x == "INDEX") => {
-            if let Some(on) = up.iter().position(|x| x == "ON") {
-                same.extend(after(on + 1));
-            }
-        }
-        ("INSERT", _) | ("DELETE", _) | ("REPLACE", _) => changed.extend(after(1)),
-        ("TRUNCATE", _) | ("DROP", "TABLE") => changed.extend(after(1)),
-        _ => {}
+    } else if is(0, "RENAME") && is(1, "TABLE") {
+        changed.extend(after(2));
+        created.extend(pos("TO").and_then(|i| after(i + 1)));
+    } else if is(0, "UPDATE") {
+        same.extend(after(1));
+    } else if is(0, "CREATE") && is(1, "TABLE") {
+        created.extend(after(2));
+    } else if is(0, "CREATE") && pos("INDEX").is_some() {
+        same.extend(pos("ON").and_then(|on| after(on + 1)));
+    } else if is(0, "INSERT") || is(0, "DELETE") || is(0, "REPLACE") || is(0, "TRUNCATE") {
+        changed.extend(after(1));
+    } else if is(0, "DROP") && is(1, "TABLE") {
+        changed.extend(after(2));
     }
     (same, created, changed)
 }
