@@ -1,7 +1,7 @@
 //! A fingerprint of a table's data (row count and a digest of its rows), computed by the server,
 //! so `migra verify` can tell that a round trip kept every row as it was.
 
-use migra_core::{BackendError, Checksum, DialectId, SqlValue, TableFingerprint};
+use migra_core::{Backend, BackendError, Checksum, DialectId, SqlValue, TableFingerprint};
 
 /// The query returning `"<rows>:<digest>"` for `table` over `columns` (SQLite: the rows
 /// themselves after the colon, hashed by [`parse`]).
@@ -77,4 +77,20 @@ pub(crate) fn parse(
         rest.to_string()
     };
     Ok(TableFingerprint { rows, digest })
+}
+
+/// Fingerprints `table` over `columns` on `b` (the body of every `Inspector::table_fingerprint`).
+///
+/// Errors: the query fails, or returns something [`parse`] cannot read.
+pub(crate) async fn read(
+    b: &mut dyn Backend,
+    namespace: &str,
+    table: &str,
+    columns: &[String],
+) -> Result<TableFingerprint, BackendError> {
+    let dialect = b.dialect();
+    let v = b
+        .query_value(&query(dialect, namespace, table, columns))
+        .await?;
+    parse(dialect, v)
 }

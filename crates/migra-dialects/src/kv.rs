@@ -3,7 +3,10 @@
 
 use crate::rows::DbQuery;
 use migra_core::{Annotation, AnnotationKind, DialectId, SqlValue};
-use sqlx::{Column, ColumnIndex, Database, Decode, Encode, Row, Type, TypeInfo};
+use sqlx::{
+    AssertSqlSafe, Column, ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row,
+    Type, TypeInfo,
+};
 
 /// SQL for the annotation table of history table `history`.
 pub(crate) struct KvSql {
@@ -115,23 +118,71 @@ where
         .bind(a.updated_at.clone())
 }
 
-/// The first column of `r` as a [`SqlValue`] (see [`value_at`]).
+/// Inserts or replaces `a` ([`KvSql::upsert`]) on `conn`.
 ///
-/// Errors: the row has no column, or a type none of the decodings read (NUMERIC, dates, ...).
-pub(crate) fn first_value<R: Row>(r: &R) -> Result<SqlValue, sqlx::Error>
+/// Errors: the database's.
+pub(crate) async fn put<'c, DB, E>(conn: E, sql: &KvSql, a: &Annotation) -> Result<(), sqlx::Error>
 where
-    usize: ColumnIndex<R>,
-    for<'x> Option<i64>: Decode<'x, R::Database> + Type<R::Database>,
-    for<'x> Option<i32>: Decode<'x, R::Database> + Type<R::Database>,
-    for<'x> Option<i16>: Decode<'x, R::Database> + Type<R::Database>,
-    for<'x> Option<bool>: Decode<'x, R::Database> + Type<R::Database>,
-    for<'x> Option<f64>: Decode<'x, R::Database> + Type<R::Database>,
-    for<'x> Option<String>: Decode<'x, R::Database> + Type<R::Database>,
+    DB: Database,
+    E: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'x> &'x str: Encode<'x, DB> + Type<DB>,
+    for<'x> String: Encode<'x, DB> + Type<DB>,
 {
-    if r.columns().is_empty() {
-        return Err(sqlx::Error::Decode("the query returned no column".into()));
-    }
-    value_at(r, 0)
+    bind(sqlx::query(AssertSqlSafe(sql.upsert.clone())), a)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Reads the annotations of `kind` ([`KvSql::select`]) on `conn`.
+///
+/// Errors: the database's, or a row that does not decode.
+pub(crate) async fn read<'c, DB, E>(
+    conn: E,
+    sql: &KvSql,
+    kind: AnnotationKind,
+) -> Result<Vec<Annotation>, sqlx::Error>
+where
+    DB: Database,
+    E: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'x> &'x str: Encode<'x, DB> + Type<DB>,
+    for<'x> String: Decode<'x, DB> + Type<DB>,
+{
+    let rows = sqlx::query(AssertSqlSafe(sql.select.clone()))
+        .bind(kind.as_str())
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(annotation).collect()
+}
+
+/// Deletes the annotations of `kind` for `sort_key` (all keys, or only `key`) on `conn`.
+///
+/// Errors: the database's.
+pub(crate) async fn delete<'c, DB, E>(
+    conn: E,
+    sql: &KvSql,
+    (kind, sort_key, key): (AnnotationKind, &str, Option<&str>),
+) -> Result<DB::QueryResult, sqlx::Error>
+where
+    DB: Database,
+    E: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'x> &'x str: Encode<'x, DB> + Type<DB>,
+    for<'x> String: Encode<'x, DB> + Type<DB>,
+{
+    let q = match key {
+        None => sqlx::query(AssertSqlSafe(sql.delete_all.clone()))
+            .bind(kind.as_str())
+            .bind(sort_key.to_string()),
+        Some(k) => sqlx::query(AssertSqlSafe(sql.delete_one.clone()))
+            .bind(kind.as_str())
+            .bind(sort_key.to_string())
+            .bind(k.to_string()),
+    };
+    q.execute(conn).await
 }
 
 /// Every column of `r`, in order.
@@ -164,7 +215,12 @@ where
     for<'x> Option<f64>: Decode<'x, R::Database> + Type<R::Database>,
     for<'x> Option<String>: Decode<'x, R::Database> + Type<R::Database>,
 {
-    let type_name = r.columns()[i].type_info().name().to_string();
+    let Some(col) = r.columns().get(i) else {
+        return Err(sqlx::Error::Decode(
+            format!("the query returned no column {}", i + 1).into(),
+        ));
+    };
+    let type_name = col.type_info().name().to_string();
     let wrap = |v: Option<SqlValue>| v.unwrap_or(SqlValue::Null);
     if let Ok(v) = r.try_get::<Option<i64>, _>(i) {
         return Ok(wrap(v.map(SqlValue::Int)));

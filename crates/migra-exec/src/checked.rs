@@ -34,7 +34,7 @@ impl Ctx<'_> {
             .await
             .map_err(broken(0))?;
         let whole = self.script.mode == migra_core::ScriptMode::Whole;
-        let units = self.units.clone();
+        let units = std::mem::take(&mut self.units);
         for u in &units {
             let run = if whole && u.kind == UnitKind::Statement {
                 b.execute_script(&u.sql.sql).await

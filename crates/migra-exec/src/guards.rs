@@ -87,18 +87,9 @@ async fn count(b: &mut dyn Backend, table: &str, in_tx: bool) -> Result<Option<u
         sql: sql.clone(),
         error: e,
     };
-    if in_tx {
-        b.execute("SAVEPOINT migra_check").await.map_err(guard)?;
-    }
+    savepoint(b, in_tx, None).await.map_err(guard)?;
     let r = b.query_value(&sql).await;
-    if in_tx {
-        let end = if r.is_ok() {
-            "RELEASE SAVEPOINT migra_check"
-        } else {
-            "ROLLBACK TO SAVEPOINT migra_check"
-        };
-        b.execute(end).await.map_err(guard)?;
-    }
+    savepoint(b, in_tx, Some(r.is_ok())).await.map_err(guard)?;
     match r {
         Ok(Some(SqlValue::Int(n))) => Ok(Some(n.max(0) as u64)),
         _ => Ok(None),
@@ -112,19 +103,29 @@ async fn estimated(b: &mut dyn Backend, table: &str, in_tx: bool) -> Result<Opti
         sql: format!("-- estimate of {table}"),
         error,
     };
-    if in_tx {
-        b.execute("SAVEPOINT migra_check").await.map_err(guard)?;
-    }
+    savepoint(b, in_tx, None).await.map_err(guard)?;
     let r = b.estimated_rows(table).await;
-    if in_tx {
-        let end = if r.is_ok() {
-            "RELEASE SAVEPOINT migra_check"
-        } else {
-            "ROLLBACK TO SAVEPOINT migra_check"
-        };
-        b.execute(end).await.map_err(guard)?;
-    }
+    savepoint(b, in_tx, Some(r.is_ok())).await.map_err(guard)?;
     Ok(r.unwrap_or(None))
+}
+
+/// In a transaction, sets the savepoint a check query runs under (`end: None`), or releases it
+/// after a success and rolls back to it after a failure, which would otherwise abort the
+/// migration's transaction. Outside one, does nothing.
+async fn savepoint(
+    b: &mut dyn Backend,
+    in_tx: bool,
+    end: Option<bool>,
+) -> Result<(), BackendError> {
+    if !in_tx {
+        return Ok(());
+    }
+    let sql = match end {
+        None => "SAVEPOINT migra_check",
+        Some(true) => "RELEASE SAVEPOINT migra_check",
+        Some(false) => "ROLLBACK TO SAVEPOINT migra_check",
+    };
+    b.execute(sql).await.map(drop)
 }
 
 /// Assertions before, and the baseline counts.

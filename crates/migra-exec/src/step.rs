@@ -229,11 +229,15 @@ impl Ctx<'_> {
 
     /// Statements and bookkeeping commit together: either all of it is in effect or none.
     async fn in_transaction(&mut self, backend: &mut dyn Backend) -> Result<(), Failure> {
-        let units: Vec<Statement> = self.units.iter().map(|u| u.sql.clone()).collect();
-        let annotations: Vec<Annotation> = self
-            .units
+        // Moved out, not copied: this path runs for every migration of an apply.
+        let (units, meta): (Vec<Statement>, Vec<(usize, UnitKind)>) =
+            std::mem::take(&mut self.units)
+                .into_iter()
+                .map(|u| (u.sql, (u.origin, u.kind)))
+                .unzip();
+        let annotations: Vec<Annotation> = meta
             .iter()
-            .filter_map(|u| match u.kind {
+            .filter_map(|&(_, kind)| match kind {
                 UnitKind::CopyEnd(n) => Some(made(self.backups[n])),
                 UnitKind::RestoreEnd(n) => {
                     Some(restored(self.m.version.sort_key(), &self.restores[n]))
@@ -266,7 +270,7 @@ impl Ctx<'_> {
                     (self.direction == Direction::Up).then_some((RevisionStatus::Failed, 0));
                 let sql = units[index].sql.clone();
                 self.record_failure(backend, &error, &sql, state).await;
-                let index = self.units[index].origin;
+                let index = meta[index].0;
                 Err(Failure::Statement { index, sql, error })
             }
         }

@@ -41,7 +41,7 @@ impl Ctx<'_> {
         backend: &mut dyn Backend,
         mut on_event: Option<&mut (dyn FnMut(&Event<'_>) + Send + '_)>,
     ) -> Result<(), Failure> {
-        let units = self.units.clone();
+        let units = std::mem::take(&mut self.units);
         let own = self.script.units().len();
         let whole = self.script.mode == migra_core::ScriptMode::Whole;
         let checked = self.direction == Direction::Up && !self.m.checks.is_empty();

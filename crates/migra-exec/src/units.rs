@@ -38,6 +38,18 @@ pub(crate) fn expand(
 ) -> Vec<Unit> {
     let own = script.units();
     let whole = own.len() == 1 && script.mode == migra_core::ScriptMode::Whole;
+    // The usual case: nothing to add, the statements move over as they are.
+    if backups.is_empty() && restores.is_empty() {
+        return own
+            .into_iter()
+            .enumerate()
+            .map(|(origin, sql)| Unit {
+                sql,
+                origin,
+                kind: UnitKind::Statement,
+            })
+            .collect();
+    }
     let mut out = Vec::new();
     let at = |i: usize| own[i.min(own.len().saturating_sub(1))].clone();
     for (i, stmt) in own.iter().enumerate() {

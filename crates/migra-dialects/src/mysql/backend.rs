@@ -148,7 +148,7 @@ impl Backend for MysqlBackend {
             .fetch_optional(&mut self.conn)
             .await
             .map_err(map_err)?;
-        row.map(|r| crate::kv::first_value(&r))
+        row.map(|r| crate::kv::value_at(&r, 0))
             .transpose()
             .map_err(map_err)
     }

@@ -208,33 +208,22 @@ impl HistoryStore for MysqlBackend {
     }
 
     async fn put_annotation(&mut self, a: &migra_core::Annotation) -> Result<(), BackendError> {
-        let sql = self.tables.kv.upsert.clone();
-        crate::kv::bind(sqlx::query(AssertSqlSafe(sql)), a)
-            .execute(&mut self.conn)
+        crate::kv::put(&mut self.conn, &self.tables.kv, a)
             .await
-            .map_err(map_err)?;
-        Ok(())
+            .map_err(map_err)
     }
 
     async fn read_annotations(
         &mut self,
         kind: migra_core::AnnotationKind,
     ) -> Result<Vec<migra_core::Annotation>, BackendError> {
-        let sql = self.tables.kv.select.clone();
-        let rows = match sqlx::query(AssertSqlSafe(sql))
-            .bind(kind.as_str())
-            .fetch_all(&mut self.conn)
+        match crate::kv::read(&mut self.conn, &self.tables.kv, kind)
             .await
             .map_err(map_err)
         {
-            Ok(rows) => rows,
-            Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
-            Err(e) => return Err(e),
-        };
-        rows.iter()
-            .map(crate::kv::annotation)
-            .collect::<Result<_, _>>()
-            .map_err(|e| history_err(&self.tables.name, e))
+            Err(e) if is_missing_table(&e) => Ok(Vec::new()),
+            r => r.map_err(|e| history_err(&self.tables.name, e)),
+        }
     }
 
     async fn delete_annotations(
@@ -243,16 +232,8 @@ impl HistoryStore for MysqlBackend {
         sort_key: &str,
         key: Option<&str>,
     ) -> Result<u64, BackendError> {
-        let q = match key {
-            None => sqlx::query(AssertSqlSafe(self.tables.kv.delete_all.clone()))
-                .bind(kind.as_str())
-                .bind(sort_key.to_string()),
-            Some(k) => sqlx::query(AssertSqlSafe(self.tables.kv.delete_one.clone()))
-                .bind(kind.as_str())
-                .bind(sort_key.to_string())
-                .bind(k.to_string()),
-        };
-        match q.execute(&mut self.conn).await.map_err(map_err) {
+        let done = crate::kv::delete(&mut self.conn, &self.tables.kv, (kind, sort_key, key)).await;
+        match done.map_err(map_err) {
             Ok(done) => Ok(done.rows_affected()),
             Err(e) if is_missing_table(&e) => Ok(0),
             Err(e) => Err(e),

@@ -352,10 +352,7 @@ impl Inspector for MysqlBackend {
         table: &str,
         columns: &[String],
     ) -> Result<migra_core::TableFingerprint, BackendError> {
-        let dialect = migra_core::DialectId::Mysql;
-        let sql = crate::fingerprint::query(dialect, namespace, table, columns);
-        let v = migra_core::Backend::query_value(self, &sql).await?;
-        crate::fingerprint::parse(dialect, v)
+        crate::fingerprint::read(self, namespace, table, columns).await
     }
 }
 

@@ -37,14 +37,25 @@ impl Default for SqliteOptions {
     }
 }
 
-enum Conn {
+/// The connection: owned, or borrowed from the application's pool.
+pub(super) enum Conn {
     Owned(SqliteConnection),
     Pooled(PoolConnection<Sqlite>),
 }
 
+impl Conn {
+    /// The connection itself (a field borrow, so the backend's other fields stay usable).
+    pub(super) fn get(&mut self) -> &mut SqliteConnection {
+        match self {
+            Conn::Owned(c) => c,
+            Conn::Pooled(c) => c,
+        }
+    }
+}
+
 /// A SQLite database driven by the executor.
 pub struct SqliteBackend {
-    conn: Conn,
+    pub(super) conn: Conn,
     target: String,
     pub(super) tables: Tables,
     pub(super) lock: LockState,
@@ -122,10 +133,7 @@ impl SqliteBackend {
     }
 
     pub(super) fn conn(&mut self) -> &mut SqliteConnection {
-        match &mut self.conn {
-            Conn::Owned(c) => c,
-            Conn::Pooled(c) => c,
-        }
+        self.conn.get()
     }
 
     pub(super) async fn raw(&mut self, sql: &str) -> Result<u64, BackendError> {
@@ -217,7 +225,7 @@ impl Backend for SqliteBackend {
             .fetch_optional(self.conn())
             .await
             .map_err(map_err)?;
-        row.map(|r| crate::kv::first_value(&r))
+        row.map(|r| crate::kv::value_at(&r, 0))
             .transpose()
             .map_err(map_err)
     }
