@@ -196,6 +196,27 @@ pub trait Backend: HistoryStore {
     async fn run_transaction(&mut self, step: &TxStep<'_>) -> Result<u64, TxFailure> {
         run_transaction_stepwise(self, step).await
     }
+
+    /// Writes a state row and a log row together, in a transaction of their own (never called
+    /// inside another): both are kept or neither is. Backends may override this to save round
+    /// trips; the default is `begin`, [`HistoryStore::write_revision`],
+    /// [`HistoryStore::append_log`], `commit`.
+    ///
+    /// Errors: either write or the commit fails (then the transaction was rolled back).
+    async fn record(&mut self, rev: &Revision, log: &LogEntry) -> Result<(), BackendError> {
+        self.begin().await?;
+        let written = match self.write_revision(rev, false).await {
+            Ok(()) => self.append_log(log).await,
+            Err(e) => Err(e),
+        };
+        match written {
+            Ok(()) => self.commit().await,
+            Err(e) => {
+                let _ = self.rollback().await;
+                Err(e)
+            }
+        }
+    }
 }
 
 /// A migration part to run with its bookkeeping in one transaction (see [`Backend::run_transaction`]).

@@ -141,21 +141,12 @@ impl Ctx<'_> {
         }
         // The state row and the log row are plain DML: one commit for both, on every database.
         let (status, applied, action) = self.done_state();
-        backend.begin().await?;
-        let written = match backend
-            .write_revision(&self.revision(status, applied, None), false)
-            .await
-        {
-            Ok(()) => backend.append_log(&self.log(action, None)).await,
-            Err(e) => Err(e),
-        };
-        match written {
-            Ok(()) => backend.commit().await?,
-            Err(e) => {
-                let _ = backend.rollback().await;
-                return Err(e.into());
-            }
-        }
+        backend
+            .record(
+                &self.revision(status, applied, None),
+                &self.log(action, None),
+            )
+            .await?;
         Ok(())
     }
 

@@ -140,6 +140,13 @@ impl Backend for MysqlBackend {
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
         self.raw(sql).await
     }
+    async fn record(
+        &mut self,
+        rev: &migra_core::Revision,
+        log: &migra_core::LogEntry,
+    ) -> Result<(), BackendError> {
+        super::record::record(self, rev, log).await
+    }
     async fn query_value(
         &mut self,
         sql: &str,

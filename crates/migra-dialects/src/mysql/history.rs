@@ -15,8 +15,8 @@ pub(super) struct Tables {
     pub kv: crate::kv::KvSql,
     select: String,
     status_of: String,
-    upsert: String,
-    insert_log: String,
+    pub upsert: String,
+    pub insert_log: String,
     select_log: String,
     pub create_lock: String,
     pub lock_insert: String,
@@ -163,22 +163,7 @@ impl HistoryStore for MysqlBackend {
                 });
             }
         }
-        sqlx::query(AssertSqlSafe(self.tables.upsert.clone()))
-            .bind(&rev.sort_key)
-            .bind(&rev.version)
-            .bind(&rev.name)
-            .bind(&rev.checksum)
-            .bind(&rev.checksum_algorithm)
-            .bind(rev.status.as_str())
-            .bind(i64::from(rev.applied_statements))
-            .bind(i64::from(rev.total_statements))
-            .bind(&rev.started_at)
-            .bind(&rev.finished_at)
-            .bind(rev.duration_ms as i64)
-            .bind(&rev.error)
-            .bind(&rev.failing_statement)
-            .bind(&rev.applied_by)
-            .bind(&rev.progress_checksum)
+        crate::rows::bind_revision(sqlx::query(AssertSqlSafe(self.tables.upsert.clone())), rev)
             .execute(&mut self.conn)
             .await
             .map_err(map_err)?;
@@ -186,19 +171,13 @@ impl HistoryStore for MysqlBackend {
     }
 
     async fn append_log(&mut self, e: &LogEntry) -> Result<(), BackendError> {
-        sqlx::query(AssertSqlSafe(self.tables.insert_log.clone()))
-            .bind(&e.version)
-            .bind(&e.name)
-            .bind(e.action.as_str())
-            .bind(&e.checksum)
-            .bind(&e.at)
-            .bind(e.duration_ms as i64)
-            .bind(&e.by)
-            .bind(&e.error)
-            .bind(&e.failing_statement)
-            .execute(&mut self.conn)
-            .await
-            .map_err(map_err)?;
+        crate::rows::bind_log(
+            sqlx::query(AssertSqlSafe(self.tables.insert_log.clone())),
+            e,
+        )
+        .execute(&mut self.conn)
+        .await
+        .map_err(map_err)?;
         Ok(())
     }
 

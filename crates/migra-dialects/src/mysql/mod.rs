@@ -14,6 +14,8 @@ mod inspect;
 mod lock;
 #[cfg(feature = "mysql")]
 mod probe;
+#[cfg(feature = "mysql")]
+mod record;
 
 #[cfg(feature = "mysql")]
 pub use backend::{MysqlBackend, MysqlOptions};

@@ -198,4 +198,17 @@ impl Backend for PostgresBackend {
     fn inspector(&mut self) -> Option<&mut dyn migra_core::Inspector> {
         Some(self)
     }
+    async fn run_transaction(
+        &mut self,
+        step: &migra_core::TxStep<'_>,
+    ) -> Result<u64, migra_core::TxFailure> {
+        super::tx::run(self, step).await
+    }
+    async fn record(
+        &mut self,
+        rev: &migra_core::Revision,
+        log: &migra_core::LogEntry,
+    ) -> Result<(), BackendError> {
+        super::tx::record(self, rev, log).await
+    }
 }

@@ -14,6 +14,10 @@ pub(super) struct Tables {
     upsert: String,
     upsert_if_not_applied: String,
     insert_log: String,
+    /// The state row ($1-$15) and, from its `RETURNING`, the log row ($16-$24): one statement.
+    pub record: String,
+    /// [`Tables::record`] refusing a version already applied (then no row is written).
+    pub record_if_not_applied: String,
     select_log: String,
 }
 
@@ -29,7 +33,17 @@ impl Tables {
              ON CONFLICT (sort_key) DO UPDATE SET {update_all}"
         );
         let kv = crate::kv::KvSql::new(migra_core::DialectId::Postgres, name);
+        let guarded = format!("{insert} WHERE {h}.status <> 'applied'");
+        let record = |state: &str| {
+            format!(
+                "WITH state AS ({state} RETURNING 1) \
+                 INSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \
+                 SELECT $16, $17, $18, $19, $20, $21, $22, $23, $24 FROM state"
+            )
+        };
         Ok(Self {
+            record: record(&insert),
+            record_if_not_applied: record(&guarded),
             name: name.to_string(),
             create: format!(
                 "CREATE TABLE IF NOT EXISTS {h} (\
@@ -46,7 +60,7 @@ impl Tables {
             ),
             kv,
             select: format!("SELECT {COLUMNS} FROM {h} ORDER BY sort_key"),
-            upsert_if_not_applied: format!("{insert} WHERE {h}.status <> 'applied'"),
+            upsert_if_not_applied: guarded,
             upsert: insert,
             insert_log: format!(
                 "INSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \

@@ -98,7 +98,12 @@ async fn holder(c: &mut PgConnection, key: i64) -> (String, String) {
 /// Fails with [`BackendError::LockLost`] if the lock connection is gone (its session ended, and
 /// with it the lock).
 pub(super) async fn check(b: &mut PostgresBackend) -> Result<(), BackendError> {
-    match b.lock_conn.as_mut() {
+    check_conn(b.lock_conn.as_mut()).await
+}
+
+/// [`check`] on the lock connection alone, so it can run beside a statement on the other one.
+pub(super) async fn check_conn(lock_conn: Option<&mut PgConnection>) -> Result<(), BackendError> {
+    match lock_conn {
         None => Err(BackendError::LockLost {
             message: "this runner does not hold the lock".into(),
         }),

@@ -14,6 +14,8 @@ mod inspect;
 mod lock;
 #[cfg(feature = "postgres")]
 mod probe;
+#[cfg(feature = "postgres")]
+mod tx;
 
 #[cfg(feature = "postgres")]
 pub use backend::{PostgresBackend, PostgresOptions};

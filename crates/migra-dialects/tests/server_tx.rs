@@ -1,0 +1,252 @@
+//! The round-trip-saving transaction and bookkeeping paths of the PostgreSQL and MySQL backends
+//! (`run_transaction`, `record`), on the real servers the test command starts. Under `CI=true`
+//! a missing server fails these tests; elsewhere they are skipped with a message.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use migra_core::{
+    Backend, BackendError, HistoryStore, LogAction, LogEntry, Revision, RevisionStatus, RunnerId,
+    Statement, TxFailure, TxStep,
+};
+use migra_dialects::mysql::{MysqlBackend, MysqlOptions};
+use migra_dialects::postgres::{PostgresBackend, PostgresOptions};
+use std::time::Duration;
+
+/// The admin URL in `var`, or `None` (skip) outside CI.
+fn admin(var: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(u) => Some(u),
+        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("{var} is not set: under CI the server tests must run (use ./scripts/test-all)")
+        }
+        Err(_) => {
+            eprintln!("skipping: {var} unset (./scripts/test-all starts the servers)");
+            None
+        }
+    }
+}
+
+/// Creates database `name` through `admin` and returns its URL.
+async fn fresh(admin: &mut dyn Backend, url: &str, name: &str) -> String {
+    admin
+        .execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .await
+        .unwrap();
+    admin
+        .execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    format!("{}/{name}", url.rsplit_once('/').unwrap().0)
+}
+
+fn runner() -> RunnerId {
+    RunnerId {
+        id: format!("tx-test-{}", std::process::id()),
+        host: "test-host".into(),
+        pid: std::process::id(),
+        display: "tester".into(),
+    }
+}
+
+/// A state row whose text fields hold quotes, backslashes, a statement separator and non-ASCII.
+fn revision(version: &str) -> Revision {
+    Revision {
+        version: version.into(),
+        sort_key: version.into(),
+        name: "it's a \\ name; -- ünïcode".into(),
+        checksum: "c".into(),
+        checksum_algorithm: "sha256-norm-v1".into(),
+        status: RevisionStatus::Applied,
+        applied_statements: 2,
+        total_statements: 2,
+        started_at: "2026-01-01T00:00:00.000Z".into(),
+        finished_at: Some("2026-01-01T00:00:01.000Z".into()),
+        duration_ms: 1000,
+        error: None,
+        failing_statement: Some("UPDATE t SET x = 'y'; DROP TABLE t".into()),
+        applied_by: "me".into(),
+        progress_checksum: Some(String::new()),
+    }
+}
+
+fn log_entry(version: &str) -> LogEntry {
+    LogEntry {
+        version: version.into(),
+        name: "it's a \\ name; -- ünïcode".into(),
+        action: LogAction::Apply,
+        checksum: "c".into(),
+        at: "2026-01-01T00:00:01.000Z".into(),
+        duration_ms: 1000,
+        by: "me".into(),
+        error: Some("x' OR '1'='1".into()),
+        failing_statement: None,
+    }
+}
+
+fn stmt(sql: &str) -> Statement {
+    Statement {
+        sql: sql.into(),
+        line: 1,
+        column: 1,
+    }
+}
+
+/// `record` keeps both rows exactly, and a second `record` of the same version replaces the
+/// state row and appends a log row.
+async fn records_exactly(b: &mut dyn Backend) {
+    b.ensure_history().await.unwrap();
+    b.record(&revision("1"), &log_entry("1")).await.unwrap();
+    let mut again = revision("1");
+    again.status = RevisionStatus::RolledBack;
+    b.record(&again, &log_entry("1")).await.unwrap();
+    assert_eq!(b.read_history().await.unwrap(), vec![again]);
+    assert_eq!(
+        b.read_log().await.unwrap(),
+        vec![log_entry("1"), log_entry("1")]
+    );
+}
+
+/// `run_transaction`: units and bookkeeping commit together; an applied version, a failing
+/// first or later unit, and a lost lock each leave nothing of the step.
+async fn transaction_steps(b: &mut dyn Backend, version_base: &str) {
+    b.ensure_history().await.unwrap();
+    let (h0, l0) = (
+        b.read_history().await.unwrap().len(),
+        b.read_log().await.unwrap().len(),
+    );
+    b.lock(&runner(), Duration::from_secs(5)).await.unwrap();
+    let v1 = format!("{version_base}1");
+    let book = || (revision(&v1), log_entry(&v1));
+    let units = vec![
+        stmt("CREATE TABLE t (x INT) -- trailing comment"),
+        stmt("INSERT INTO t VALUES (1), (2)"),
+    ];
+    let r = runner();
+    let step = |units| TxStep {
+        units,
+        whole: false,
+        runner: &r,
+        expect_not_applied: true,
+        bookkeeping: &book,
+        annotations: &[],
+    };
+    assert_eq!(b.run_transaction(&step(&units)).await.unwrap(), 2);
+    assert_eq!(b.read_history().await.unwrap().len(), h0 + 1);
+    assert_eq!(b.read_log().await.unwrap().len(), l0 + 1);
+
+    // The same version again: refused, and its unit rolled back.
+    let other = vec![stmt("CREATE TABLE u (x INT)")];
+    match b.run_transaction(&step(&other)).await {
+        Err(TxFailure::Backend(BackendError::LockLost { message })) => {
+            assert!(message.contains("applied by another runner"), "{message}")
+        }
+        r => panic!("expected LockLost, got {r:?}"),
+    }
+    assert!(b.execute("SELECT * FROM u").await.is_err(), "u rolled back");
+
+    for (bad, index) in [
+        (
+            vec![stmt("INSERT INTO nope VALUES (1)"), stmt("SELECT 1")],
+            0,
+        ),
+        (
+            vec![
+                stmt("CREATE TABLE v (x INT)"),
+                stmt("INSERT INTO nope VALUES (1)"),
+            ],
+            1,
+        ),
+    ] {
+        let v2 = format!("{version_base}2");
+        let book2 = || (revision(&v2), log_entry(&v2));
+        let s = TxStep {
+            units: &bad,
+            whole: false,
+            runner: &r,
+            expect_not_applied: true,
+            bookkeeping: &book2,
+            annotations: &[],
+        };
+        match b.run_transaction(&s).await {
+            Err(TxFailure::Statement { index: i, .. }) => assert_eq!(i, index),
+            r => panic!("expected unit {index} to fail, got {r:?}"),
+        }
+        assert!(b.execute("SELECT * FROM v").await.is_err(), "v rolled back");
+        assert_eq!(b.read_history().await.unwrap().len(), h0 + 1);
+        assert_eq!(b.read_log().await.unwrap().len(), l0 + 1);
+    }
+    b.unlock(&r).await.unwrap();
+}
+
+#[tokio::test]
+async fn postgres_saves_round_trips_and_keeps_the_contract() {
+    let Some(url) = admin("MIGRA_TEST_PG_URL") else {
+        return;
+    };
+    let opts = PostgresOptions::default();
+    let mut a = PostgresBackend::connect(&url, &opts).await.unwrap();
+    let db = format!("migra_tx_{}", std::process::id());
+    let db_url = fresh(&mut a, &url, &db).await;
+    {
+        let mut b = PostgresBackend::connect(&db_url, &opts).await.unwrap();
+        records_exactly(&mut b).await;
+        transaction_steps(&mut b, "2").await;
+
+        // The lock's session ends under a step: the step is refused and rolled back.
+        b.lock(&runner(), Duration::from_secs(5)).await.unwrap();
+        let mut killer = PostgresBackend::connect(&db_url, &opts).await.unwrap();
+        killer
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid()",
+            )
+            .await
+            .unwrap();
+        let units = vec![stmt("CREATE TABLE w (x INT)")];
+        let book = || (revision("39"), log_entry("39"));
+        let r = runner();
+        let step = TxStep {
+            units: &units,
+            whole: false,
+            runner: &r,
+            expect_not_applied: true,
+            bookkeeping: &book,
+            annotations: &[],
+        };
+        match b.run_transaction(&step).await {
+            Err(TxFailure::Backend(BackendError::LockLost { .. })) => {}
+            r => panic!("expected LockLost, got {r:?}"),
+        }
+        assert!(b.execute("SELECT * FROM w").await.is_err(), "w rolled back");
+    }
+    a.execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn mysql_records_in_one_round_trip_with_any_text() {
+    let Some(url) = admin("MIGRA_TEST_MYSQL_URL") else {
+        return;
+    };
+    let opts = MysqlOptions::default();
+    let mut a = MysqlBackend::connect(&url, &opts).await.unwrap();
+    let db = format!("migra_tx_{}", std::process::id());
+    let db_url = fresh(&mut a, &url, &db).await;
+    {
+        let mut b = MysqlBackend::connect(&db_url, &opts).await.unwrap();
+        // Backslashes must stay bytes even when the server would read them as escapes.
+        b.execute("SET SESSION sql_mode = REPLACE(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '')")
+            .await
+            .unwrap();
+        records_exactly(&mut b).await;
+        b.execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')")
+            .await
+            .unwrap();
+        let mut rev = revision("2");
+        rev.name = "a \\' b".into();
+        b.record(&rev, &log_entry("2")).await.unwrap();
+        assert!(b.read_history().await.unwrap().contains(&rev));
+    }
+    a.execute(&format!("DROP DATABASE IF EXISTS {db}"))
+        .await
+        .unwrap();
+}
