@@ -74,6 +74,22 @@ fn startup(c: &mut Criterion) {
     g.bench_function("load_1000_native_files", |bench| {
         bench.iter(|| migra::core::load(&files, &opts).expect("loads"))
     });
+    // The same directory on disk: read and parsed, then through the parsed-directory cache.
+    let on_disk = tempfile::tempdir().expect("tempdir");
+    for f in &files {
+        std::fs::write(on_disk.path().join(&f.path), &f.contents).expect("write");
+    }
+    let cache = tempfile::tempdir().expect("tempdir");
+    std::thread::sleep(migra::exec::SETTLE + std::time::Duration::from_millis(100));
+    g.bench_function("read_and_parse_1000_files", |bench| {
+        bench.iter(|| migra::exec::load_dir(on_disk.path(), &opts).expect("loads"))
+    });
+    migra::exec::load_dir_cached(on_disk.path(), &opts, cache.path()).expect("loads");
+    g.bench_function("cached_1000_files", |bench| {
+        bench.iter(|| {
+            migra::exec::load_dir_cached(on_disk.path(), &opts, cache.path()).expect("loads")
+        })
+    });
     g.finish();
 }
 

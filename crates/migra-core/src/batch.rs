@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub const BATCH_PLACEHOLDER: &str = "{batch}";
 
 /// A batched statement of a script.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchSpec {
     /// Index of the statement in its script's statements.
     pub statement: usize,

@@ -3,10 +3,10 @@
 //! it alters or updates (`-- migra:rows-change T` exempts a table, `-- migra:no-baseline` all).
 //! A query passes when it returns no row, or a first value that is true (or non-zero).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// When an assertion runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum When {
     /// Before the first statement.
@@ -16,7 +16,7 @@ pub enum When {
 }
 
 /// One assertion.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assertion {
     /// Before or after.
     pub when: When,
@@ -27,7 +27,7 @@ pub struct Assertion {
 }
 
 /// A migration's checks.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checks {
     /// Assertions, in file order.
     pub assertions: Vec<Assertion>,

@@ -3,10 +3,10 @@
 use crate::checksum::Checksum;
 use crate::split::Statement;
 use crate::version::Version;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The directory layouts migra reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Layout {
@@ -63,7 +63,7 @@ impl std::fmt::Display for Layout {
 }
 
 /// How a script is sent to the database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ScriptMode {
     /// Statement by statement, as split by [`crate::split::split`].
@@ -73,7 +73,7 @@ pub enum ScriptMode {
 }
 
 /// One direction of a migration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Script {
     /// File the script comes from (relative to the migration directory).
     pub path: String,
@@ -86,7 +86,7 @@ pub struct Script {
     /// Its statements (always split, even in [`ScriptMode::Whole`], for reporting and counting).
     pub statements: Vec<Statement>,
     /// Statements run in batches (`-- migra:batch`), in statement order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub batches: Vec<crate::batch::BatchSpec>,
 }
 
@@ -112,7 +112,7 @@ impl Script {
 }
 
 /// A migration: a version, its up script, an optional down script, and how to run them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Migration {
     /// Version (identity and order).
     pub version: Version,
@@ -132,7 +132,7 @@ pub struct Migration {
     /// Checksum of the normalized up and down text and the options.
     pub checksum: Checksum,
     /// Assertions and the row-count baseline around the up part.
-    #[serde(skip_serializing_if = "crate::checks::Checks::is_empty")]
+    #[serde(default, skip_serializing_if = "crate::checks::Checks::is_empty")]
     pub checks: crate::checks::Checks,
 }
 

@@ -72,7 +72,7 @@ impl SplitOptions {
 }
 
 /// One statement of a script.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Statement {
     /// The statement text without its trailing delimiter.
     pub sql: String,

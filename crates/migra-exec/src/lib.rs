@@ -8,6 +8,7 @@
 
 mod batch;
 mod data;
+mod dircache;
 mod error;
 mod executor;
 mod fsource;
@@ -25,6 +26,7 @@ mod units;
 
 pub use batch::BatchOptions;
 pub use data::DataState;
+pub use dircache::{SETTLE, load_dir_cached};
 pub use error::ExecError;
 pub use executor::{Executor, RollbackTarget, RunOptions};
 pub use fsource::read_dir;

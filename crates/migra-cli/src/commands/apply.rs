@@ -51,6 +51,8 @@ pub async fn run(s: &Settings, out: Out, action: Action<'_>, flags: Flags) -> Re
         }
         ctx.writable(s).await?;
     }
+    // Something will run (or be shown): from the files, never from the directory cache.
+    ctx.reload_files(s)?;
     let mut gate = match action {
         Action::Apply(_, Some(allow_unsafe)) => Some(super::gate::Gate {
             settings: s,

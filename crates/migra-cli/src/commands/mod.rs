@@ -177,6 +177,30 @@ pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
     }
 }
 
+/// How the directory is read for `dialect`, per the settings.
+fn load_options(s: &Settings, dialect: migra::core::DialectId) -> LoadOptions {
+    let mut load = LoadOptions::new(migra::dialect(dialect).split_options());
+    load.layout = s.format;
+    load.whole_scripts = s.no_split;
+    load
+}
+
+/// Where the parsed directory is cached: `MIGRA_CACHE_DIR`, else `$XDG_CACHE_HOME/migra`, else
+/// `~/.cache/migra`; `None` (no cache) when `MIGRA_NO_CACHE` is set to anything but `0` or empty.
+fn cache_dir() -> Option<std::path::PathBuf> {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if var("MIGRA_NO_CACHE").is_some_and(|v| v != "0") {
+        return None;
+    }
+    if let Some(d) = var("MIGRA_CACHE_DIR") {
+        return Some(d.into());
+    }
+    if let Some(d) = var("XDG_CACHE_HOME") {
+        return Some(std::path::PathBuf::from(d).join("migra"));
+    }
+    var("HOME").map(|h| std::path::PathBuf::from(h).join(".cache").join("migra"))
+}
+
 /// The directory and the database, ready for the executor.
 pub(crate) struct Context {
     pub migrations: Vec<Migration>,
@@ -199,11 +223,13 @@ impl Context {
                 s.dir.display()
             )));
         }
-        let mut load = LoadOptions::new(migra::dialect(dialect).split_options());
-        load.layout = s.format;
-        load.whole_scripts = s.no_split;
+        let load = load_options(s, dialect);
         let dir = s.dir.clone();
-        let files = tokio::task::spawn_blocking(move || migra::exec::load_dir(&dir, &load));
+        let cache = cache_dir();
+        let files = tokio::task::spawn_blocking(move || match cache {
+            Some(c) => migra::exec::load_dir_cached(&dir, &load, &c),
+            None => migra::exec::load_dir(&dir, &load),
+        });
         // Connect and read history while the directory is read and parsed on another thread:
         // the first query makes SQLite load the whole schema, which dominates on big databases.
         let opts = migra::ConnectOptions {
@@ -234,6 +260,16 @@ impl Context {
             lock_wait: Duration::from_secs(s.lock_timeout),
             history,
         })
+    }
+
+    /// Reads the directory again from disk, past the cache: what is about to run (or be
+    /// recorded) comes from the files themselves, whatever a cache says.
+    ///
+    /// Errors: the directory cannot be read or has malformed files.
+    pub fn reload_files(&mut self, s: &Settings) -> Result<(), Failure> {
+        let load = load_options(s, self.backend.dialect());
+        self.migrations = migra::exec::load_dir(&s.dir, &load)?;
+        Ok(())
     }
 
     /// Replaces the read-only connection with one that may write (creating the database if missing).

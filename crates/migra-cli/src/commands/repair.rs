@@ -16,6 +16,8 @@ pub async fn run(
     reason: Option<&str>,
 ) -> Result<(), Failure> {
     let mut ctx = Context::open(s, false).await?;
+    // The checksum recorded must be the file's own, whatever the directory cache says.
+    ctx.reload_files(s)?;
     ctx.writable(s).await?;
     let wait = ctx.lock_wait;
     let rev = Executor::new(ctx.backend.as_mut(), &ctx.migrations)

@@ -77,6 +77,8 @@ impl Project {
             .args(args)
             .env_remove("DATABASE_URL")
             .env_remove("DB_URL")
+            .env_remove("MIGRA_NO_CACHE")
+            .env("MIGRA_CACHE_DIR", self.path().join(".cache"))
             .env("NO_COLOR", "1");
         c
     }

@@ -1,0 +1,125 @@
+//! The parsed-directory cache: used when nothing changed, never trusted over a changed file
+//! (even one edited back to its old size and modification time), and never an error source.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod common;
+use common::Project;
+use std::path::PathBuf;
+
+fn cache_files(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    v.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    v
+}
+
+#[test]
+fn the_cache_is_used_when_nothing_changed_and_never_over_a_changed_file() {
+    let p = Project::new();
+    p.native(
+        "20260101_000001",
+        "users",
+        "CREATE TABLE users (id INT);",
+        Some("DROP TABLE users;"),
+    );
+    p.native(
+        "20260101_000002",
+        "posts",
+        "CREATE TABLE posts (id INT);",
+        None,
+    );
+    p.native(
+        "20260101_000003",
+        "tags",
+        "CREATE TABLE tags (id INT);",
+        None,
+    );
+    let cache_dir = p.path().join(".cache");
+
+    // Fresh files are not cached: two versions of a file could share its timestamps.
+    p.migra(&["apply", "--to", "20260101_000002"]).code(0);
+    assert!(cache_files(&cache_dir).is_empty());
+    std::thread::sleep(migra::exec::SETTLE + std::time::Duration::from_millis(200));
+    p.migra(&["status"]).code(0);
+    let files = cache_files(&cache_dir);
+    assert_eq!(files.len(), 1, "{files:?}");
+
+    // A hit: what the cache says is what migra sees (the name below exists only in the cache).
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    std::fs::write(&files[0], text.replace("\"tags\"", "\"tags-from-cache\"")).unwrap();
+    let plan = p.migra(&["plan", "--json"]).code(0).json();
+    assert_eq!(plan["pending"][0]["name"], "tags-from-cache", "{plan}");
+    // What runs always comes from the files themselves.
+    let dry = p.migra(&["apply", "--dry-run", "--json"]).code(0).json();
+    assert_eq!(dry["migrations"][0]["name"], "tags", "{dry}");
+
+    // An edit of an applied file, same size and modification time restored: still drift.
+    let path = p.path().join("migrations/20260101_000001_users.sql");
+    let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let edited = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("users (id INT)", "users (ix INT)");
+    std::fs::write(&path, edited).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(before)
+        .unwrap();
+    let status = p.migra(&["status", "--json"]).code(0).json();
+    let drift = serde_json::to_string(&status["drift"]).unwrap();
+    assert!(drift.contains("20260101_000001"), "{status}");
+    let plan = p.migra(&["plan", "--json"]).code(0).json();
+    assert_eq!(plan["pending"][0]["name"], "tags", "re-read, not cached");
+
+    // A new file is seen at once.
+    p.native(
+        "20260101_000004",
+        "notes",
+        "CREATE TABLE notes (id INT);",
+        None,
+    );
+    let plan = p.migra(&["plan", "--json"]).code(0).json();
+    assert_eq!(plan["pending"].as_array().unwrap().len(), 2, "{plan}");
+
+    // A damaged cache is a miss, not an error.
+    std::fs::write(&files[0], "{ not json").unwrap();
+    p.migra(&["plan"]).code(0);
+}
+
+#[test]
+fn no_cache_when_disabled_or_unwritable() {
+    let p = Project::new();
+    p.native(
+        "20260101_000001",
+        "users",
+        "CREATE TABLE users (id INT);",
+        None,
+    );
+    std::thread::sleep(migra::exec::SETTLE + std::time::Duration::from_millis(200));
+    let off = p.path().join("off");
+    let out = p
+        .command(&["--database", &p.url(), "apply"])
+        .env("MIGRA_CACHE_DIR", &off)
+        .env("MIGRA_NO_CACHE", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!off.exists(), "MIGRA_NO_CACHE=1 writes no cache");
+
+    // A cache "directory" that is a file: the command works as without a cache.
+    let blocked = p.path().join("blocked");
+    std::fs::write(&blocked, "x").unwrap();
+    let out = p
+        .command(&["--database", &p.url(), "status"])
+        .env("MIGRA_CACHE_DIR", &blocked)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&blocked).unwrap(), "x");
+}

@@ -1,0 +1,181 @@
+//! A cache of the parsed migration directory, so the startup check does not read and parse
+//! every file on every run (like git's index: trusted only while every file's identity and
+//! timestamps are unchanged).
+//!
+//! A hit needs the same directory, load options and migra version, the same list of files,
+//! and for each file the same size, inode, device, modification and change times. The change
+//! time (ctime) cannot be set back by a user, so an edit is always seen. A file changed less
+//! than [`SETTLE`] before it was read is never cached: within a timestamp tick two versions of
+//! it could carry the same times. Anything unreadable, malformed or stale in the cache is a
+//! miss, never an error; only loads without problems are cached.
+
+use crate::fsource::{list, read_listed};
+use migra_core::{LoadOptions, Migration, SourceErrors};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// How long a file must have been unchanged before its parse is cached.
+pub const SETTLE: Duration = Duration::from_secs(2);
+
+/// Bumped when the cache file's shape changes.
+const FORMAT: u32 = 1;
+
+/// What a file was when it was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    path: String,
+    len: u64,
+    inode: u64,
+    device: u64,
+    modified_ns: i128,
+    changed_ns: i128,
+}
+
+#[derive(Deserialize)]
+struct CacheFile {
+    format: u32,
+    key: String,
+    stamps: Vec<Stamp>,
+    migrations: Vec<Migration>,
+}
+
+/// [`CacheFile`] as written, borrowing what it writes.
+#[derive(Serialize)]
+struct CacheOut<'a> {
+    format: u32,
+    key: &'a str,
+    stamps: &'a [Stamp],
+    migrations: &'a [Migration],
+}
+
+/// Cache files not rewritten for this long are removed when another one is written (their
+/// directories are likely gone: test runs, old checkouts).
+const KEEP: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// Loads `dir` like [`crate::load_dir`], through a cache file kept in `cache_dir` (created when
+/// missing). A cache that cannot be read or written only costs the full load.
+///
+/// Errors: those of [`crate::load_dir`].
+pub fn load_dir_cached(
+    dir: &Path,
+    opts: &LoadOptions,
+    cache_dir: &Path,
+) -> Result<Vec<Migration>, SourceErrors> {
+    let now = SystemTime::now();
+    let found = list(dir).map_err(|e| SourceErrors(vec![e]))?;
+    let key = key(dir, opts);
+    let cache = cache_dir.join(format!("dir-{}.json", &digest(&key)[..20]));
+    let Some(stamps) = stamps(&found) else {
+        let files = read_listed(found).map_err(|e| SourceErrors(vec![e]))?;
+        return migra_core::load(&files, opts);
+    };
+    if let Some(hit) = read_cache(&cache, &key, &stamps) {
+        return Ok(hit);
+    }
+    let files = read_listed(found).map_err(|e| SourceErrors(vec![e]))?;
+    let migrations = migra_core::load(&files, opts)?;
+    if stamps.iter().all(|s| settled(s, now)) {
+        write_cache(cache_dir, &cache, &key, &stamps, &migrations);
+    }
+    Ok(migrations)
+}
+
+/// The directory's identity for the cache: its absolute path, the options and this version.
+fn key(dir: &Path, opts: &LoadOptions) -> String {
+    let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    format!(
+        "{}\n{opts:?}\nmigra {}\n{}",
+        abs.display(),
+        env!("CARGO_PKG_VERSION"),
+        migra_core::CHECKSUM_ALGORITHM
+    )
+}
+
+fn digest(text: &str) -> String {
+    migra_core::Checksum::of_parts(&[text]).hex
+}
+
+/// Every file's stamp; `None` where a platform gives no inode or change time (no cache then).
+fn stamps(found: &[(String, PathBuf)]) -> Option<Vec<Stamp>> {
+    found
+        .iter()
+        .map(|(rel, on_disk)| stamp(rel, &std::fs::metadata(on_disk).ok()?))
+        .collect()
+}
+
+#[cfg(unix)]
+fn stamp(path: &str, m: &std::fs::Metadata) -> Option<Stamp> {
+    use std::os::unix::fs::MetadataExt;
+    let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+    Some(Stamp {
+        path: path.to_string(),
+        len: m.len(),
+        inode: m.ino(),
+        device: m.dev(),
+        modified_ns: ns(m.mtime(), m.mtime_nsec()),
+        changed_ns: ns(m.ctime(), m.ctime_nsec()),
+    })
+}
+
+#[cfg(not(unix))]
+fn stamp(_path: &str, _m: &std::fs::Metadata) -> Option<Stamp> {
+    None
+}
+
+/// True when the file's times are at least [`SETTLE`] before `now` (and not in the future).
+fn settled(s: &Stamp, now: SystemTime) -> bool {
+    let now_ns = now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128);
+    let limit = now_ns - SETTLE.as_nanos() as i128;
+    s.modified_ns <= limit && s.changed_ns <= limit
+}
+
+fn read_cache(cache: &Path, key: &str, stamps: &[Stamp]) -> Option<Vec<Migration>> {
+    let bytes = std::fs::read(cache).ok()?;
+    let c: CacheFile = serde_json::from_slice(&bytes).ok()?;
+    (c.format == FORMAT && c.key == key && c.stamps == stamps).then_some(c.migrations)
+}
+
+/// Writes the cache through a temporary file and a rename, so a reader never sees half of it;
+/// then removes cache files older than [`KEEP`].
+fn write_cache(
+    cache_dir: &Path,
+    cache: &Path,
+    key: &str,
+    stamps: &[Stamp],
+    migrations: &[Migration],
+) {
+    let c = CacheOut {
+        format: FORMAT,
+        key,
+        stamps,
+        migrations,
+    };
+    let Ok(bytes) = serde_json::to_vec(&c) else {
+        return;
+    };
+    let tmp = cache.with_extension(format!("tmp{}", std::process::id()));
+    let written = std::fs::create_dir_all(cache_dir)
+        .and_then(|()| std::fs::write(&tmp, bytes))
+        .and_then(|()| std::fs::rename(&tmp, cache));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(cache_dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > KEEP);
+        if old && e.file_name().to_string_lossy().starts_with("dir-") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
