@@ -57,6 +57,39 @@ impl Schema {
         }
     }
 
+    /// Updates the lookup maps after table `name` at `(ni, ti)` was dropped from a namespace
+    /// of `len` tables: only the tables after it move. Dropping the newest table (a down part
+    /// undoing its up part) costs nothing, instead of a rebuild over the whole schema.
+    fn forget_table(
+        &mut self,
+        (ni, ti): (usize, usize),
+        len: usize,
+        ns: &str,
+        name: &str,
+        indexes: &[String],
+    ) {
+        let Some(n) = self.db.namespaces.get(ni) else {
+            return self.reindex();
+        };
+        if n.tables.len() + 1 != len {
+            return self.reindex();
+        }
+        self.pos.remove(&(ns.to_string(), name.to_string()));
+        for i in indexes {
+            let key = (ns.to_string(), i.clone());
+            if self
+                .index_owner
+                .get(&key)
+                .is_some_and(|owner| owner == name)
+            {
+                self.index_owner.remove(&key);
+            }
+        }
+        for (j, t) in n.tables.iter().enumerate().skip(ti) {
+            self.pos.insert((ns.to_string(), t.name.clone()), (ni, j));
+        }
+    }
+
     /// The replayed model.
     pub fn database(&self) -> &Database {
         &self.db
@@ -202,13 +235,35 @@ impl Schema {
                     }
                 }
             }
+            Change::DropTable { namespace, table } => {
+                let at = self
+                    .pos
+                    .get(&(namespace.clone(), table.name.clone()))
+                    .copied();
+                let before = at.and_then(|(ni, ti)| {
+                    let n = self.db.namespaces.get(ni)?;
+                    let indexes: Vec<String> = n
+                        .tables
+                        .get(ti)?
+                        .indexes
+                        .iter()
+                        .map(|i| i.name.clone())
+                        .collect();
+                    Some((n.tables.len(), indexes))
+                });
+                apply(&mut self.db, change)?;
+                match (at, before) {
+                    (Some((ni, ti)), Some((len, indexes))) => {
+                        self.forget_table((ni, ti), len, namespace, &table.name, &indexes)
+                    }
+                    _ => self.reindex(),
+                }
+            }
             _ => {
                 apply(&mut self.db, change)?;
                 if matches!(
                     change,
-                    Change::DropTable { .. }
-                        | Change::RenameTable { .. }
-                        | Change::DropNamespace { .. }
+                    Change::RenameTable { .. } | Change::DropNamespace { .. }
                 ) {
                     self.reindex();
                 }
