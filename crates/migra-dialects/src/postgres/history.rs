@@ -87,12 +87,15 @@ fn history_err(table: &str, e: impl std::fmt::Display) -> BackendError {
 
 impl PostgresBackend {
     /// Runs `sql` and decodes each row; an absent history table reads as empty (and is not created).
+    ///
+    /// A simple query (one round trip, no prepared statement): it runs once per process, and the
+    /// startup check waits for it.
     async fn read_rows<T>(
         &mut self,
         sql: String,
         decode: fn(&sqlx::postgres::PgRow) -> Result<T, sqlx::Error>,
     ) -> Result<Vec<T>, BackendError> {
-        let rows = match sqlx::query(AssertSqlSafe(sql))
+        let rows = match sqlx::raw_sql(AssertSqlSafe(sql))
             .fetch_all(&mut self.conn)
             .await
             .map_err(map_err)
