@@ -96,7 +96,9 @@ impl Catalog {
         Some(format!(
             "EXISTS (SELECT 1 FROM information_schema.table_constraints WHERE {} AND table_name = {} \
              AND constraint_name = {} AND constraint_type = '{kind}')",
-            self.schema(ns).replace("table_schema", "constraint_schema"),
+            // The table's schema, not the constraint's: MariaDB looks information_schema up by
+            // TABLE_SCHEMA, and a CONSTRAINT_SCHEMA filter opens every table of every database.
+            self.schema(ns),
             lit(t),
             lit(name)
         ))
