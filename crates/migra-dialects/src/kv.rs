@@ -185,6 +185,56 @@ where
     q.execute(conn).await
 }
 
+/// Runs `sql` on `conn` and returns the first value of its first row (`None` without a row).
+///
+/// Errors: the database's, or a value [`value_at`] cannot decode.
+pub(crate) async fn query_value<'c, DB, E>(
+    conn: E,
+    sql: &str,
+) -> Result<Option<SqlValue>, sqlx::Error>
+where
+    DB: Database,
+    E: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'x> Option<i64>: Decode<'x, DB> + Type<DB>,
+    for<'x> Option<i32>: Decode<'x, DB> + Type<DB>,
+    for<'x> Option<i16>: Decode<'x, DB> + Type<DB>,
+    for<'x> Option<bool>: Decode<'x, DB> + Type<DB>,
+    for<'x> Option<f64>: Decode<'x, DB> + Type<DB>,
+    for<'x> Option<String>: Decode<'x, DB> + Type<DB>,
+{
+    let row = sqlx::query(AssertSqlSafe(sql.to_string()))
+        .fetch_optional(conn)
+        .await?;
+    row.map(|r| value_at(&r, 0)).transpose()
+}
+
+/// Runs `sql` on `conn` and returns every row's values.
+///
+/// Errors: the database's, or a value [`value_at`] cannot decode.
+pub(crate) async fn query_rows<'c, DB, E>(
+    conn: E,
+    sql: &str,
+) -> Result<Vec<Vec<SqlValue>>, sqlx::Error>
+where
+    DB: Database,
+    E: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'x> Option<i64>: Decode<'x, DB> + Type<DB>,
+    for<'x> Option<i32>: Decode<'x, DB> + Type<DB>,
+    for<'x> Option<i16>: Decode<'x, DB> + Type<DB>,
+    for<'x> Option<bool>: Decode<'x, DB> + Type<DB>,
+    for<'x> Option<f64>: Decode<'x, DB> + Type<DB>,
+    for<'x> Option<String>: Decode<'x, DB> + Type<DB>,
+{
+    let rows = sqlx::query(AssertSqlSafe(sql.to_string()))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(values).collect()
+}
+
 /// Every column of `r`, in order.
 ///
 /// Errors: as [`value_at`].

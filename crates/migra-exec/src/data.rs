@@ -8,12 +8,10 @@ use crate::error::ExecError;
 use crate::executor::{Executor, RunOptions};
 use crate::result::{Direction, Event, ExecutionResult, StepError, StepRecord};
 use crate::runner::now_rfc3339;
-use futures_util::FutureExt;
 use migra_core::{
     Annotation, AnnotationKind, BackendError, BatchSpec, DataMigration, LogAction, LogEntry,
 };
 use serde::{Deserialize, Serialize};
-use std::panic::AssertUnwindSafe;
 use std::time::Instant;
 
 /// What history keeps of a data migration.
@@ -66,14 +64,12 @@ impl Executor<'_> {
             r.migrations.push(record(dm, 0, 0, vec![describe(dm)]));
             return Ok(r);
         }
-        self.backend.lock(&self.runner, opts.lock_wait).await?;
-        let r = AssertUnwindSafe(async {
-            self.backend.ensure_history().await?;
-            self.data_locked(dm, direction, opts).await
+        let wait = opts.lock_wait;
+        self.locked(wait, async |e: &mut Self| {
+            e.data_locked(dm, direction, opts).await
         })
-        .catch_unwind()
-        .await;
-        self.release(r).await.map(|mut res| {
+        .await
+        .map(|mut res| {
             res.duration_seconds = t0.elapsed().as_secs_f64();
             res
         })

@@ -114,15 +114,12 @@ impl<'a> Executor<'a> {
         } else if let Some(done) = self.nothing_pending(target_key.as_deref()).await? {
             Ok(done)
         } else {
-            // Lock first: concurrent `CREATE TABLE IF NOT EXISTS` races on some databases.
-            self.backend.lock(&self.runner, opts.lock_wait).await?;
-            let r = AssertUnwindSafe(async {
-                self.backend.ensure_history().await?;
-                self.apply_locked(target_key.as_deref(), opts).await
+            let wait = opts.lock_wait;
+            let target = target_key.as_deref();
+            self.locked(wait, async |e: &mut Self| {
+                e.apply_locked(target, opts).await
             })
-            .catch_unwind()
-            .await;
-            self.release(r).await
+            .await
         };
         r.map(|mut res| {
             res.duration_seconds = t0.elapsed().as_secs_f64();
@@ -133,6 +130,27 @@ impl<'a> Executor<'a> {
     /// The startup fast path: when an unlocked read of history shows nothing to apply, answer
     /// without taking the lock or writing anything. (Applied rows only appear, never vanish, under
     /// concurrent `apply`, so "nothing pending" read without the lock stays true.)
+    /// Runs `body` under the lock, with the history tables in place; the lock is released on
+    /// every path (see [`Executor::release`]). The lock comes first: concurrent
+    /// `CREATE TABLE IF NOT EXISTS` races on some databases.
+    ///
+    /// Errors: the lock cannot be taken (held, timeout), the history tables cannot be made, or
+    /// `body` fails; a failed release is reported when `body` succeeded.
+    pub(crate) async fn locked<T>(
+        &mut self,
+        wait: std::time::Duration,
+        body: impl AsyncFnOnce(&mut Self) -> Result<T, ExecError>,
+    ) -> Result<T, ExecError> {
+        self.backend.lock(&self.runner, wait).await?;
+        let r = AssertUnwindSafe(async {
+            self.backend.ensure_history().await?;
+            body(&mut *self).await
+        })
+        .catch_unwind()
+        .await;
+        self.release(r).await
+    }
+
     /// Releases the lock after a locked run, on every path. After a panic, any transaction the
     /// panic left open is rolled back first (its statements must not stay, and the unlock must
     /// not sit inside it), then the panic goes on.

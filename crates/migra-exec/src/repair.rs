@@ -4,9 +4,7 @@
 use crate::error::ExecError;
 use crate::executor::Executor;
 use crate::runner::now_rfc3339;
-use futures_util::FutureExt;
 use migra_core::{AnnotationKind, LogAction, LogEntry, Revision, RevisionStatus};
-use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
 /// What `repair` records.
@@ -32,14 +30,10 @@ impl Executor<'_> {
         reason: Option<&str>,
         lock_wait: Duration,
     ) -> Result<Revision, ExecError> {
-        self.backend.lock(&self.runner, lock_wait).await?;
-        let r = AssertUnwindSafe(async {
-            self.backend.ensure_history().await?;
-            self.repair_locked(version, mark, reason).await
+        self.locked(lock_wait, async |e: &mut Self| {
+            e.repair_locked(version, mark, reason).await
         })
-        .catch_unwind()
-        .await;
-        self.release(r).await
+        .await
     }
 
     async fn repair_locked(

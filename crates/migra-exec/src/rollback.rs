@@ -4,9 +4,7 @@ use crate::error::ExecError;
 use crate::executor::{Executor, RollbackTarget, RunOptions};
 use crate::result::{Direction, ExecutionResult};
 use crate::status::compare;
-use futures_util::FutureExt;
 use migra_core::{Revision, RevisionStatus};
-use std::panic::AssertUnwindSafe;
 use std::time::Instant;
 
 impl Executor<'_> {
@@ -23,14 +21,11 @@ impl Executor<'_> {
         let r = if opts.dry_run {
             self.rollback_locked(target, opts).await
         } else {
-            self.backend.lock(&self.runner, opts.lock_wait).await?;
-            let r = AssertUnwindSafe(async {
-                self.backend.ensure_history().await?;
-                self.rollback_locked(target, opts).await
+            let wait = opts.lock_wait;
+            self.locked(wait, async |e: &mut Self| {
+                e.rollback_locked(target, opts).await
             })
-            .catch_unwind()
-            .await;
-            self.release(r).await
+            .await
         };
         r.map(|mut res| {
             res.duration_seconds = t0.elapsed().as_secs_f64();

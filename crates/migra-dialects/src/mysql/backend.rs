@@ -151,25 +151,16 @@ impl Backend for MysqlBackend {
         &mut self,
         sql: &str,
     ) -> Result<Option<migra_core::SqlValue>, BackendError> {
-        let row = sqlx::query(AssertSqlSafe(sql.to_string()))
-            .fetch_optional(&mut self.conn)
+        crate::kv::query_value(&mut self.conn, sql)
             .await
-            .map_err(map_err)?;
-        row.map(|r| crate::kv::value_at(&r, 0))
-            .transpose()
             .map_err(map_err)
     }
     async fn query_rows(
         &mut self,
         sql: &str,
     ) -> Result<Vec<Vec<migra_core::SqlValue>>, BackendError> {
-        let rows = sqlx::query(AssertSqlSafe(sql.to_string()))
-            .fetch_all(&mut self.conn)
+        crate::kv::query_rows(&mut self.conn, sql)
             .await
-            .map_err(map_err)?;
-        rows.iter()
-            .map(crate::kv::values)
-            .collect::<Result<_, _>>()
             .map_err(map_err)
     }
     async fn estimated_rows(&mut self, table: &str) -> Result<Option<u64>, BackendError> {

@@ -221,25 +221,16 @@ impl Backend for SqliteBackend {
         &mut self,
         sql: &str,
     ) -> Result<Option<migra_core::SqlValue>, BackendError> {
-        let row = sqlx::query(AssertSqlSafe(sql.to_string()))
-            .fetch_optional(self.conn())
+        crate::kv::query_value(self.conn(), sql)
             .await
-            .map_err(map_err)?;
-        row.map(|r| crate::kv::value_at(&r, 0))
-            .transpose()
             .map_err(map_err)
     }
     async fn query_rows(
         &mut self,
         sql: &str,
     ) -> Result<Vec<Vec<migra_core::SqlValue>>, BackendError> {
-        let rows = sqlx::query(AssertSqlSafe(sql.to_string()))
-            .fetch_all(self.conn())
+        crate::kv::query_rows(self.conn(), sql)
             .await
-            .map_err(map_err)?;
-        rows.iter()
-            .map(crate::kv::values)
-            .collect::<Result<_, _>>()
             .map_err(map_err)
     }
     fn is_transient(&self, e: &BackendError) -> bool {
