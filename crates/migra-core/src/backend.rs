@@ -43,6 +43,16 @@ pub trait HistoryStore: Send {
             .map(Fingerprint::from)
             .collect())
     }
+    /// The [`HistoryDigest`](crate::HistoryDigest) of the state table: what the no-op check
+    /// compares with the directory before reading any revision. An absent table digests as
+    /// empty. The default reads every revision; server backends compute it in one small row.
+    ///
+    /// Errors: the history cannot be read.
+    async fn read_digest(&mut self) -> Result<crate::HistoryDigest, BackendError> {
+        Ok(crate::HistoryDigest::of_history(
+            &self.read_history().await?,
+        ))
+    }
     /// Inserts or replaces the state row of `rev.version`.
     ///
     /// With `expect_not_applied`, the write happens only if the row is absent or not `applied`,

@@ -12,6 +12,8 @@
 
 mod checks;
 pub mod convert;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod digest;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod fingerprint;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]

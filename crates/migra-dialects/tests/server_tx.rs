@@ -1,11 +1,11 @@
-//! The round-trip-saving transaction and bookkeeping paths of the PostgreSQL and MySQL backends
-//! (`run_transaction`, `record`), on the real servers the test command starts. Under `CI=true`
+//! The round-trip-saving transaction, bookkeeping and digest paths of the PostgreSQL and MySQL
+//! backends (`run_transaction`, `record`, `read_digest`), on the real servers the test command starts. Under `CI=true`
 //! a missing server fails these tests; elsewhere they are skipped with a message.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use migra_core::{
-    Backend, BackendError, HistoryStore, LogAction, LogEntry, Revision, RevisionStatus, RunnerId,
-    Statement, TxFailure, TxStep,
+    Backend, BackendError, HistoryDigest, HistoryStore, LogAction, LogEntry, Revision,
+    RevisionStatus, RunnerId, Statement, TxFailure, TxStep,
 };
 use migra_dialects::mysql::{MysqlBackend, MysqlOptions};
 use migra_dialects::postgres::{PostgresBackend, PostgresOptions};
@@ -105,6 +105,26 @@ async fn records_exactly(b: &mut dyn Backend) {
     );
 }
 
+/// The digest the server computes is the one the rows give by definition, whatever the
+/// statuses and the text (non-ASCII included); an absent table digests as empty.
+async fn digest_matches_the_rows(b: &mut dyn Backend, absent: bool) {
+    if absent {
+        assert_eq!(b.read_digest().await.unwrap(), HistoryDigest::default());
+        return;
+    }
+    let mut odd = revision("7ü");
+    odd.sort_key = "0007:ü".into();
+    odd.checksum = "0f".repeat(32);
+    b.write_revision(&odd, false).await.unwrap();
+    let history = b.read_history().await.unwrap();
+    let digest = b.read_digest().await.unwrap();
+    assert_eq!(digest, HistoryDigest::of_history(&history));
+    assert!(
+        digest.rows >= 3 && digest.applied < digest.rows,
+        "{digest:?}"
+    );
+}
+
 /// `run_transaction`: units and bookkeeping commit together; an applied version, a failing
 /// first or later unit, and a lost lock each leave nothing of the step.
 async fn transaction_steps(b: &mut dyn Backend, version_base: &str) {
@@ -188,8 +208,10 @@ async fn postgres_saves_round_trips_and_keeps_the_contract() {
     let db_url = fresh(&mut a, &url, &db).await;
     {
         let mut b = PostgresBackend::connect(&db_url, &opts).await.unwrap();
+        digest_matches_the_rows(&mut b, true).await;
         records_exactly(&mut b).await;
         transaction_steps(&mut b, "2").await;
+        digest_matches_the_rows(&mut b, false).await;
 
         // The lock's session ends under a step: the step is refused and rolled back.
         b.lock(&runner(), Duration::from_secs(5)).await.unwrap();
@@ -233,6 +255,7 @@ async fn mysql_records_in_one_round_trip_with_any_text() {
     let db_url = fresh(&mut a, &url, &db).await;
     {
         let mut b = MysqlBackend::connect(&db_url, &opts).await.unwrap();
+        digest_matches_the_rows(&mut b, true).await;
         // Backslashes must stay bytes even when the server would read them as escapes.
         b.execute("SET SESSION sql_mode = REPLACE(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '')")
             .await
@@ -245,6 +268,7 @@ async fn mysql_records_in_one_round_trip_with_any_text() {
         rev.name = "a \\' b".into();
         b.record(&rev, &log_entry("2")).await.unwrap();
         assert!(b.read_history().await.unwrap().contains(&rev));
+        digest_matches_the_rows(&mut b, false).await;
     }
     a.execute(&format!("DROP DATABASE IF EXISTS {db}"))
         .await

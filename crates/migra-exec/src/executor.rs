@@ -187,6 +187,11 @@ impl<'a> Executor<'a> {
         &mut self,
         target_key: Option<&str>,
     ) -> Result<Option<ExecutionResult>, ExecError> {
+        // One short row when everything is applied and unchanged: the usual startup.
+        let digest = self.backend.read_digest().await?;
+        if digest == migra_core::HistoryDigest::all_applied(self.migrations) {
+            return Ok(Some(ExecutionResult::new(Direction::Up, false)));
+        }
         let prints = self.backend.read_fingerprints().await?;
         if prints.iter().any(|f| f.status != RevisionStatus::Applied) {
             return Ok(None);

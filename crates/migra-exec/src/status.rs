@@ -1,7 +1,7 @@
 //! Compares the directory with history: applied, pending, and drift.
 
 pub use migra_core::drift::Drift;
-use migra_core::{Migration, Revision, RevisionStatus};
+use migra_core::{HistoryDigest, Migration, Revision, RevisionStatus};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -68,6 +68,22 @@ pub struct StatusReport {
     pub running: Vec<crate::running::RunningMigration>,
 }
 
+impl StatusReport {
+    /// The status when `digest` says history holds exactly `migrations`, every one applied with
+    /// its current checksum and version spelling: the same report [`compare`] gives then, without
+    /// reading a revision. `None` otherwise (the full comparison is needed).
+    pub fn from_digest(migrations: &[Migration], digest: &HistoryDigest) -> Option<Self> {
+        (*digest == HistoryDigest::all_applied(migrations)).then(|| Self {
+            current_version: migrations.last().map(|m| m.version.to_string()),
+            applied: migrations.len(),
+            pending: 0,
+            drift: Vec::new(),
+            failed: Vec::new(),
+            running: Vec::new(),
+        })
+    }
+}
+
 impl From<PlanReport> for StatusReport {
     fn from(p: PlanReport) -> Self {
         let failed = p
@@ -127,5 +143,78 @@ pub fn compare(migrations: &[Migration], history: &[Revision]) -> PlanReport {
         applied,
         pending,
         drift: migra_core::drift::drift(migrations, history),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use migra_core::{LoadOptions, SourceFile, SplitOptions, load};
+
+    fn dir(n: usize) -> Vec<Migration> {
+        let files: Vec<SourceFile> = (1..=n)
+            .map(|i| SourceFile {
+                path: format!("20260101_00000{i}_m{i}.sql"),
+                contents: format!(
+                    "-- MIGRATION: m{i}\n-- DIRECTION: up\nCREATE TABLE t{i} (x INT);\n"
+                )
+                .into_bytes(),
+            })
+            .collect();
+        load(&files, &LoadOptions::new(SplitOptions::POSTGRES)).unwrap()
+    }
+
+    fn applied(m: &Migration) -> Revision {
+        Revision {
+            version: m.version.to_string(),
+            sort_key: m.version.sort_key().to_string(),
+            name: m.name.clone(),
+            checksum: m.checksum.hex.clone(),
+            checksum_algorithm: m.checksum.algorithm.clone(),
+            status: RevisionStatus::Applied,
+            applied_statements: 1,
+            total_statements: 1,
+            started_at: "2026-01-01T00:00:00.000Z".into(),
+            finished_at: Some("2026-01-01T00:00:01.000Z".into()),
+            duration_ms: 1000,
+            error: None,
+            failing_statement: None,
+            applied_by: "me".into(),
+            progress_checksum: None,
+        }
+    }
+
+    #[test]
+    fn digest_status_is_the_full_status_when_everything_is_applied() {
+        for n in [0, 1, 3] {
+            let ms = dir(n);
+            let history: Vec<Revision> = ms.iter().map(applied).collect();
+            let quick = StatusReport::from_digest(&ms, &HistoryDigest::of_history(&history));
+            assert_eq!(quick, Some(StatusReport::from(compare(&ms, &history))));
+        }
+    }
+
+    #[test]
+    fn anything_else_needs_the_full_comparison() {
+        let ms = dir(3);
+        let all: Vec<Revision> = ms.iter().map(applied).collect();
+        let pending = all[..2].to_vec();
+        let mut edited = all.clone();
+        edited[1].checksum = "0".repeat(64);
+        let mut failed = all.clone();
+        failed[2].status = RevisionStatus::Failed;
+        let mut file_gone = all.clone();
+        file_gone.push(Revision {
+            version: "20260102_000000".into(),
+            sort_key: "99999999".into(),
+            ..all[0].clone()
+        });
+        let mut respelled = all.clone();
+        respelled[0].version = "1".into();
+        for history in [pending, edited, failed, file_gone, respelled] {
+            let digest = HistoryDigest::of_history(&history);
+            assert_eq!(StatusReport::from_digest(&ms, &digest), None, "{history:?}");
+        }
     }
 }

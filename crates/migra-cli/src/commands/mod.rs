@@ -208,12 +208,14 @@ pub(crate) struct Context {
     pub lock_wait: Duration,
     /// History as read while the directory was parsed (plan and status use it as is).
     pub history: Vec<migra::core::Revision>,
+    /// The history digest, read instead of the history when `open` was not asked for it.
+    pub digest: Option<migra::core::HistoryDigest>,
 }
 
 impl Context {
     /// Loads the directory for the database's dialect and opens the database read-only (nothing is
     /// created or changed, even when a file turns out to be malformed); `history` also reads the
-    /// whole history. Commands that write call [`Context::writable`] afterwards.
+    /// whole history, else only its digest. Commands that write call [`Context::writable`] afterwards.
     pub async fn open(s: &Settings, history: bool) -> Result<Self, Failure> {
         let read_only = true;
         let dialect = migra::dialect_of_url(&s.database)?;
@@ -240,25 +242,25 @@ impl Context {
         let (backend, files) = tokio::join!(
             async {
                 let mut b = migra::connect(&s.database, &opts).await?;
-                let h = if history {
-                    b.read_history().await?
+                let (h, digest) = if history {
+                    (b.read_history().await?, None)
                 } else {
-                    // Only warms the connection; a failure surfaces when the executor reads.
-                    let _ = b.read_fingerprints().await;
-                    Vec::new()
+                    // Also warms the connection; a failure surfaces when the executor reads.
+                    (Vec::new(), b.read_digest().await.ok())
                 };
-                Ok::<_, migra::BackendError>((b, h))
+                Ok::<_, migra::BackendError>((b, h, digest))
             },
             files
         );
         let migrations = files
             .map_err(|e| Failure::io(format!("reading the migration directory failed: {e}")))??;
-        let (backend, history) = backend?;
+        let (backend, history, digest) = backend?;
         Ok(Self {
             migrations,
             backend,
             lock_wait: Duration::from_secs(s.lock_timeout),
             history,
+            digest,
         })
     }
 

@@ -64,8 +64,19 @@ pub async fn plan(
 }
 
 pub async fn status(s: &Settings, out: Out) -> Result<(), Failure> {
-    let mut ctx = Context::open(s, true).await?;
-    let mut report = StatusReport::from(compare(&ctx.migrations, &ctx.history));
+    let mut ctx = Context::open(s, false).await?;
+    // Everything applied and unchanged (the usual case) needs no revision: the digest says so.
+    let quick = ctx
+        .digest
+        .as_ref()
+        .and_then(|d| StatusReport::from_digest(&ctx.migrations, d));
+    let mut report = match quick {
+        Some(report) => report,
+        None => {
+            ctx.history = ctx.backend.read_history().await?;
+            StatusReport::from(compare(&ctx.migrations, &ctx.history))
+        }
+    };
     // Checkpoints are read only when something is in progress: the usual status stays one read.
     if ctx
         .history

@@ -11,6 +11,8 @@ pub(super) struct Tables {
     create: String,
     pub kv: crate::kv::KvSql,
     select: String,
+    /// The [`migra_core::HistoryDigest`] query.
+    digest: String,
     upsert: String,
     upsert_if_not_applied: String,
     insert_log: String,
@@ -59,6 +61,7 @@ impl Tables {
                 kv.create
             ),
             kv,
+            digest: crate::digest::sql(migra_core::DialectId::Postgres, &h),
             select: format!("SELECT {COLUMNS} FROM {h} ORDER BY sort_key"),
             upsert_if_not_applied: guarded,
             upsert: insert,
@@ -128,6 +131,24 @@ impl HistoryStore for PostgresBackend {
     async fn read_history(&mut self) -> Result<Vec<Revision>, BackendError> {
         let sql = self.tables.select.clone();
         self.read_rows(sql, crate::rows::revision).await
+    }
+
+    async fn read_digest(&mut self) -> Result<migra_core::HistoryDigest, BackendError> {
+        let sql = self.tables.digest.clone();
+        // A simple query: one round trip, nothing prepared, on the startup check's path.
+        let row = sqlx::raw_sql(AssertSqlSafe(sql))
+            .fetch_optional(&mut self.conn)
+            .await
+            .map_err(map_err);
+        let text: String = match row {
+            Ok(Some(row)) => {
+                sqlx::Row::try_get(&row, 0).map_err(|e| history_err(&self.tables.name, e))?
+            }
+            Ok(None) => String::new(),
+            Err(e) if is_missing_table(&e) => return Ok(Default::default()),
+            Err(e) => return Err(history_err(&self.tables.name, e)),
+        };
+        crate::digest::parse(&self.tables.name, &text)
     }
 
     async fn write_revision(

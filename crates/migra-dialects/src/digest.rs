@@ -1,0 +1,35 @@
+//! The history digest ([`migra_core::digest`]) computed by the server, so the no-op check reads
+//! one short row instead of every revision (on a 1,000-migration history, about 250 KB less).
+
+use migra_core::{DialectId, HistoryDigest};
+
+/// The query returning `"<rows> <applied> <sum>"` for the state table `table` (already quoted).
+/// SQLite has no SHA-256: its backend reads the fields and digests them itself.
+pub(crate) fn sql(dialect: DialectId, table: &str) -> String {
+    match dialect {
+        // The term: the first 15 hex digits of the SHA-256, read as a 60-bit integer.
+        DialectId::Postgres => format!(
+            "SELECT count(*) || ' ' || count(*) FILTER (WHERE status = 'applied') || ' ' || \
+             coalesce(sum(('x' || left(encode(sha256(convert_to(\
+             sort_key || ' ' || version || ' ' || checksum_algorithm || ' ' || checksum, 'UTF8')), 'hex'), 15))\
+             ::bit(60)::bigint), 0) FROM {table}"
+        ),
+        // SUM over integers is DECIMAL: no overflow however long the history.
+        _ => format!(
+            "SELECT CAST(CONCAT(COUNT(*), ' ', COALESCE(SUM(status = 'applied'), 0), ' ', \
+             COALESCE(SUM(CAST(CONV(LEFT(SHA2(CONCAT(\
+             sort_key, ' ', version, ' ', checksum_algorithm, ' ', checksum), 256), 15), 16, 10) \
+             AS UNSIGNED)), 0)) AS CHAR) FROM {table}"
+        ),
+    }
+}
+
+/// Reads the text [`sql`] returned; `table` names the history in errors.
+///
+/// Errors: [`migra_core::BackendError::History`] when the text is not a digest.
+pub(crate) fn parse(table: &str, text: &str) -> Result<HistoryDigest, migra_core::BackendError> {
+    HistoryDigest::parse(text).map_err(|message| migra_core::BackendError::History {
+        table: table.to_string(),
+        message,
+    })
+}
