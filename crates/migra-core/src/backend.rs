@@ -43,15 +43,14 @@ pub trait HistoryStore: Send {
             .map(Fingerprint::from)
             .collect())
     }
-    /// The [`HistoryDigest`](crate::HistoryDigest) of the state table: what the no-op check
-    /// compares with the directory before reading any revision. An absent table digests as
-    /// empty. The default reads every revision; server backends compute it in one small row.
+    /// The [`HistoryDigest`](crate::HistoryDigest) of the state table, when this backend has it
+    /// cheaper than [`HistoryStore::read_fingerprints`] (a server computing it into one row);
+    /// `None` otherwise (the default), and callers read fingerprints instead. An absent table
+    /// digests as empty.
     ///
     /// Errors: the history cannot be read.
-    async fn read_digest(&mut self) -> Result<crate::HistoryDigest, BackendError> {
-        Ok(crate::HistoryDigest::of_history(
-            &self.read_history().await?,
-        ))
+    async fn read_digest(&mut self) -> Result<Option<crate::HistoryDigest>, BackendError> {
+        Ok(None)
     }
     /// Inserts or replaces the state row of `rev.version`.
     ///

@@ -4,7 +4,7 @@
 use migra_core::{DialectId, HistoryDigest};
 
 /// The query returning `"<rows> <applied> <sum>"` for the state table `table` (already quoted).
-/// SQLite has no SHA-256: its backend reads the fields and digests them itself.
+/// (SQLite has no SHA-256, and reads its fingerprints locally anyway: it has no digest.)
 pub(crate) fn sql(dialect: DialectId, table: &str) -> String {
     match dialect {
         // The term: the first 15 hex digits of the SHA-256, read as a 60-bit integer.

@@ -189,7 +189,7 @@ impl<'a> Executor<'a> {
     ) -> Result<Option<ExecutionResult>, ExecError> {
         // One short row when everything is applied and unchanged: the usual startup.
         let digest = self.backend.read_digest().await?;
-        if digest == migra_core::HistoryDigest::all_applied(self.migrations) {
+        if digest.is_some_and(|d| d == migra_core::HistoryDigest::all_applied(self.migrations)) {
             return Ok(Some(ExecutionResult::new(Direction::Up, false)));
         }
         let prints = self.backend.read_fingerprints().await?;

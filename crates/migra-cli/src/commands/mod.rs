@@ -245,8 +245,13 @@ impl Context {
                 let (h, digest) = if history {
                     (b.read_history().await?, None)
                 } else {
-                    // Also warms the connection; a failure surfaces when the executor reads.
-                    (Vec::new(), b.read_digest().await.ok())
+                    // Also warms the connection (SQLite loads its schema on the first read); a
+                    // failure surfaces when the executor reads.
+                    let digest = b.read_digest().await.ok().flatten();
+                    if digest.is_none() {
+                        let _ = b.read_fingerprints().await;
+                    }
+                    (Vec::new(), digest)
                 };
                 Ok::<_, migra::BackendError>((b, h, digest))
             },

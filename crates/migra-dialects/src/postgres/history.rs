@@ -133,7 +133,7 @@ impl HistoryStore for PostgresBackend {
         self.read_rows(sql, crate::rows::revision).await
     }
 
-    async fn read_digest(&mut self) -> Result<migra_core::HistoryDigest, BackendError> {
+    async fn read_digest(&mut self) -> Result<Option<migra_core::HistoryDigest>, BackendError> {
         let sql = self.tables.digest.clone();
         // A simple query: one round trip, nothing prepared, on the startup check's path.
         let row = sqlx::raw_sql(AssertSqlSafe(sql))
@@ -145,10 +145,10 @@ impl HistoryStore for PostgresBackend {
                 sqlx::Row::try_get(&row, 0).map_err(|e| history_err(&self.tables.name, e))?
             }
             Ok(None) => String::new(),
-            Err(e) if is_missing_table(&e) => return Ok(Default::default()),
+            Err(e) if is_missing_table(&e) => return Ok(Some(Default::default())),
             Err(e) => return Err(history_err(&self.tables.name, e)),
         };
-        crate::digest::parse(&self.tables.name, &text)
+        crate::digest::parse(&self.tables.name, &text).map(Some)
     }
 
     async fn write_revision(

@@ -14,7 +14,6 @@ pub(super) struct Tables {
     pub kv: crate::kv::KvSql,
     select: String,
     select_fingerprints: String,
-    select_digest: String,
     upsert: String,
     upsert_if_not_applied: String,
     insert_log: String,
@@ -79,10 +78,6 @@ impl Tables {
             // Every field is a token migra wrote (no whitespace), so spaces and newlines separate.
             select_fingerprints: format!(
                 "SELECT group_concat(sort_key || ' ' || checksum_algorithm || ' ' || checksum || ' ' || status, char(10)) FROM {h}"
-            ),
-            // SQLite has no SHA-256: the fields come over as JSON and are digested here.
-            select_digest: format!(
-                "SELECT json_group_array(json_array(sort_key, version, checksum_algorithm, checksum, status)) FROM {h}"
             ),
             upsert_if_not_applied: format!("{insert} WHERE {h}.status <> 'applied'"),
             upsert: insert.clone(),
@@ -211,26 +206,6 @@ impl HistoryStore for SqliteBackend {
             });
         }
         Ok(out)
-    }
-
-    async fn read_digest(&mut self) -> Result<migra_core::HistoryDigest, BackendError> {
-        let sql = self.tables.select_digest.clone();
-        let json: String = match sqlx::query_scalar(AssertSqlSafe(sql))
-            .fetch_one(self.conn())
-            .await
-            .map_err(map_err)
-        {
-            Ok(json) => json,
-            Err(e) if is_missing_table(&e) => return Ok(Default::default()),
-            Err(e) => return Err(history_err(&self.tables.name, e)),
-        };
-        let rows: Vec<(String, String, String, String, String)> =
-            serde_json::from_str(&json).map_err(|e| history_err(&self.tables.name, e))?;
-        let mut d = migra_core::HistoryDigest::default();
-        for (key, version, algorithm, checksum, status) in &rows {
-            d.add(key, version, algorithm, checksum, status == "applied");
-        }
-        Ok(d)
     }
 
     async fn read_fingerprints(&mut self) -> Result<Vec<Fingerprint>, BackendError> {
