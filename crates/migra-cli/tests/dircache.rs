@@ -6,12 +6,20 @@ mod common;
 use common::Project;
 use std::path::PathBuf;
 
-fn cache_files(dir: &std::path::Path) -> Vec<PathBuf> {
+/// The cache files in `dir` (`summaries`: the summary files instead).
+fn cache_files_of(dir: &std::path::Path, summaries: bool) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|d| d.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
-    v.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    v.retain(|p| {
+        let name = p.to_string_lossy();
+        name.ends_with(".json") && name.ends_with(".sum.json") == summaries
+    });
     v
+}
+
+fn cache_files(dir: &std::path::Path) -> Vec<PathBuf> {
+    cache_files_of(dir, false)
 }
 
 #[test]
@@ -122,4 +130,80 @@ fn no_cache_when_disabled_or_unwritable() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(std::fs::read_to_string(&blocked).unwrap(), "x");
+}
+
+/// On a server, an unchanged directory whose every migration is applied is answered from the
+/// cached summary and the history digest alone; any change on either side takes the full path.
+fn summary_answers_only_while_nothing_changed(kind: common::db::Kind) {
+    let Some(p) = Project::on(kind) else {
+        return;
+    };
+    p.native(
+        "20260101_000001",
+        "users",
+        "CREATE TABLE users (id INT)",
+        Some("DROP TABLE users"),
+    );
+    p.native(
+        "20260101_000002",
+        "posts",
+        "CREATE TABLE posts (id INT)",
+        Some("DROP TABLE posts"),
+    );
+    std::thread::sleep(migra::exec::SETTLE + std::time::Duration::from_millis(200));
+    p.migra(&["apply"]).code(0);
+    let summaries = cache_files_of(&p.path().join(".cache"), true);
+    assert_eq!(summaries.len(), 1, "{summaries:?}");
+
+    // The summary is what answers (the version below exists only in it).
+    let text = std::fs::read_to_string(&summaries[0]).unwrap();
+    std::fs::write(
+        &summaries[0],
+        text.replace("\"20260101_000002\"", "\"20260101_000002-from-summary\""),
+    )
+    .unwrap();
+    let status = p.migra(&["status", "--json"]).code(0).json();
+    assert_eq!(status["current_version"], "20260101_000002-from-summary");
+    assert_eq!(
+        (status["applied"].clone(), status["pending"].clone()),
+        (2.into(), 0.into())
+    );
+    std::fs::write(&summaries[0], text).unwrap();
+
+    // History changed behind the directory's back: the digest differs, the full path answers.
+    p.migra(&["rollback"]).code(0);
+    let status = p.migra(&["status", "--json"]).code(0).json();
+    assert_eq!(
+        (status["applied"].clone(), status["pending"].clone()),
+        (1.into(), 1.into())
+    );
+    p.migra(&["apply"]).code(0);
+
+    // An applied file edited, size and modification time restored: drift, and apply refuses.
+    let path = p.path().join("migrations/20260101_000001_users.sql");
+    let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let edited = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("(id INT)", "(ix INT)");
+    std::fs::write(&path, edited).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(before)
+        .unwrap();
+    let status = p.migra(&["status", "--json"]).code(0).json();
+    let drift = serde_json::to_string(&status["drift"]).unwrap();
+    assert!(drift.contains("20260101_000001"), "{status}");
+    p.migra(&["apply"]).code(3);
+}
+
+#[test]
+fn postgres_summary_answers_only_while_nothing_changed() {
+    summary_answers_only_while_nothing_changed(common::db::Kind::Postgres);
+}
+
+#[test]
+fn mysql_summary_answers_only_while_nothing_changed() {
+    summary_answers_only_while_nothing_changed(common::db::Kind::Mysql);
 }

@@ -8,9 +8,13 @@
 //! than [`SETTLE`] before it was read is never cached: within a timestamp tick two versions of
 //! it could carry the same times. Anything unreadable, malformed or stale in the cache is a
 //! miss, never an error; only loads without problems are cached.
+//!
+//! Next to each cache file, a small summary file (the stamps, the number of migrations, the
+//! newest version and the history digest the directory implies) lets the no-op check compare
+//! the directory with the database without decoding a single migration.
 
 use crate::fsource::{Listed, list, read_listed};
-use migra_core::{LoadOptions, Migration, SourceErrors};
+use migra_core::{HistoryDigest, LoadOptions, Migration, SourceErrors};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -49,6 +53,38 @@ struct CacheOut<'a> {
     migrations: &'a [Migration],
 }
 
+/// What the no-op check needs of a directory: how many migrations, the newest version, and the
+/// [`HistoryDigest`] history has when exactly these migrations are applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirSummary {
+    /// Number of migrations.
+    pub migrations: usize,
+    /// The newest version, as written.
+    pub last_version: Option<String>,
+    /// [`HistoryDigest::all_applied`] of the migrations.
+    pub digest: HistoryDigest,
+}
+
+impl DirSummary {
+    /// The summary of `migrations` (sorted by version).
+    pub fn of(migrations: &[Migration]) -> Self {
+        Self {
+            migrations: migrations.len(),
+            last_version: migrations.last().map(|m| m.version.to_string()),
+            digest: HistoryDigest::all_applied(migrations),
+        }
+    }
+}
+
+/// The summary file: the stamps it is valid for and the summary.
+#[derive(Serialize, Deserialize)]
+struct SummaryFile {
+    format: u32,
+    key: String,
+    stamps: Vec<Stamp>,
+    summary: DirSummary,
+}
+
 /// Cache files not rewritten for this long are removed when another one is written (their
 /// directories are likely gone: test runs, old checkouts).
 const KEEP: Duration = Duration::from_secs(30 * 24 * 3600);
@@ -64,7 +100,7 @@ pub fn load_dir_cached(
 ) -> Result<Vec<Migration>, SourceErrors> {
     let now = SystemTime::now();
     let key = key(dir, opts);
-    let cache = cache_dir.join(format!("dir-{}.json", &digest(&key)[..20]));
+    let cache = cache_path(cache_dir, &key);
     // The cache is read and decoded while the files are listed and stat'ed: on a 1,000-file
     // directory each half takes milliseconds, and the startup check waits for both.
     let (found, cached) = std::thread::scope(|s| {
@@ -78,6 +114,11 @@ pub fn load_dir_cached(
         return migra_core::load(&files, opts);
     };
     if let Some(hit) = cached.filter(|c| c.stamps == stamps) {
+        // A cache from before summaries (or whose summary was removed) gets one.
+        let sum = summary_path(&cache);
+        if !sum.exists() {
+            write_summary(&sum, &key, &stamps, &hit.migrations);
+        }
         return Ok(hit.migrations);
     }
     let files = read_listed(found).map_err(|e| SourceErrors(vec![e]))?;
@@ -86,6 +127,31 @@ pub fn load_dir_cached(
         write_cache(cache_dir, &cache, &key, &stamps, &migrations);
     }
     Ok(migrations)
+}
+
+/// The summary of `dir` from the cache in `cache_dir`, read without decoding any migration;
+/// `None` unless a summary was cached for exactly the files there now (then [`load_dir_cached`]
+/// is the way, and writes one).
+pub fn dir_summary_cached(dir: &Path, opts: &LoadOptions, cache_dir: &Path) -> Option<DirSummary> {
+    let key = key(dir, opts);
+    let file = summary_path(&cache_path(cache_dir, &key));
+    let (found, cached) = std::thread::scope(|s| {
+        let reader = s.spawn(|| -> Option<SummaryFile> {
+            let c: SummaryFile = serde_json::from_slice(&std::fs::read(&file).ok()?).ok()?;
+            (c.format == FORMAT && c.key == key).then_some(c)
+        });
+        (list(dir, true).ok(), reader.join().ok().flatten())
+    });
+    let stamps = stamps(&found?)?;
+    cached.filter(|c| c.stamps == stamps).map(|c| c.summary)
+}
+
+fn cache_path(cache_dir: &Path, key: &str) -> std::path::PathBuf {
+    cache_dir.join(format!("dir-{}.json", &digest(key)[..20]))
+}
+
+fn summary_path(cache: &Path) -> std::path::PathBuf {
+    cache.with_extension("sum.json")
 }
 
 /// The directory's identity for the cache: its absolute path, the options and this version.
@@ -147,8 +213,9 @@ fn read_cache(cache: &Path, key: &str) -> Option<CacheFile> {
     (c.format == FORMAT && c.key == key).then_some(c)
 }
 
-/// Writes the cache through a temporary file and a rename, so a reader never sees half of it;
-/// then removes cache files older than [`KEEP`].
+/// Writes the cache and its summary, each through a temporary file and a rename, so a reader
+/// never sees half of one (each carries the stamps it is valid for); then removes cache files
+/// older than [`KEEP`].
 fn write_cache(
     cache_dir: &Path,
     cache: &Path,
@@ -165,12 +232,8 @@ fn write_cache(
     let Ok(bytes) = serde_json::to_vec(&c) else {
         return;
     };
-    let tmp = cache.with_extension(format!("tmp{}", std::process::id()));
-    let written = std::fs::create_dir_all(cache_dir)
-        .and_then(|()| std::fs::write(&tmp, bytes))
-        .and_then(|()| std::fs::rename(&tmp, cache));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let written = std::fs::create_dir_all(cache_dir).and_then(|()| replace(cache, &bytes));
+    if written.is_err() || !write_summary(&summary_path(cache), key, stamps, migrations) {
         return;
     }
     let Ok(entries) = std::fs::read_dir(cache_dir) else {
@@ -187,4 +250,25 @@ fn write_cache(
             let _ = std::fs::remove_file(e.path());
         }
     }
+}
+
+/// Writes the summary file `path` of `migrations`; false when it could not be written.
+fn write_summary(path: &Path, key: &str, stamps: &[Stamp], migrations: &[Migration]) -> bool {
+    let sum = SummaryFile {
+        format: FORMAT,
+        key: key.to_string(),
+        stamps: stamps.to_vec(),
+        summary: DirSummary::of(migrations),
+    };
+    serde_json::to_vec(&sum).is_ok_and(|bytes| replace(path, &bytes).is_ok())
+}
+
+/// Replaces `path` with `bytes` through a temporary file and a rename.
+fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }

@@ -26,7 +26,7 @@ mod units;
 
 pub use batch::BatchOptions;
 pub use data::DataState;
-pub use dircache::{SETTLE, load_dir_cached};
+pub use dircache::{DirSummary, SETTLE, dir_summary_cached, load_dir_cached};
 pub use error::ExecError;
 pub use executor::{Executor, RollbackTarget, RunOptions};
 pub use fsource::read_dir;

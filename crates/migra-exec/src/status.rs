@@ -73,14 +73,25 @@ impl StatusReport {
     /// its current checksum and version spelling: the same report [`compare`] gives then, without
     /// reading a revision. `None` otherwise (the full comparison is needed).
     pub fn from_digest(migrations: &[Migration], digest: &HistoryDigest) -> Option<Self> {
-        (*digest == HistoryDigest::all_applied(migrations)).then(|| Self {
-            current_version: migrations.last().map(|m| m.version.to_string()),
-            applied: migrations.len(),
+        (*digest == HistoryDigest::all_applied(migrations)).then(|| {
+            Self::up_to_date(
+                migrations.len(),
+                migrations.last().map(|m| m.version.to_string()),
+            )
+        })
+    }
+
+    /// The status when all `applied` migrations of the directory are applied and unchanged,
+    /// `current_version` the newest.
+    pub fn up_to_date(applied: usize, current_version: Option<String>) -> Self {
+        Self {
+            current_version,
+            applied,
             pending: 0,
             drift: Vec::new(),
             failed: Vec::new(),
             running: Vec::new(),
-        })
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! `migra apply` and `migra rollback` (and their dry runs).
 
-use super::Context;
+use super::{Context, Opened};
 use crate::config::Settings;
 use crate::fail::Failure;
 use crate::output::Out;
@@ -36,7 +36,18 @@ pub async fn run(s: &Settings, out: Out, action: Action<'_>, flags: Flags) -> Re
         backup,
         rollback_on_failure,
     } = flags;
-    let mut ctx = Context::open(s, false).await?;
+    let quick = !dry_run && matches!(action, Action::Apply(None, _));
+    let mut ctx = if quick {
+        match Context::open_or_up_to_date(s, false).await? {
+            Opened::UpToDate { .. } => {
+                finish(&out, &ExecutionResult::up_to_date());
+                return Ok(());
+            }
+            Opened::Loaded(ctx) => ctx,
+        }
+    } else {
+        Context::open(s, false).await?
+    };
     if !dry_run {
         if let Action::Apply(to, _) = action {
             // The startup fast path, on the read-only connection already warmed up: when nothing

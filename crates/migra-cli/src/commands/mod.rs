@@ -2,6 +2,7 @@
 
 mod apply;
 mod backups;
+mod context;
 mod diff;
 pub(crate) mod drift;
 mod gate;
@@ -19,11 +20,10 @@ mod validate;
 mod verify;
 
 use crate::args::{Cli, Command};
-use crate::config::{Settings, resolve};
+use crate::config::resolve;
 use crate::fail::Failure;
 use crate::output::Out;
-use migra::{Backend, LoadOptions, Migration};
-use std::time::Duration;
+pub(crate) use context::{Context, Opened};
 
 /// Runs the parsed command.
 pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
@@ -174,120 +174,6 @@ pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
             };
             apply::run(&settings, out, apply::Action::Rollback(&target), flags).await
         }
-    }
-}
-
-/// How the directory is read for `dialect`, per the settings.
-fn load_options(s: &Settings, dialect: migra::core::DialectId) -> LoadOptions {
-    let mut load = LoadOptions::new(migra::dialect(dialect).split_options());
-    load.layout = s.format;
-    load.whole_scripts = s.no_split;
-    load
-}
-
-/// Where the parsed directory is cached: `MIGRA_CACHE_DIR`, else `$XDG_CACHE_HOME/migra`, else
-/// `~/.cache/migra`; `None` (no cache) when `MIGRA_NO_CACHE` is set to anything but `0` or empty.
-fn cache_dir() -> Option<std::path::PathBuf> {
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    if var("MIGRA_NO_CACHE").is_some_and(|v| v != "0") {
-        return None;
-    }
-    if let Some(d) = var("MIGRA_CACHE_DIR") {
-        return Some(d.into());
-    }
-    if let Some(d) = var("XDG_CACHE_HOME") {
-        return Some(std::path::PathBuf::from(d).join("migra"));
-    }
-    var("HOME").map(|h| std::path::PathBuf::from(h).join(".cache").join("migra"))
-}
-
-/// The directory and the database, ready for the executor.
-pub(crate) struct Context {
-    pub migrations: Vec<Migration>,
-    pub backend: Box<dyn Backend>,
-    pub lock_wait: Duration,
-    /// History as read while the directory was parsed (plan and status use it as is).
-    pub history: Vec<migra::core::Revision>,
-    /// The history digest, read instead of the history when `open` was not asked for it.
-    pub digest: Option<migra::core::HistoryDigest>,
-}
-
-impl Context {
-    /// Loads the directory for the database's dialect and opens the database read-only (nothing is
-    /// created or changed, even when a file turns out to be malformed); `history` also reads the
-    /// whole history, else only its digest. Commands that write call [`Context::writable`] afterwards.
-    pub async fn open(s: &Settings, history: bool) -> Result<Self, Failure> {
-        let read_only = true;
-        let dialect = migra::dialect_of_url(&s.database)?;
-        if !s.dir.is_dir() {
-            return Err(Failure::usage(format!(
-                "migration directory {} does not exist (use --dir, or `migra new NAME` to start one)",
-                s.dir.display()
-            )));
-        }
-        let load = load_options(s, dialect);
-        let dir = s.dir.clone();
-        let cache = cache_dir();
-        let files = tokio::task::spawn_blocking(move || match cache {
-            Some(c) => migra::exec::load_dir_cached(&dir, &load, &c),
-            None => migra::exec::load_dir(&dir, &load),
-        });
-        // Connect and read history while the directory is read and parsed on another thread:
-        // the first query makes SQLite load the whole schema, which dominates on big databases.
-        let opts = migra::ConnectOptions {
-            table: s.table.clone(),
-            read_only,
-            ..Default::default()
-        };
-        let (backend, files) = tokio::join!(
-            async {
-                let mut b = migra::connect(&s.database, &opts).await?;
-                let (h, digest) = if history {
-                    (b.read_history().await?, None)
-                } else {
-                    // Also warms the connection (SQLite loads its schema on the first read); a
-                    // failure surfaces when the executor reads.
-                    let digest = b.read_digest().await.ok().flatten();
-                    if digest.is_none() {
-                        let _ = b.read_fingerprints().await;
-                    }
-                    (Vec::new(), digest)
-                };
-                Ok::<_, migra::BackendError>((b, h, digest))
-            },
-            files
-        );
-        let migrations = files
-            .map_err(|e| Failure::io(format!("reading the migration directory failed: {e}")))??;
-        let (backend, history, digest) = backend?;
-        Ok(Self {
-            migrations,
-            backend,
-            lock_wait: Duration::from_secs(s.lock_timeout),
-            history,
-            digest,
-        })
-    }
-
-    /// Reads the directory again from disk, past the cache: what is about to run (or be
-    /// recorded) comes from the files themselves, whatever a cache says.
-    ///
-    /// Errors: the directory cannot be read or has malformed files.
-    pub fn reload_files(&mut self, s: &Settings) -> Result<(), Failure> {
-        let load = load_options(s, self.backend.dialect());
-        self.migrations = migra::exec::load_dir(&s.dir, &load)?;
-        Ok(())
-    }
-
-    /// Replaces the read-only connection with one that may write (creating the database if missing).
-    pub async fn writable(&mut self, s: &Settings) -> Result<(), Failure> {
-        let opts = migra::ConnectOptions {
-            table: s.table.clone(),
-            read_only: false,
-            ..Default::default()
-        };
-        self.backend = migra::connect(&s.database, &opts).await?;
-        Ok(())
     }
 }
 

@@ -1,6 +1,6 @@
 //! `migra plan` and `migra status`: read-only views of history against the directory.
 
-use super::Context;
+use super::{Context, Opened};
 use crate::config::Settings;
 use crate::fail::Failure;
 use crate::output::say;
@@ -64,7 +64,13 @@ pub async fn plan(
 }
 
 pub async fn status(s: &Settings, out: Out) -> Result<(), Failure> {
-    let mut ctx = Context::open(s, false).await?;
+    let mut ctx = match Context::open_or_up_to_date(s, true).await? {
+        Opened::UpToDate { backend, summary } => {
+            let report = StatusReport::up_to_date(summary.migrations, summary.last_version);
+            return print_status(&report, &backend.target(), out);
+        }
+        Opened::Loaded(ctx) => ctx,
+    };
     // Everything applied and unchanged (the usual case) needs no revision: the digest says so.
     let quick = ctx
         .digest
@@ -73,7 +79,9 @@ pub async fn status(s: &Settings, out: Out) -> Result<(), Failure> {
     let mut report = match quick {
         Some(report) => report,
         None => {
-            ctx.history = ctx.backend.read_history().await?;
+            if !ctx.history_read {
+                ctx.history = ctx.backend.read_history().await?;
+            }
             StatusReport::from(compare(&ctx.migrations, &ctx.history))
         }
     };
@@ -90,11 +98,15 @@ pub async fn status(s: &Settings, out: Out) -> Result<(), Failure> {
         let now = migra::exec::now_rfc3339();
         report.running = migra::exec::running(&ctx.migrations, &ctx.history, &checkpoints, &now);
     }
+    print_status(&report, &ctx.backend.target(), out)
+}
+
+fn print_status(report: &StatusReport, target: &str, out: Out) -> Result<(), Failure> {
     if out.json {
-        out.json(&report);
+        out.json(report);
         return Ok(());
     }
-    say!("Database:        {}", ctx.backend.target());
+    say!("Database:        {target}");
     say!(
         "Current version: {}",
         report.current_version.as_deref().unwrap_or("(none)")
