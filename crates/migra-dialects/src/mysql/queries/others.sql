@@ -1,7 +1,10 @@
--- Views, and what the model does not describe, as (kind, name, text).
+-- Views, and what the model does not describe, as (kind, name, text). Triggers are filtered by
+-- their table's schema (always theirs too): MariaDB looks TRIGGERS up by EVENT_OBJECT_SCHEMA
+-- only, and by TRIGGER_SCHEMA alone scans every database on the server.
 SELECT 'view', CAST(TABLE_NAME AS CHAR), CAST(VIEW_DEFINITION AS CHAR) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()
 UNION ALL
-SELECT 'trigger', CAST(TRIGGER_NAME AS CHAR), NULL FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()
+SELECT 'trigger', CAST(TRIGGER_NAME AS CHAR), NULL FROM information_schema.TRIGGERS
+  WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND TRIGGER_SCHEMA = DATABASE()
 UNION ALL
 SELECT CAST(lower(ROUTINE_TYPE) AS CHAR), CAST(ROUTINE_NAME AS CHAR), NULL FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()
 UNION ALL
