@@ -30,6 +30,20 @@ fn cache_dir() -> Option<std::path::PathBuf> {
     var("HOME").map(|h| std::path::PathBuf::from(h).join(".cache").join("migra"))
 }
 
+/// Loads `dir`, through the cache in `cache` when there is one.
+///
+/// Errors: those of [`migra::exec::load_dir`].
+fn load_dir(
+    dir: &std::path::Path,
+    load: &LoadOptions,
+    cache: Option<&std::path::Path>,
+) -> Result<Vec<Migration>, migra::core::SourceErrors> {
+    match cache {
+        Some(c) => migra::exec::load_dir_cached(dir, load, c),
+        None => migra::exec::load_dir(dir, load),
+    }
+}
+
 /// The directory and the database, ready for the executor.
 pub(crate) struct Context {
     pub migrations: Vec<Migration>,
@@ -59,11 +73,8 @@ impl Context {
                 else_history: false,
             }
         };
-        let (db, files) = connect_while(s, read, move || match cache {
-            Some(c) => migra::exec::load_dir_cached(&dir, &load, &c),
-            None => migra::exec::load_dir(&dir, &load),
-        })
-        .await?;
+        let (db, files) =
+            connect_while(s, read, move || load_dir(&dir, &load, cache.as_deref())).await?;
         Ok(Self::new(s, db, files?))
     }
 
@@ -87,10 +98,9 @@ impl Context {
                 .as_deref()
                 .filter(|_| digest_expected)
                 .and_then(|c| migra::exec::dir_summary_cached(&dir, &load, c));
-            match (summary, cache) {
-                (Some(summary), _) => Ok(Files::Summary(summary)),
-                (None, Some(c)) => migra::exec::load_dir_cached(&dir, &load, &c).map(Files::Loaded),
-                (None, None) => migra::exec::load_dir(&dir, &load).map(Files::Loaded),
+            match summary {
+                Some(summary) => Ok(Files::Summary(summary)),
+                None => load_dir(&dir, &load, cache.as_deref()).map(Files::Loaded),
             }
         })
         .await?;
@@ -106,14 +116,11 @@ impl Context {
             Files::Summary(_) => {
                 let (load, cache) = prepare(s)?;
                 let dir = s.dir.clone();
-                tokio::task::spawn_blocking(move || match cache {
-                    Some(c) => migra::exec::load_dir_cached(&dir, &load, &c),
-                    None => migra::exec::load_dir(&dir, &load),
-                })
-                .await
-                .map_err(|e| {
-                    Failure::io(format!("reading the migration directory failed: {e}"))
-                })??
+                tokio::task::spawn_blocking(move || load_dir(&dir, &load, cache.as_deref()))
+                    .await
+                    .map_err(|e| {
+                        Failure::io(format!("reading the migration directory failed: {e}"))
+                    })??
             }
         };
         Ok(Opened::Loaded(Self::new(s, db, migrations)))
