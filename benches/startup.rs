@@ -90,6 +90,12 @@ fn startup(c: &mut Criterion) {
             migra::exec::load_dir_cached(on_disk.path(), &opts, cache.path()).expect("loads")
         })
     });
+    // What the no-op check on a server reads instead: stamps and the summary, no migration.
+    g.bench_function("summary_1000_files", |bench| {
+        bench.iter(|| {
+            migra::exec::dir_summary_cached(on_disk.path(), &opts, cache.path()).expect("summary")
+        })
+    });
     g.finish();
 }
 

@@ -22,6 +22,22 @@ fn cache_files(dir: &std::path::Path) -> Vec<PathBuf> {
     cache_files_of(dir, false)
 }
 
+/// Replaces `from` by `to` in migration `file`, then sets its modification time back: only the
+/// change time (which cannot be set back) still tells.
+fn edit_keeping_size_and_mtime(p: &Project, file: &str, from: &str, to: &str) {
+    let path = p.path().join("migrations").join(file);
+    let meta = std::fs::metadata(&path).unwrap();
+    let edited = std::fs::read_to_string(&path).unwrap().replace(from, to);
+    assert_eq!(edited.len() as u64, meta.len(), "the edit keeps the size");
+    std::fs::write(&path, edited).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(meta.modified().unwrap())
+        .unwrap();
+}
+
 #[test]
 fn the_cache_is_used_when_nothing_changed_and_never_over_a_changed_file() {
     let p = Project::new();
@@ -63,18 +79,7 @@ fn the_cache_is_used_when_nothing_changed_and_never_over_a_changed_file() {
     assert_eq!(dry["migrations"][0]["name"], "tags", "{dry}");
 
     // An edit of an applied file, same size and modification time restored: still drift.
-    let path = p.path().join("migrations/20260101_000001_users.sql");
-    let before = std::fs::metadata(&path).unwrap().modified().unwrap();
-    let edited = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("users (id INT)", "users (ix INT)");
-    std::fs::write(&path, edited).unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(before)
-        .unwrap();
+    edit_keeping_size_and_mtime(&p, "20260101_000001_users.sql", "(id INT)", "(ix INT)");
     let status = p.migra(&["status", "--json"]).code(0).json();
     let drift = serde_json::to_string(&status["drift"]).unwrap();
     assert!(drift.contains("20260101_000001"), "{status}");
@@ -180,18 +185,7 @@ fn summary_answers_only_while_nothing_changed(kind: common::db::Kind) {
     p.migra(&["apply"]).code(0);
 
     // An applied file edited, size and modification time restored: drift, and apply refuses.
-    let path = p.path().join("migrations/20260101_000001_users.sql");
-    let before = std::fs::metadata(&path).unwrap().modified().unwrap();
-    let edited = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("(id INT)", "(ix INT)");
-    std::fs::write(&path, edited).unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(before)
-        .unwrap();
+    edit_keeping_size_and_mtime(&p, "20260101_000001_users.sql", "(id INT)", "(ix INT)");
     let status = p.migra(&["status", "--json"]).code(0).json();
     let drift = serde_json::to_string(&status["drift"]).unwrap();
     assert!(drift.contains("20260101_000001"), "{status}");

@@ -72,6 +72,10 @@ pub struct Capabilities {
     pub alter_column_type: bool,
     /// How runners are locked out.
     pub lock: LockKind,
+    /// The backend computes the history digest in one row
+    /// ([`HistoryStore::read_digest`](crate::HistoryStore::read_digest) returns `Some`), so the
+    /// no-op check can compare it with a cached summary of the directory.
+    pub history_digest: bool,
 }
 
 /// A database dialect: the entry point handing out its per-concern parts.

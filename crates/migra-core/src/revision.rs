@@ -129,6 +129,31 @@ pub struct LogEntry {
     pub failing_statement: Option<String>,
 }
 
+impl Revision {
+    /// The state row saying `m` is applied in full as of `at` (RFC 3339), by `by`: every
+    /// statement in effect, no error, no progress to check.
+    pub fn applied(m: &crate::Migration, at: &str, by: &str) -> Self {
+        let statements = m.up.statements.len() as u32;
+        Self {
+            version: m.version.to_string(),
+            sort_key: m.version.sort_key().to_string(),
+            name: m.name.clone(),
+            checksum: m.checksum.hex.clone(),
+            checksum_algorithm: m.checksum.algorithm.clone(),
+            status: RevisionStatus::Applied,
+            applied_statements: statements,
+            total_statements: statements,
+            started_at: at.to_string(),
+            finished_at: Some(at.to_string()),
+            duration_ms: 0,
+            error: None,
+            failing_statement: None,
+            applied_by: by.to_string(),
+            progress_checksum: None,
+        }
+    }
+}
+
 /// What the startup check needs of a revision: identity, checksum and status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fingerprint {

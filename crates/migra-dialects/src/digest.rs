@@ -24,10 +24,28 @@ pub(crate) fn sql(dialect: DialectId, table: &str) -> String {
     }
 }
 
-/// Reads the text [`sql`] returned; `table` names the history in errors.
+/// The digest text in the row [`sql`] returned.
+///
+/// Errors: the value is not text.
+pub(crate) fn text<R: sqlx::Row>(r: &R) -> Result<String, sqlx::Error>
+where
+    usize: sqlx::ColumnIndex<R>,
+    for<'x> String: sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
+{
+    r.try_get(0)
+}
+
+/// The digest from what [`sql`] returned: no row (no history table) digests as empty; `table`
+/// names the history in errors.
 ///
 /// Errors: [`migra_core::BackendError::History`] when the text is not a digest.
-pub(crate) fn parse(table: &str, text: &str) -> Result<HistoryDigest, migra_core::BackendError> {
+pub(crate) fn from_rows(
+    table: &str,
+    rows: &[String],
+) -> Result<HistoryDigest, migra_core::BackendError> {
+    let Some(text) = rows.first() else {
+        return Ok(HistoryDigest::default());
+    };
     HistoryDigest::parse(text).map_err(|message| migra_core::BackendError::History {
         table: table.to_string(),
         message,

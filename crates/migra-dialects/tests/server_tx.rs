@@ -108,6 +108,7 @@ async fn records_exactly(b: &mut dyn Backend) {
 /// The digest the server computes is the one the rows give by definition, whatever the
 /// statuses and the text (non-ASCII included); an absent table digests as empty.
 async fn digest_matches_the_rows(b: &mut dyn Backend, absent: bool) {
+    assert!(b.capabilities().history_digest, "declared where computed");
     if absent {
         assert_eq!(
             b.read_digest().await.unwrap(),

@@ -52,6 +52,9 @@ async fn history_round_trips_and_compare_and_set_refuses_double_apply() {
         "absent table reads as empty"
     );
     b.ensure_history().await.unwrap();
+    // No server-side digest: its no-op check reads fingerprints, and says so.
+    assert_eq!(b.read_digest().await.unwrap(), None);
+    assert!(!b.capabilities().history_digest);
     b.write_revision(&revision("1", RevisionStatus::Failed), true)
         .await
         .unwrap();

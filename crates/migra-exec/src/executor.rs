@@ -127,9 +127,6 @@ impl<'a> Executor<'a> {
         })
     }
 
-    /// The startup fast path: when an unlocked read of history shows nothing to apply, answer
-    /// without taking the lock or writing anything. (Applied rows only appear, never vanish, under
-    /// concurrent `apply`, so "nothing pending" read without the lock stays true.)
     /// Runs `body` under the lock, with the history tables in place; the lock is released on
     /// every path (see [`Executor::release`]). The lock comes first: concurrent
     /// `CREATE TABLE IF NOT EXISTS` races on some databases.
@@ -183,6 +180,9 @@ impl<'a> Executor<'a> {
         Ok(self.nothing_pending(target_key.as_deref()).await?.is_some())
     }
 
+    /// The startup fast path: when an unlocked read of history shows nothing to apply, answer
+    /// without taking the lock or writing anything. (Applied rows only appear, never vanish, under
+    /// concurrent `apply`, so "nothing pending" read without the lock stays true.)
     async fn nothing_pending(
         &mut self,
         target_key: Option<&str>,

@@ -58,23 +58,7 @@ impl Executor<'_> {
                     "marking it applied needs its file in the directory",
                 ));
             }
-            (RepairMark::Applied, Some(m), _) => Revision {
-                version: m.version.to_string(),
-                sort_key: m.version.sort_key().to_string(),
-                name: m.name.clone(),
-                checksum: m.checksum.hex.clone(),
-                checksum_algorithm: m.checksum.algorithm.clone(),
-                status: RevisionStatus::Applied,
-                applied_statements: m.up.statements.len() as u32,
-                total_statements: m.up.statements.len() as u32,
-                started_at: now.clone(),
-                finished_at: Some(now.clone()),
-                duration_ms: 0,
-                error: None,
-                failing_statement: None,
-                applied_by: self.runner.display.clone(),
-                progress_checksum: None,
-            },
+            (RepairMark::Applied, Some(m), _) => Revision::applied(m, &now, &self.runner.display),
             (RepairMark::RolledBack, _, Some(r)) => Revision {
                 status: RevisionStatus::RolledBack,
                 applied_statements: 0,

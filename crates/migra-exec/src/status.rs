@@ -177,23 +177,7 @@ mod tests {
     }
 
     fn applied(m: &Migration) -> Revision {
-        Revision {
-            version: m.version.to_string(),
-            sort_key: m.version.sort_key().to_string(),
-            name: m.name.clone(),
-            checksum: m.checksum.hex.clone(),
-            checksum_algorithm: m.checksum.algorithm.clone(),
-            status: RevisionStatus::Applied,
-            applied_statements: 1,
-            total_statements: 1,
-            started_at: "2026-01-01T00:00:00.000Z".into(),
-            finished_at: Some("2026-01-01T00:00:01.000Z".into()),
-            duration_ms: 1000,
-            error: None,
-            failing_statement: None,
-            applied_by: "me".into(),
-            progress_checksum: None,
-        }
+        Revision::applied(m, "2026-01-01T00:00:00.000Z", "me")
     }
 
     #[test]

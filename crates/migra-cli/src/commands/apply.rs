@@ -51,16 +51,10 @@ pub async fn run(s: &Settings, out: Out, action: Action<'_>, flags: Flags) -> Re
     if !dry_run {
         if let Action::Apply(to, _) = action {
             // The startup fast path, on the read-only connection already warmed up: when nothing
-            // is pending, no writable connection, lock or write is needed. The digest read with
-            // the directory already says so when everything is applied and unchanged.
-            let all_applied = ctx
-                .digest
-                .as_ref()
-                .is_some_and(|d| *d == migra::core::HistoryDigest::all_applied(&ctx.migrations));
-            if (to.is_none() && all_applied)
-                || Executor::new(ctx.backend.as_mut(), &ctx.migrations)
-                    .up_to_date(to)
-                    .await?
+            // is pending, no writable connection, lock or write is needed.
+            if Executor::new(ctx.backend.as_mut(), &ctx.migrations)
+                .up_to_date(to)
+                .await?
             {
                 finish(&out, &ExecutionResult::up_to_date());
                 return Ok(());

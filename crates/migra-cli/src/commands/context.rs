@@ -86,13 +86,13 @@ impl Context {
     /// Errors: as [`Context::open`].
     pub async fn open_or_up_to_date(s: &Settings, else_history: bool) -> Result<Opened, Failure> {
         let (load, cache) = prepare(s)?;
-        // Only servers compute the digest the summary is compared with; without one, the
-        // migrations are needed anyway, and are best read while SQLite loads its schema.
-        let digest_expected = matches!(
-            migra::dialect_of_url(&s.database)?,
-            migra::core::DialectId::Postgres | migra::core::DialectId::Mysql
-        );
+        // Without a digest to compare it with, the migrations are needed anyway, and are best
+        // read while (on SQLite) the database loads its schema.
+        let digest_expected = migra::dialect(migra::dialect_of_url(&s.database)?)
+            .capabilities()
+            .history_digest;
         let dir = s.dir.clone();
+        let later = (s.dir.clone(), load, cache.clone());
         let (db, files) = connect_while(s, Read::Digest { else_history }, move || {
             let summary = cache
                 .as_deref()
@@ -114,13 +114,10 @@ impl Context {
             }
             // Something to do or show: the migrations themselves are needed after all.
             Files::Summary(_) => {
-                let (load, cache) = prepare(s)?;
-                let dir = s.dir.clone();
+                let (dir, load, cache) = later;
                 tokio::task::spawn_blocking(move || load_dir(&dir, &load, cache.as_deref()))
                     .await
-                    .map_err(|e| {
-                        Failure::io(format!("reading the migration directory failed: {e}"))
-                    })??
+                    .map_err(thread_died)??
             }
         };
         Ok(Opened::Loaded(Self::new(s, db, migrations)))
@@ -255,7 +252,10 @@ async fn connect_while<T: Send + 'static>(
         },
         files
     );
-    let files =
-        files.map_err(|e| Failure::io(format!("reading the migration directory failed: {e}")))?;
-    Ok((db?, files))
+    Ok((db?, files.map_err(thread_died)?))
+}
+
+/// The directory-reading thread panicked or was cancelled.
+fn thread_died(e: tokio::task::JoinError) -> Failure {
+    Failure::io(format!("reading the migration directory failed: {e}"))
 }

@@ -16,6 +16,7 @@ impl Dialect for MongoDialect {
             concurrent_index: true,
             alter_column_type: false,
             lock: LockKind::LockDocument,
+            history_digest: false,
         }
     }
     fn split_options(&self) -> SplitOptions {

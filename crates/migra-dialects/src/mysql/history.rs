@@ -105,12 +105,15 @@ fn history_err(table: &str, e: impl std::fmt::Display) -> BackendError {
 
 impl MysqlBackend {
     /// Runs `sql` and decodes each row; an absent history table reads as empty (and is not created).
+    ///
+    /// A text query (one round trip, nothing prepared): history is read once per process, and
+    /// the startup check waits for it.
     async fn read_rows<T>(
         &mut self,
         sql: String,
         decode: fn(&sqlx::mysql::MySqlRow) -> Result<T, sqlx::Error>,
     ) -> Result<Vec<T>, BackendError> {
-        let rows = match sqlx::query(AssertSqlSafe(sql))
+        let rows = match sqlx::raw_sql(AssertSqlSafe(sql))
             .fetch_all(&mut self.conn)
             .await
             .map_err(map_err)
@@ -146,20 +149,8 @@ impl HistoryStore for MysqlBackend {
 
     async fn read_digest(&mut self) -> Result<Option<migra_core::HistoryDigest>, BackendError> {
         let sql = self.tables.digest.clone();
-        // A simple query: one round trip, nothing prepared, on the startup check's path.
-        let row = sqlx::raw_sql(AssertSqlSafe(sql))
-            .fetch_optional(&mut self.conn)
-            .await
-            .map_err(map_err);
-        let text: String = match row {
-            Ok(Some(row)) => {
-                sqlx::Row::try_get(&row, 0).map_err(|e| history_err(&self.tables.name, e))?
-            }
-            Ok(None) => String::new(),
-            Err(e) if is_missing_table(&e) => return Ok(Some(Default::default())),
-            Err(e) => return Err(history_err(&self.tables.name, e)),
-        };
-        crate::digest::parse(&self.tables.name, &text).map(Some)
+        let rows = self.read_rows(sql, crate::digest::text).await?;
+        crate::digest::from_rows(&self.tables.name, &rows).map(Some)
     }
 
     async fn write_revision(

@@ -45,6 +45,7 @@ impl Dialect for MysqlDialect {
             concurrent_index: false,
             alter_column_type: true,
             lock: LockKind::LockRow,
+            history_digest: true,
         }
     }
     fn split_options(&self) -> SplitOptions {

@@ -135,20 +135,8 @@ impl HistoryStore for PostgresBackend {
 
     async fn read_digest(&mut self) -> Result<Option<migra_core::HistoryDigest>, BackendError> {
         let sql = self.tables.digest.clone();
-        // A simple query: one round trip, nothing prepared, on the startup check's path.
-        let row = sqlx::raw_sql(AssertSqlSafe(sql))
-            .fetch_optional(&mut self.conn)
-            .await
-            .map_err(map_err);
-        let text: String = match row {
-            Ok(Some(row)) => {
-                sqlx::Row::try_get(&row, 0).map_err(|e| history_err(&self.tables.name, e))?
-            }
-            Ok(None) => String::new(),
-            Err(e) if is_missing_table(&e) => return Ok(Some(Default::default())),
-            Err(e) => return Err(history_err(&self.tables.name, e)),
-        };
-        crate::digest::parse(&self.tables.name, &text).map(Some)
+        let rows = self.read_rows(sql, crate::digest::text).await?;
+        crate::digest::from_rows(&self.tables.name, &rows).map(Some)
     }
 
     async fn write_revision(

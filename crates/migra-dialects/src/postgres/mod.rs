@@ -44,6 +44,7 @@ impl Dialect for PostgresDialect {
             concurrent_index: true,
             alter_column_type: true,
             lock: LockKind::AdvisoryLock,
+            history_digest: true,
         }
     }
     fn split_options(&self) -> SplitOptions {

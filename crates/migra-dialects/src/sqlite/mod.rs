@@ -45,6 +45,7 @@ impl Dialect for SqliteDialect {
             concurrent_index: false,
             alter_column_type: false,
             lock: LockKind::LockRow,
+            history_digest: false,
         }
     }
     fn split_options(&self) -> SplitOptions {
