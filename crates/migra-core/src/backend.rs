@@ -226,6 +226,24 @@ pub trait Backend: HistoryStore {
             }
         }
     }
+
+    /// Like [`Backend::record`] for a migration that ran statement by statement, and in the same
+    /// commit `next`: the running row of the migration that runs next, written only if that
+    /// version is not applied (the compare-and-set of [`HistoryStore::write_revision`]).
+    /// Returns whether `next` was written; when it was not, the caller writes it itself. Where
+    /// every commit is a disk flush between two DDL statements (MySQL), this saves one per
+    /// migration. The default writes `next` nowhere and returns `false`.
+    ///
+    /// Errors: as [`Backend::record`]; `rev` and `log` are then not written, nor is `next`.
+    async fn record_and_start(
+        &mut self,
+        rev: &Revision,
+        log: &LogEntry,
+        next: &Revision,
+    ) -> Result<bool, BackendError> {
+        let _ = next;
+        self.record(rev, log).await.map(|()| false)
+    }
 }
 
 /// A migration part to run with its bookkeeping in one transaction (see [`Backend::run_transaction`]).

@@ -1,5 +1,5 @@
 //! The round-trip-saving transaction, bookkeeping and digest paths of the PostgreSQL and MySQL
-//! backends (`run_transaction`, `record`, `read_digest`), on the real servers the test command starts. Under `CI=true`
+//! backends (`run_transaction`, `record`, `record_and_start`, `read_digest`), on the real servers the test command starts. Under `CI=true`
 //! a missing server fails these tests; elsewhere they are skipped with a message.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
@@ -103,6 +103,51 @@ async fn records_exactly(b: &mut dyn Backend) {
         b.read_log().await.unwrap(),
         vec![log_entry("1"), log_entry("1")]
     );
+}
+
+/// `record_and_start` writes the record and, in the same commit, the next migration's running
+/// row unless that version is applied; `write_revision`'s compare-and-set refuses an applied
+/// version and accepts a repeat of the same row. Returns whether `next` was written for a
+/// version that was not applied (the backends that save the commit say `true`).
+async fn starts_the_next_with_the_record(b: &mut dyn Backend) -> bool {
+    b.ensure_history().await.unwrap();
+    let log0 = b.read_log().await.unwrap().len();
+    let row = |b: &'_ [Revision], key: &str| b.iter().find(|r| r.sort_key == key).cloned();
+    let mut running = revision("51");
+    running.status = RevisionStatus::Partial;
+    running.applied_statements = 0;
+    let written = b
+        .record_and_start(&revision("50"), &log_entry("50"), &running)
+        .await
+        .unwrap();
+    let history = b.read_history().await.unwrap();
+    assert_eq!(row(&history, "50"), Some(revision("50")));
+    assert_eq!(row(&history, "51"), written.then(|| running.clone()));
+    assert_eq!(b.read_log().await.unwrap().len(), log0 + 1);
+
+    // An applied next version is left as it is; the record is still written.
+    let mut over_applied = running.clone();
+    over_applied.sort_key = "50".into();
+    let restarted = b
+        .record_and_start(&revision("52"), &log_entry("52"), &over_applied)
+        .await
+        .unwrap();
+    assert!(!restarted, "an applied version is never restarted");
+    let history = b.read_history().await.unwrap();
+    assert_eq!(row(&history, "52"), Some(revision("52")));
+    assert_eq!(row(&history, "50"), Some(revision("50")));
+
+    // The compare-and-set of a running row: a repeat of the same row passes, an applied version
+    // is refused and kept.
+    b.write_revision(&running, true).await.unwrap();
+    b.write_revision(&running, true).await.unwrap();
+    match b.write_revision(&over_applied, true).await {
+        Err(BackendError::LockLost { .. }) => {}
+        r => panic!("expected LockLost, got {r:?}"),
+    }
+    let history = b.read_history().await.unwrap();
+    assert_eq!(row(&history, "50"), Some(revision("50")));
+    written
 }
 
 /// The digest the server computes is the one the rows give by definition, whatever the
@@ -214,6 +259,7 @@ async fn postgres_saves_round_trips_and_keeps_the_contract() {
         let mut b = PostgresBackend::connect(&db_url, &opts).await.unwrap();
         digest_matches_the_rows(&mut b, true).await;
         records_exactly(&mut b).await;
+        starts_the_next_with_the_record(&mut b).await;
         transaction_steps(&mut b, "2").await;
         digest_matches_the_rows(&mut b, false).await;
 
@@ -272,6 +318,10 @@ async fn mysql_records_in_one_round_trip_with_any_text() {
         rev.name = "a \\' b".into();
         b.record(&rev, &log_entry("2")).await.unwrap();
         assert!(b.read_history().await.unwrap().contains(&rev));
+        assert!(
+            starts_the_next_with_the_record(&mut b).await,
+            "MySQL writes the next running row with the record"
+        );
         digest_matches_the_rows(&mut b, false).await;
     }
     a.execute(&format!("DROP DATABASE IF EXISTS {db}"))

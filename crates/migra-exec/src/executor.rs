@@ -266,7 +266,11 @@ impl<'a> Executor<'a> {
         opts: &mut RunOptions<'_>,
     ) -> Result<ExecutionResult, ExecError> {
         let mut result = ExecutionResult::new(direction, opts.dry_run);
-        for m in todo {
+        let caps = self.backend.capabilities();
+        let start_of = |m: &Migration| resume.get(m.version.sort_key()).copied().unwrap_or(0);
+        // The running row of this migration went with the previous one's final record.
+        let mut started = false;
+        for (i, m) in todo.iter().enumerate() {
             if opts.dry_run {
                 let script = if direction == Direction::Up {
                     Some(&m.up)
@@ -293,14 +297,17 @@ impl<'a> Executor<'a> {
                     direction,
                 });
             }
-            let start_at = resume.get(m.version.sort_key()).copied().unwrap_or(0);
+            let start_at = start_of(m);
+            let next = todo.get(i + 1).map(|n| (*n, start_of(n)));
             let hooks = step::Hooks {
                 note: opts.audit_note.as_deref(),
                 batch: &opts.batch,
                 on_event: opts.on_event.as_deref_mut(),
                 backups: &opts.backups,
+                next: next.filter(|&(n, at)| step::stepwise(n, &n.up, at, &caps)),
+                started: std::mem::take(&mut started),
             };
-            if let Err(e) = step::run(
+            match step::run(
                 self.backend,
                 &self.runner,
                 m,
@@ -310,22 +317,28 @@ impl<'a> Executor<'a> {
             )
             .await
             {
-                if let Some(cb) = opts.on_event.as_mut() {
-                    cb(&Event::Failed { version: &version });
-                }
-                let outside = crate::recover::ran_outside_transaction(&*self.backend, m, start_at);
-                if direction == Direction::Up && opts.rollback_on_failure && outside {
-                    let hooks = step::Hooks {
-                        note: Some("--rollback-on-failure"),
-                        batch: &opts.batch,
-                        on_event: opts.on_event.as_deref_mut(),
-                        backups: &[],
-                    };
-                    let e =
-                        crate::recover::roll_back(self.backend, &self.runner, m, hooks, e).await;
+                Ok(next_started) => started = next_started,
+                Err(e) => {
+                    if let Some(cb) = opts.on_event.as_mut() {
+                        cb(&Event::Failed { version: &version });
+                    }
+                    let outside =
+                        crate::recover::ran_outside_transaction(&*self.backend, m, start_at);
+                    if direction == Direction::Up && opts.rollback_on_failure && outside {
+                        let hooks = step::Hooks {
+                            note: Some("--rollback-on-failure"),
+                            batch: &opts.batch,
+                            on_event: opts.on_event.as_deref_mut(),
+                            backups: &[],
+                            next: None,
+                            started: false,
+                        };
+                        let e = crate::recover::roll_back(self.backend, &self.runner, m, hooks, e)
+                            .await;
+                        return Err(e);
+                    }
                     return Err(e);
                 }
-                return Err(e);
             }
             if let Some(cb) = opts.on_event.as_mut() {
                 let ms = result.migrations.last().map_or(0, |r| r.duration_ms);

@@ -43,7 +43,7 @@ pub(crate) async fn roll_back(
             .map_err(|e| e.to_string()),
     };
     let message = match outcome {
-        Ok(()) => {
+        Ok(_) => {
             report.rollback_triggered = true;
             format!(
                 "{message} (--rollback-on-failure: its down part ran; the migration is pending again)"

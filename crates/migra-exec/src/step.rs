@@ -22,10 +22,26 @@ pub(crate) struct Hooks<'a, 'e> {
     pub on_event: Option<&'a mut (dyn FnMut(&Event<'_>) + Send + 'e)>,
     /// Backups to make before statements that destroy data (`--backup`), of any migration.
     pub backups: &'a [BackupAction],
+    /// The migration applied after this one and the statement it starts at, when it runs
+    /// statement by statement: its running row then goes with this one's final record.
+    pub next: Option<(&'a Migration, usize)>,
+    /// This migration's running row went with the previous one's final record.
+    pub started: bool,
+}
+
+/// True when `script` of `m`, starting at statement `start_at`, runs statement by statement
+/// rather than in one transaction on a database with `caps`.
+pub(crate) fn stepwise(
+    m: &Migration,
+    script: &Script,
+    start_at: usize,
+    caps: &migra_core::Capabilities,
+) -> bool {
+    !(start_at == 0 && m.transaction && script.batches.is_empty() && caps.transactional_ddl)
 }
 
 /// Runs `m` in `direction`, recording it in history (with the hooks' note in its log entry) and in
-/// `result`.
+/// `result`. Returns whether the running row of `hooks.next` was written too.
 pub(crate) async fn run(
     backend: &mut dyn Backend,
     runner: &RunnerId,
@@ -33,7 +49,7 @@ pub(crate) async fn run(
     (direction, hooks): (Direction, Hooks<'_, '_>),
     start_at: usize,
     result: &mut ExecutionResult,
-) -> Result<(), ExecError> {
+) -> Result<bool, ExecError> {
     let script = match direction {
         Direction::Up => &m.up,
         Direction::Down => m.down.as_ref().ok_or_else(|| ExecError::Irreversible {
@@ -66,20 +82,21 @@ pub(crate) async fn run(
         backups,
         restores,
         checks: Vec::new(),
+        next: hooks.next.filter(|_| direction == Direction::Up),
+        started: hooks.started,
+        next_started: false,
     };
     // A backup table must not outlive a failed transactional migration, and vice versa.
-    let batched = !script.batches.is_empty();
     let checked = direction == Direction::Up && !m.checks.is_empty();
-    let outcome =
-        if start_at == 0 && m.transaction && !batched && backend.capabilities().transactional_ddl {
-            if checked {
-                ctx.checked_transaction(backend).await
-            } else {
-                ctx.in_transaction(backend).await
-            }
+    let outcome = if !stepwise(m, script, start_at, &backend.capabilities()) {
+        if checked {
+            ctx.checked_transaction(backend).await
         } else {
-            ctx.statement_by_statement(backend, hooks.on_event).await
-        };
+            ctx.in_transaction(backend).await
+        }
+    } else {
+        ctx.statement_by_statement(backend, hooks.on_event).await
+    };
     match outcome {
         Ok(()) => {
             result.rows_affected += ctx.rows;
@@ -94,7 +111,7 @@ pub(crate) async fn run(
                 statements: Vec::new(),
                 checks: std::mem::take(&mut ctx.checks),
             });
-            Ok(())
+            Ok(ctx.next_started)
         }
         Err(Failure::Backend(e)) => Err(ExecError::Backend(e)),
         Err(Failure::Refused(e)) => Err(e),
@@ -164,6 +181,12 @@ struct Ctx<'a> {
     restores: Vec<BackupRecord>,
     /// Checks that ran (assertions, row counts).
     checks: Vec<crate::guards::CheckResult>,
+    /// See [`Hooks::next`] (up only).
+    next: Option<(&'a Migration, usize)>,
+    /// See [`Hooks::started`].
+    started: bool,
+    /// The running row of `next` was written.
+    next_started: bool,
 }
 
 impl Ctx<'_> {
@@ -177,27 +200,25 @@ impl Ctx<'_> {
         applied: u32,
         error: Option<(&BackendError, &str)>,
     ) -> Revision {
-        Revision {
-            version: self.m.version.to_string(),
-            sort_key: self.m.version.sort_key().to_string(),
-            name: self.m.name.clone(),
-            checksum: self.m.checksum.hex.clone(),
-            checksum_algorithm: self.m.checksum.algorithm.clone(),
-            status,
-            applied_statements: applied,
-            total_statements: self.m.up.statements.len() as u32,
-            started_at: self.started_at.clone(),
-            finished_at: Some(now_rfc3339()),
+        let row = Row {
+            m: self.m,
+            by: &self.runner.display,
+            started_at: &self.started_at,
             duration_ms: self.elapsed_ms(),
-            error: error.map(|(e, _)| e.to_string()),
-            failing_statement: error.map(|(_, s)| s.to_string()),
-            applied_by: self.runner.display.clone(),
-            // Whenever some statements are in effect and the migration is not plainly applied
-            // (also all of them, after a failed post-check or a failed down part): a resumed run
-            // checks that they are unchanged.
-            progress_checksum: (applied > 0 && status != RevisionStatus::Applied)
-                .then(|| self.m.progress_checksum(applied as usize)),
-        }
+        };
+        row.revision(status, applied, error)
+    }
+
+    /// The running row of [`Ctx::next`], to write with this migration's final record.
+    fn next_running(&self) -> Option<Revision> {
+        let (m, start_at) = self.next?;
+        let row = Row {
+            m,
+            by: &self.runner.display,
+            started_at: &now_rfc3339(),
+            duration_ms: 0,
+        };
+        Some(row.revision(RevisionStatus::Partial, start_at as u32, None))
     }
 
     fn log(&self, action: LogAction, error: Option<(&BackendError, &str)>) -> LogEntry {
@@ -305,6 +326,46 @@ impl Ctx<'_> {
             } else {
                 backend.rollback().await
             };
+        }
+    }
+}
+
+/// What a state row of one run of a migration is made of besides its status.
+struct Row<'a> {
+    m: &'a Migration,
+    by: &'a str,
+    started_at: &'a str,
+    duration_ms: u64,
+}
+
+impl Row<'_> {
+    fn revision(
+        &self,
+        status: RevisionStatus,
+        applied: u32,
+        error: Option<(&BackendError, &str)>,
+    ) -> Revision {
+        let m = self.m;
+        Revision {
+            version: m.version.to_string(),
+            sort_key: m.version.sort_key().to_string(),
+            name: m.name.clone(),
+            checksum: m.checksum.hex.clone(),
+            checksum_algorithm: m.checksum.algorithm.clone(),
+            status,
+            applied_statements: applied,
+            total_statements: m.up.statements.len() as u32,
+            started_at: self.started_at.to_string(),
+            finished_at: Some(now_rfc3339()),
+            duration_ms: self.duration_ms,
+            error: error.map(|(e, _)| e.to_string()),
+            failing_statement: error.map(|(_, s)| s.to_string()),
+            applied_by: self.by.to_string(),
+            // Whenever some statements are in effect and the migration is not plainly applied
+            // (also all of them, after a failed post-check or a failed down part): a resumed run
+            // checks that they are unchanged.
+            progress_checksum: (applied > 0 && status != RevisionStatus::Applied)
+                .then(|| m.progress_checksum(applied as usize)),
         }
     }
 }

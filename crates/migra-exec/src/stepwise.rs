@@ -53,7 +53,7 @@ impl Ctx<'_> {
                 Err(x) => return Err(self.broken(backend, 0, x, 0).await),
             }
         }
-        if self.direction == Direction::Up {
+        if self.direction == Direction::Up && !self.started {
             let resumed = self.start_at as u32;
             backend
                 .write_revision(&self.revision(RevisionStatus::Partial, resumed, None), true)
@@ -141,12 +141,11 @@ impl Ctx<'_> {
         }
         // The state row and the log row are plain DML: one commit for both, on every database.
         let (status, applied, action) = self.done_state();
-        backend
-            .record(
-                &self.revision(status, applied, None),
-                &self.log(action, None),
-            )
-            .await?;
+        let (rev, log) = (self.revision(status, applied, None), self.log(action, None));
+        match self.next_running() {
+            Some(next) => self.next_started = backend.record_and_start(&rev, &log, &next).await?,
+            None => backend.record(&rev, &log).await?,
+        }
         Ok(())
     }
 

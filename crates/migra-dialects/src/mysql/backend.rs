@@ -147,6 +147,14 @@ impl Backend for MysqlBackend {
     ) -> Result<(), BackendError> {
         super::record::record(self, rev, log).await
     }
+    async fn record_and_start(
+        &mut self,
+        rev: &migra_core::Revision,
+        log: &migra_core::LogEntry,
+        next: &migra_core::Revision,
+    ) -> Result<bool, BackendError> {
+        super::record::record_and_start(self, rev, log, next).await
+    }
     async fn query_value(
         &mut self,
         sql: &str,

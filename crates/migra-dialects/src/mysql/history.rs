@@ -16,8 +16,11 @@ pub(super) struct Tables {
     select: String,
     /// The [`migra_core::HistoryDigest`] query.
     digest: String,
-    status_of: String,
     pub upsert: String,
+    /// [`Tables::upsert`] unless the version is applied: 15 row values, then the sort key again.
+    /// Affects no row exactly when the version is applied (sqlx sets `CLIENT_FOUND_ROWS`, so an
+    /// update to the same values still counts).
+    pub upsert_unless_applied: String,
     pub insert_log: String,
     select_log: String,
     pub create_lock: String,
@@ -59,9 +62,13 @@ impl Tables {
             kv,
             digest: crate::digest::sql(migra_core::DialectId::Mysql, &h),
             select: format!("SELECT {COLUMNS} FROM {h} ORDER BY sort_key"),
-            status_of: format!("SELECT status FROM {h} WHERE sort_key = ?"),
             upsert: format!(
                 "INSERT INTO {h} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE {update_all}"
+            ),
+            upsert_unless_applied: format!(
+                "INSERT INTO {h} ({COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM DUAL \
+                 WHERE NOT EXISTS (SELECT 1 FROM {h} WHERE sort_key = ? AND status = 'applied') \
+                 ON DUPLICATE KEY UPDATE {update_all}"
             ),
             insert_log: format!(
                 "INSERT INTO {log} (version, name, action, checksum, at, duration_ms, `by`, error, failing_statement) \
@@ -159,21 +166,17 @@ impl HistoryStore for MysqlBackend {
         expect_not_applied: bool,
     ) -> Result<(), BackendError> {
         if expect_not_applied {
-            // Under the lock, a read then a write is a compare-and-set.
-            let status: Option<String> =
-                sqlx::query_scalar(AssertSqlSafe(self.tables.status_of.clone()))
-                    .bind(&rev.sort_key)
-                    .fetch_optional(&mut self.conn)
-                    .await
-                    .map_err(map_err)?;
-            if status.as_deref() == Some("applied") {
-                return Err(BackendError::LockLost {
-                    message: format!(
-                        "version {} was applied by another runner meanwhile",
-                        rev.version
-                    ),
-                });
+            // Under the lock, one conditional write is the compare-and-set.
+            let q = sqlx::query(AssertSqlSafe(self.tables.upsert_unless_applied.clone()));
+            let written = crate::rows::bind_revision(q, rev)
+                .bind(&rev.sort_key)
+                .execute(&mut self.conn)
+                .await
+                .map_err(map_err)?;
+            if written.rows_affected() == 0 {
+                return Err(super::record::applied_meanwhile(&rev.version));
             }
+            return Ok(());
         }
         crate::rows::bind_revision(sqlx::query(AssertSqlSafe(self.tables.upsert.clone())), rev)
             .execute(&mut self.conn)

@@ -1,13 +1,16 @@
 //! The state row and the log row in one round trip: `START TRANSACTION`, both writes and
 //! `COMMIT` as one multi-statement query. A step that is not transactional (MySQL DDL commits
-//! implicitly) ends this way, so four round trips per migration become one.
+//! implicitly) ends this way, so four round trips per migration become one; with the next
+//! migration's running row in the same commit, one disk flush per migration goes too.
 //!
 //! Multi-statement queries cannot carry bound parameters, so values are inlined as hex literals
 //! with their character set (`_utf8mb4 X'...'`): no byte of the value is ever read as SQL, under
 //! every `sql_mode` (`NO_BACKSLASH_ESCAPES` included).
 
-use super::backend::MysqlBackend;
+use super::backend::{MysqlBackend, map_err};
+use futures_util::TryStreamExt;
 use migra_core::{BackendError, LogEntry, Revision};
+use sqlx::AssertSqlSafe;
 
 /// One value to inline.
 enum Value<'a> {
@@ -85,6 +88,36 @@ fn log_values(e: &LogEntry) -> [Value<'_>; 9] {
     ]
 }
 
+/// The error of a compare-and-set that found `version` applied.
+pub(super) fn applied_meanwhile(version: &str) -> BackendError {
+    BackendError::LockLost {
+        message: format!("version {version} was applied by another runner meanwhile"),
+    }
+}
+
+/// Runs `writes` in one transaction and one round trip; returns the rows each write affected.
+///
+/// Errors: a write or the commit fails; the transaction is then rolled back.
+async fn commit_together(
+    b: &mut MysqlBackend,
+    writes: &[String],
+) -> Result<Vec<u64>, BackendError> {
+    let sql = format!("START TRANSACTION;\n{};\nCOMMIT", writes.join(";\n"));
+    let results: Result<Vec<u64>, sqlx::Error> = sqlx::raw_sql(AssertSqlSafe(sql))
+        .execute_many(&mut b.conn)
+        .map_ok(|r| r.rows_affected())
+        .try_collect()
+        .await;
+    match results {
+        // One result per statement, `START TRANSACTION` first.
+        Ok(rows) => Ok(rows.into_iter().skip(1).take(writes.len()).collect()),
+        Err(e) => {
+            let _ = b.raw("ROLLBACK").await;
+            Err(map_err(e))
+        }
+    }
+}
+
 /// Writes `rev` and `log` in one transaction and one round trip (see [`migra_core::Backend::record`]).
 ///
 /// Errors: a write or the commit fails; the transaction is then rolled back.
@@ -93,18 +126,32 @@ pub(super) async fn record(
     rev: &Revision,
     log: &LogEntry,
 ) -> Result<(), BackendError> {
-    let sql = format!(
-        "START TRANSACTION;\n{};\n{};\nCOMMIT",
+    let writes = [
         inline(&b.tables.upsert, &revision_values(rev)),
         inline(&b.tables.insert_log, &log_values(log)),
-    );
-    match b.raw(&sql).await {
-        Ok(_) => Ok(()),
-        Err(e) => {
-            let _ = b.raw("ROLLBACK").await;
-            Err(e)
-        }
-    }
+    ];
+    commit_together(b, &writes).await.map(drop)
+}
+
+/// [`record`] and, in the same commit, `next` unless its version is applied (see
+/// [`migra_core::Backend::record_and_start`]). Returns whether `next` was written.
+///
+/// Errors: a write or the commit fails; the transaction is then rolled back.
+pub(super) async fn record_and_start(
+    b: &mut MysqlBackend,
+    rev: &Revision,
+    log: &LogEntry,
+    next: &Revision,
+) -> Result<bool, BackendError> {
+    let mut next_values = Vec::from(revision_values(next));
+    next_values.push(Value::Text(Some(&next.sort_key)));
+    let writes = [
+        inline(&b.tables.upsert, &revision_values(rev)),
+        inline(&b.tables.insert_log, &log_values(log)),
+        inline(&b.tables.upsert_unless_applied, &next_values),
+    ];
+    let rows = commit_together(b, &writes).await?;
+    Ok(rows.get(2).is_some_and(|&n| n > 0))
 }
 
 #[cfg(test)]
