@@ -7,6 +7,12 @@
 (a) the no-op check as a whole `migra status` process with 1,000 applied; on PostgreSQL with and
     without TLS (this server has ssl=on).
 
+Wall time on a shared virtual disk drifts by 2x between runs, so (b) also counts the disk flushes
+the server made during each run (MariaDB `Innodb_data_fsyncs`, PostgreSQL `pg_stat_wal.wal_sync`):
+a deterministic measure of what each side asks of the disk. Before every run the server writes
+out what earlier runs left dirty (PostgreSQL `CHECKPOINT`; MariaDB flushes its buffer pool), so no
+run pays for the one before it.
+
 usage: benches/compare_servers.py [ROUNDS=5]
 Needs MIGRA_TEST_PG_URL and MIGRA_TEST_MYSQL_URL (scripts/servers.sh sets them up; both point at
 an admin database of a user allowed to create databases). Builds `migra` in release mode first.
@@ -60,6 +66,32 @@ def main():
                  f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"])
             return f"{base(my)}/{name}"
 
+        def flushes(kind):
+            if kind == "pg":
+                q = ["psql", pg, "-Atc", "SELECT wal_sync FROM pg_stat_wal"]
+                # A PostgreSQL backend reports its counters when it exits: give it a moment.
+                time.sleep(0.5)
+                return int(subprocess.run(q, check=True, capture_output=True, text=True).stdout)
+            return int(my_sql("SHOW GLOBAL STATUS LIKE 'Innodb_data_fsyncs'")[-1])
+
+        def my_sql(sql):
+            return subprocess.run(["mariadb", "-h", my_host, "-P", my_port, "-u", my_user, f"-p{my_pass}",
+                                   "-N", "-e", sql], check=True, capture_output=True, text=True).stdout.split()
+
+        def settle(kind):
+            if kind == "pg":
+                run(["psql", pg, "-qc", "CHECKPOINT"])
+                return
+            pct = my_sql("SELECT @@innodb_max_dirty_pages_pct")[0]
+            my_sql("SET GLOBAL innodb_max_dirty_pages_pct = 0")
+            try:
+                for _ in range(120):
+                    if int(my_sql("SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'")[-1]) < 50:
+                        break
+                    time.sleep(0.25)
+            finally:
+                my_sql(f"SET GLOBAL innodb_max_dirty_pages_pct = {pct}")
+
         def floor(kind, url, name):
             if kind == "pg":
                 return timed(["psql", url, "-q", "-v", "ON_ERROR_STOP=1", "-f", script])
@@ -68,16 +100,20 @@ def main():
 
         for kind, label in (("pg", "PostgreSQL"), ("my", "MariaDB")):
             fl, mg, bare = [], [], []
+            syncs = {"floor": [], "migra": [], "bare": []}
             for r in range(rounds):
                 for who in (("floor", "migra", "bare") if r % 2 == 0 else ("bare", "migra", "floor")):
                     name = f"migra_bench_{who}"
                     url = fresh(kind, name)
+                    settle(kind)
+                    before = flushes(kind)
                     if who == "floor":
                         fl.append(floor(kind, url, name))
                     elif who == "migra":
                         mg.append(timed([migra, "apply", "--dir", mdir, "-d", url]))
                     else:
                         bare.append(timed([migra, "apply", "--no-validate", "--dir", mdir, "-d", url]))
+                    syncs[who].append((flushes(kind) - before) / len(files))
             f, m, b = statistics.median(fl), statistics.median(mg), statistics.median(bare)
             client = "psql" if kind == "pg" else "mariadb"
             print(f"(b) {label}: apply 1000, {rounds} rounds, medians: {client} floor {f:.3f} s, migra {m:.3f} s (ratio {m / f:.3f}; validation included), migra --no-validate {b:.3f} s (ratio {b / f:.3f})")
@@ -85,6 +121,8 @@ def main():
             pm = statistics.median(x / y for x, y in zip(mg, fl))
             pb = statistics.median(x / y for x, y in zip(bare, fl))
             print(f"    median of per-round ratios: migra {pm:.3f}, migra --no-validate {pb:.3f}")
+            sf, sm, sb = (statistics.median(syncs[w]) for w in ("floor", "migra", "bare"))
+            print(f"    disk flushes per migration (median): {client} {sf:.2f}, migra {sm:.2f}, migra --no-validate {sb:.2f}")
             url = fresh(kind, "migra_bench_noop")
             run([migra, "apply", "--dir", mdir, "-d", url])
             variants = [("", "")] if kind == "my" else [("?sslmode=disable", " without TLS"), ("?sslmode=require", " with TLS")]
