@@ -90,6 +90,17 @@ fn killed_backfill_finishes_exactly_once(kind: Kind, seed: &str) {
             "killed run {} at batch {at}",
             i + 1
         );
+        // A finished checkpoint and history past the statement commit together: a finished one
+        // next to history still at the statement would make the resumed run do it all again.
+        let body = p.query("SELECT body FROM migra_history_kv WHERE kind = 'checkpoint'");
+        let cp: serde_json::Value = serde_json::from_str(&body[0]).unwrap();
+        let applied = p.query("SELECT applied_statements FROM migra_history");
+        assert_eq!(
+            cp["finished"] == true,
+            applied == vec!["2"],
+            "killed run {} at batch {at}: checkpoint {cp}, history at {applied:?}",
+            i + 1
+        );
     }
     let r = p
         .migra(&["apply", "--json", "--lock-timeout", "0"])

@@ -6,7 +6,7 @@ use crate::result::{Direction, Event};
 use crate::runner::now_rfc3339;
 use migra_core::{
     Annotation, AnnotationKind, Backend, BackendError, BatchSpec, Checkpoint, Checksum,
-    DataMigration, KeyRange, RunnerId,
+    DataMigration, KeyRange, Revision, RunnerId,
 };
 use std::time::{Duration, Instant};
 
@@ -65,6 +65,11 @@ pub(crate) struct BatchRun<'a> {
     /// Continue from an unfinished checkpoint of this statement (a resumed run).
     pub resume: bool,
     pub opts: &'a BatchOptions,
+    /// A state row to commit together with the finished checkpoint. A finished checkpoint is
+    /// what tells an earlier run's leftovers from this one's; written apart from the history
+    /// that moves past the statement, a run killed between the two would leave one that the
+    /// resumed run takes for an earlier run's, and it would run every batch again.
+    pub finish_with: Option<&'a Revision>,
 }
 
 /// The annotation key of statement `index` in `direction`.
@@ -153,10 +158,29 @@ impl BatchRun<'_> {
         }
         cp.finished = true;
         cp.updated_at = now_rfc3339();
-        b.put_annotation(&self.annotation(&key, &cp))
+        self.finish(b, &self.annotation(&key, &cp))
             .await
             .map_err(BatchFailure::Backend)?;
         Ok(rows)
+    }
+
+    /// Writes the finished checkpoint `a`, in one transaction with [`BatchRun::finish_with`].
+    async fn finish(&self, b: &mut dyn Backend, a: &Annotation) -> Result<(), BackendError> {
+        let Some(rev) = self.finish_with else {
+            return b.put_annotation(a).await;
+        };
+        b.begin().await?;
+        let written = match b.put_annotation(a).await {
+            Ok(()) => b.write_revision(rev, false).await,
+            Err(e) => Err(e),
+        };
+        match written {
+            Ok(()) => b.commit().await,
+            Err(e) => {
+                let _ = b.rollback().await;
+                Err(e)
+            }
+        }
     }
 
     /// The checkpoint to continue from: an unfinished one of this statement when resuming, else

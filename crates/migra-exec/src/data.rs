@@ -112,6 +112,7 @@ impl Executor<'_> {
             work: Work::Rust(dm, direction),
             resume: true,
             opts: &opts.batch,
+            finish_with: None,
         };
         if let Some(cb) = opts.on_event.as_mut() {
             cb(&Event::Started {

@@ -19,6 +19,9 @@ impl Ctx<'_> {
         on_event: Option<&mut (dyn FnMut(&Event<'_>) + Send + '_)>,
     ) -> Result<u64, BatchFailure> {
         let version = self.m.version.to_string();
+        // Up: history moves past the statement in the commit that finishes its checkpoint.
+        let past = (self.direction == Direction::Up)
+            .then(|| self.revision(RevisionStatus::Partial, index as u32 + 1, None));
         let run = BatchRun {
             runner: self.runner,
             version: &version,
@@ -31,6 +34,7 @@ impl Ctx<'_> {
             // batched statement is the one a failed rollback left.
             resume: index == self.start_at || self.direction == Direction::Down,
             opts: self.batch,
+            finish_with: past.as_ref(),
         };
         run.run(backend, on_event).await
     }
@@ -115,12 +119,14 @@ impl Ctx<'_> {
                     return Err(Failure::Statement { index, sql, error });
                 }
             }
-            // After the last statement the final state row below replaces progress at once.
+            // After the last statement the final state row below replaces progress at once; a
+            // batched statement moved it with its last checkpoint.
             let done_with_statement = units.get(k + 1).is_none_or(|n| n.origin != index);
             if self.direction == Direction::Up
                 && !whole
                 && done_with_statement
                 && u.kind == UnitKind::Statement
+                && batch.is_none()
                 && index + 1 < own
             {
                 let done = index as u32 + 1;
