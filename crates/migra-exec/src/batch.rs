@@ -6,7 +6,7 @@ use crate::result::{Direction, Event};
 use crate::runner::now_rfc3339;
 use migra_core::{
     Annotation, AnnotationKind, Backend, BackendError, BatchSpec, Checkpoint, Checksum,
-    DataMigration, KeyRange, Revision, RunnerId,
+    DataMigration, KeyRange, LogEntry, Revision, RunnerId,
 };
 use std::time::{Duration, Instant};
 
@@ -65,11 +65,60 @@ pub(crate) struct BatchRun<'a> {
     /// Continue from an unfinished checkpoint of this statement (a resumed run).
     pub resume: bool,
     pub opts: &'a BatchOptions,
-    /// A state row to commit together with the finished checkpoint. A finished checkpoint is
-    /// what tells an earlier run's leftovers from this one's; written apart from the history
-    /// that moves past the statement, a run killed between the two would leave one that the
-    /// resumed run takes for an earlier run's, and it would run every batch again.
-    pub finish_with: Option<&'a Revision>,
+    /// Where the finished checkpoint goes (see [`Finish`]).
+    pub finish: Finish<'a>,
+}
+
+/// How a batched run writes its finished checkpoint. A finished checkpoint is what tells an
+/// earlier run's leftovers from the current one's; written apart from the history that moves
+/// past the statement, a run killed between the two would leave one that the resumed run takes
+/// for an earlier run's, and it would do every batch again.
+#[derive(Clone, Copy)]
+pub(crate) enum Finish<'a> {
+    /// In one transaction with this state row.
+    With(&'a Revision),
+    /// Not at all: [`Done::checkpoint`] hands it to the caller, to commit with its own state.
+    Caller,
+}
+
+/// What a batched run did.
+pub(crate) struct Done {
+    /// Rows changed by this run.
+    pub rows: u64,
+    /// The finished checkpoint under [`Finish::Caller`].
+    pub checkpoint: Option<Annotation>,
+}
+
+/// Writes `annotations`, then `rev` and `log` when given, in one transaction.
+///
+/// Errors: a write or the commit fails; the transaction is then rolled back.
+pub(crate) async fn commit_all(
+    b: &mut dyn Backend,
+    annotations: &[&Annotation],
+    rev: Option<&Revision>,
+    log: Option<&LogEntry>,
+) -> Result<(), BackendError> {
+    b.begin().await?;
+    let written = async {
+        for a in annotations {
+            b.put_annotation(a).await?;
+        }
+        if let Some(rev) = rev {
+            b.write_revision(rev, false).await?;
+        }
+        if let Some(log) = log {
+            b.append_log(log).await?;
+        }
+        Ok::<(), BackendError>(())
+    }
+    .await;
+    match written {
+        Ok(()) => b.commit().await,
+        Err(e) => {
+            let _ = b.rollback().await;
+            Err(e)
+        }
+    }
 }
 
 /// The annotation key of statement `index` in `direction`.
@@ -83,12 +132,12 @@ pub(crate) fn checkpoint_key(direction: Direction, index: usize) -> String {
 }
 
 impl BatchRun<'_> {
-    /// Runs every remaining batch; returns the rows changed by this run.
+    /// Runs every remaining batch, then finishes the checkpoint as [`BatchRun::finish`] says.
     pub async fn run(
         &self,
         b: &mut dyn Backend,
         mut on_event: Option<&mut (dyn FnMut(&Event<'_>) + Send + '_)>,
-    ) -> Result<u64, BatchFailure> {
+    ) -> Result<Done, BatchFailure> {
         let key = checkpoint_key(self.direction, self.spec.statement);
         let mut cp = self.start(b, &key).await?;
         let q = |s: &str| b.dialect().quote_ident(s);
@@ -158,29 +207,17 @@ impl BatchRun<'_> {
         }
         cp.finished = true;
         cp.updated_at = now_rfc3339();
-        self.finish(b, &self.annotation(&key, &cp))
-            .await
-            .map_err(BatchFailure::Backend)?;
-        Ok(rows)
-    }
-
-    /// Writes the finished checkpoint `a`, in one transaction with [`BatchRun::finish_with`].
-    async fn finish(&self, b: &mut dyn Backend, a: &Annotation) -> Result<(), BackendError> {
-        let Some(rev) = self.finish_with else {
-            return b.put_annotation(a).await;
-        };
-        b.begin().await?;
-        let written = match b.put_annotation(a).await {
-            Ok(()) => b.write_revision(rev, false).await,
-            Err(e) => Err(e),
-        };
-        match written {
-            Ok(()) => b.commit().await,
-            Err(e) => {
-                let _ = b.rollback().await;
-                Err(e)
+        let done = self.annotation(&key, &cp);
+        let checkpoint = match self.finish {
+            Finish::With(rev) => {
+                commit_all(b, &[&done], Some(rev), None)
+                    .await
+                    .map_err(BatchFailure::Backend)?;
+                None
             }
-        }
+            Finish::Caller => Some(done),
+        };
+        Ok(Done { rows, checkpoint })
     }
 
     /// The checkpoint to continue from: an unfinished one of this statement when resuming, else

@@ -3,7 +3,7 @@
 //! Their state is an annotation (kind `data`) rather than a state row: the state table is compared
 //! with the migration directory, where they have no file.
 
-use crate::batch::{BatchFailure, BatchRun, Work};
+use crate::batch::{BatchFailure, BatchRun, Finish, Work, commit_all};
 use crate::error::ExecError;
 use crate::executor::{Executor, RunOptions};
 use crate::result::{Direction, Event, ExecutionResult, StepError, StepRecord};
@@ -112,7 +112,9 @@ impl Executor<'_> {
             work: Work::Rust(dm, direction),
             resume: true,
             opts: &opts.batch,
-            finish_with: None,
+            // Finished only with the state that says so, after `validate` passed: a run killed
+            // or failed before that continues after the last batch instead of redoing them all.
+            finish: Finish::Caller,
         };
         if let Some(cb) = opts.on_event.as_mut() {
             cb(&Event::Started {
@@ -122,10 +124,17 @@ impl Executor<'_> {
             });
         }
         let t0 = Instant::now();
+        let mut finished = None;
         let outcome = match run.run(self.backend, opts.on_event.as_deref_mut()).await {
-            Ok(rows) if direction == Direction::Down => Ok(rows),
-            Ok(rows) => match dm.validate(self.backend).await {
-                Ok(true) => Ok(rows),
+            Ok(done) if direction == Direction::Down => {
+                finished = done.checkpoint;
+                Ok(done.rows)
+            }
+            Ok(done) => match dm.validate(self.backend).await {
+                Ok(true) => {
+                    finished = done.checkpoint;
+                    Ok(done.rows)
+                }
                 Ok(false) => Err(BackendError::Statement {
                     message: format!("validate of data migration {} returned false", dm.name()),
                     code: Some("migra:check".into()),
@@ -141,7 +150,8 @@ impl Executor<'_> {
             Ok(rows) => ("rolled_back", LogAction::Rollback, *rows, None),
             Err(e) => ("failed", LogAction::Failure, 0, Some(e.to_string())),
         };
-        self.record(dm, &key, status, action, (rows, ms), error.clone())
+        let state = (status, action, finished.as_ref());
+        self.record(dm, &key, state, (rows, ms), error.clone())
             .await?;
         if let Some(cb) = opts.on_event.as_mut() {
             match &outcome {
@@ -181,13 +191,13 @@ impl Executor<'_> {
         }
     }
 
-    /// Writes the state annotation and the log row.
+    /// Writes the state annotation, the log row and the finished checkpoint (if any) in one
+    /// transaction.
     async fn record(
         &mut self,
         dm: &dyn DataMigration,
         key: &str,
-        status: &str,
-        action: LogAction,
+        (status, action, finished): (&str, LogAction, Option<&Annotation>),
         (rows, ms): (u64, u64),
         error: Option<String>,
     ) -> Result<(), BackendError> {
@@ -198,28 +208,26 @@ impl Executor<'_> {
             rows,
             error: error.clone(),
         };
-        self.backend
-            .put_annotation(&Annotation {
-                kind: AnnotationKind::Data,
-                sort_key: key.to_string(),
-                key: "state".into(),
-                value: serde_json::to_string(&state).unwrap_or_default(),
-                updated_at: at.clone(),
-            })
-            .await?;
-        self.backend
-            .append_log(&LogEntry {
-                version: key.to_string(),
-                name: dm.name().to_string(),
-                action,
-                checksum: String::new(),
-                at,
-                duration_ms: ms,
-                by: self.runner.display.clone(),
-                error,
-                failing_statement: None,
-            })
-            .await
+        let state = Annotation {
+            kind: AnnotationKind::Data,
+            sort_key: key.to_string(),
+            key: "state".into(),
+            value: serde_json::to_string(&state).unwrap_or_default(),
+            updated_at: at.clone(),
+        };
+        let log = LogEntry {
+            version: key.to_string(),
+            name: dm.name().to_string(),
+            action,
+            checksum: String::new(),
+            at,
+            duration_ms: ms,
+            by: self.runner.display.clone(),
+            error,
+            failing_statement: None,
+        };
+        let annotations: Vec<&Annotation> = std::iter::once(&state).chain(finished).collect();
+        commit_all(self.backend, &annotations, None, Some(&log)).await
     }
 }
 

@@ -2,11 +2,11 @@
 //! precise; batched statements and backups run here too.
 
 use super::{Ctx, Failure};
-use crate::batch::{BatchFailure, BatchRun, Work};
+use crate::batch::{BatchFailure, BatchRun, Finish, Work};
 use crate::guards;
 use crate::result::{Direction, Event};
 use crate::units::{UnitKind, made, restored};
-use migra_core::{Backend, RevisionStatus};
+use migra_core::{Annotation, Backend, RevisionStatus};
 
 impl Ctx<'_> {
     /// Runs the batched statement `index`, continuing its checkpoint when this run resumes there.
@@ -19,7 +19,8 @@ impl Ctx<'_> {
         on_event: Option<&mut (dyn FnMut(&Event<'_>) + Send + '_)>,
     ) -> Result<u64, BatchFailure> {
         let version = self.m.version.to_string();
-        // Up: history moves past the statement in the commit that finishes its checkpoint.
+        // Up: history moves past the statement in the commit that finishes its checkpoint. A
+        // down part records no progress: its final record takes the checkpoint along.
         let past = (self.direction == Direction::Up)
             .then(|| self.revision(RevisionStatus::Partial, index as u32 + 1, None));
         let run = BatchRun {
@@ -34,9 +35,11 @@ impl Ctx<'_> {
             // batched statement is the one a failed rollback left.
             resume: index == self.start_at || self.direction == Direction::Down,
             opts: self.batch,
-            finish_with: past.as_ref(),
+            finish: past.as_ref().map_or(Finish::Caller, Finish::With),
         };
-        run.run(backend, on_event).await
+        let done = run.run(backend, on_event).await?;
+        self.finished.extend(done.checkpoint);
+        Ok(done.rows)
     }
 
     /// Without a transaction: progress after every statement, so a stop is visible and precise.
@@ -148,7 +151,11 @@ impl Ctx<'_> {
         // The state row and the log row are plain DML: one commit for both, on every database.
         let (status, applied, action) = self.done_state();
         let (rev, log) = (self.revision(status, applied, None), self.log(action, None));
+        let finished: Vec<&Annotation> = self.finished.iter().collect();
         match self.next_running() {
+            _ if !finished.is_empty() => {
+                crate::batch::commit_all(backend, &finished, Some(&rev), Some(&log)).await?;
+            }
             Some(next) => self.next_started = backend.record_and_start(&rev, &log, &next).await?,
             None => backend.record(&rev, &log).await?,
         }

@@ -1,6 +1,6 @@
 //! A Rust data migration through `Migrator`: batches with checkpoints, a failed batch resumed by
-//! the next run, `validate`, exactly-once effect, no-op once applied, and `down` through the
-//! executor.
+//! the next run, `validate` (a failed one retried without redoing a batch), exactly-once effect,
+//! no-op once applied, and `down` through the executor.
 #![allow(clippy::unwrap_used)]
 
 use migra::core::{Backend, BackendError, DataBatches, DataMigration, KeyRange, SqlValue};
@@ -13,6 +13,8 @@ static MIGRATIONS: migra::EmbeddedMigrations =
 /// Fills `customers.name` from the e-mail's local part, capitalised: "ada.l@x" -> "Ada L".
 struct NameFromEmail {
     fail_at_1500: &'static AtomicBool,
+    /// `validate` says no once while this is set, and clears it.
+    reject: &'static AtomicBool,
 }
 
 fn name_of(email: &str) -> String {
@@ -81,6 +83,9 @@ impl DataMigration for NameFromEmail {
         .await
     }
     async fn validate(&self, db: &mut dyn Backend) -> Result<bool, BackendError> {
+        if self.reject.swap(false, Ordering::SeqCst) {
+            return Ok(false);
+        }
         let v = db
             .query_value("SELECT count(*) = 0 FROM customers WHERE name IS NULL")
             .await?;
@@ -89,9 +94,11 @@ impl DataMigration for NameFromEmail {
 }
 
 static FAIL: AtomicBool = AtomicBool::new(true);
+static NO: AtomicBool = AtomicBool::new(false);
+static REJECT: AtomicBool = AtomicBool::new(true);
 
-#[tokio::test]
-async fn a_rust_data_migration_resumes_after_a_failed_batch_and_rolls_back() {
+/// A migrated SQLite file with 2,500 customers without names; its directory and URL.
+async fn customers() -> (tempfile::TempDir, std::path::PathBuf, String) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("app.db");
     let url = format!("sqlite://{}", file.display());
@@ -109,23 +116,58 @@ async fn a_rust_data_migration_resumes_after_a_failed_batch_and_rolls_back() {
     .execute(&mut c)
     .await
     .unwrap();
+    (dir, file, url)
+}
+
+/// The integer `sql` selects from `file`.
+async fn count(file: &std::path::Path, sql: &str) -> i64 {
+    let mut c = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(file)
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_string()))
+        .fetch_one(&mut c)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_failed_validate_is_retried_without_redoing_the_batches() {
+    let (_dir, file, url) = customers().await;
+    let m = migra::Migrator::new(&MIGRATIONS).data_migration(NameFromEmail {
+        fail_at_1500: &NO,
+        reject: &REJECT,
+    });
+    let err = m.run(&url).await.unwrap_err();
+    assert!(err.to_string().contains("returned false"), "{err}");
+    assert_eq!(
+        count(&file, "SELECT count(*) FROM customers WHERE touched = 1").await,
+        2500
+    );
+    let r = m.run(&url).await.unwrap();
+    assert_eq!(
+        (r.steps_completed, r.rows_affected),
+        (1, 0),
+        "validated again, no batch redone"
+    );
+    assert_eq!(
+        count(&file, "SELECT count(*) FROM customers WHERE touched <> 1").await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_rust_data_migration_resumes_after_a_failed_batch_and_rolls_back() {
+    let (_dir, file, url) = customers().await;
     let count = |sql: &'static str| {
         let file = file.clone();
-        async move {
-            let mut c = sqlx::sqlite::SqliteConnectOptions::new()
-                .filename(&file)
-                .connect()
-                .await
-                .unwrap();
-            sqlx::query_scalar::<_, i64>(sql)
-                .fetch_one(&mut c)
-                .await
-                .unwrap()
-        }
+        async move { count(&file, sql).await }
     };
 
     let m = migra::Migrator::new(&MIGRATIONS).data_migration(NameFromEmail {
         fail_at_1500: &FAIL,
+        reject: &NO,
     });
     let err = m.run(&url).await.unwrap_err();
     assert!(
@@ -165,6 +207,7 @@ async fn a_rust_data_migration_resumes_after_a_failed_batch_and_rolls_back() {
     let migrations = m.load(migra::DialectId::Sqlite).unwrap();
     let dm = NameFromEmail {
         fail_at_1500: &FAIL,
+        reject: &NO,
     };
     let r = migra::Executor::new(backend.as_mut(), &migrations)
         .rollback_data(&dm, &mut migra::RunOptions::default())
