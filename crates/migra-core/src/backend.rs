@@ -213,18 +213,7 @@ pub trait Backend: HistoryStore {
     ///
     /// Errors: either write or the commit fails (then the transaction was rolled back).
     async fn record(&mut self, rev: &Revision, log: &LogEntry) -> Result<(), BackendError> {
-        self.begin().await?;
-        let written = match self.write_revision(rev, false).await {
-            Ok(()) => self.append_log(log).await,
-            Err(e) => Err(e),
-        };
-        match written {
-            Ok(()) => self.commit().await,
-            Err(e) => {
-                let _ = self.rollback().await;
-                Err(e)
-            }
-        }
+        crate::write_together(self, &[], Some(rev), Some(log)).await
     }
 
     /// Like [`Backend::record`] for a migration that ran statement by statement, and in the same

@@ -34,6 +34,7 @@ mod split_json;
 pub mod strategy;
 #[cfg(feature = "proptest")]
 mod strategy_edit;
+mod together;
 pub mod version;
 
 pub use annotation::{Annotation, AnnotationKind, SqlValue};
@@ -60,6 +61,7 @@ pub use plan::{Hazard, HazardKind, Plan, PlanError, Planner, Step};
 pub use revision::{Fingerprint, LogAction, LogEntry, Revision, RevisionStatus};
 pub use source::{LoadOptions, SourceErrors, SourceFile, load};
 pub use split::{SplitOptions, Statement};
+pub use together::write_together;
 pub use version::Version;
 
 pub use async_trait::async_trait;

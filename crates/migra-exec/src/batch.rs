@@ -6,7 +6,7 @@ use crate::result::{Direction, Event};
 use crate::runner::now_rfc3339;
 use migra_core::{
     Annotation, AnnotationKind, Backend, BackendError, BatchSpec, Checkpoint, Checksum,
-    DataMigration, KeyRange, LogEntry, Revision, RunnerId,
+    DataMigration, KeyRange, Revision, RunnerId,
 };
 use std::time::{Duration, Instant};
 
@@ -87,38 +87,6 @@ pub(crate) struct Done {
     pub rows: u64,
     /// The finished checkpoint under [`Finish::Caller`].
     pub checkpoint: Option<Annotation>,
-}
-
-/// Writes `annotations`, then `rev` and `log` when given, in one transaction.
-///
-/// Errors: a write or the commit fails; the transaction is then rolled back.
-pub(crate) async fn commit_all(
-    b: &mut dyn Backend,
-    annotations: &[&Annotation],
-    rev: Option<&Revision>,
-    log: Option<&LogEntry>,
-) -> Result<(), BackendError> {
-    b.begin().await?;
-    let written = async {
-        for a in annotations {
-            b.put_annotation(a).await?;
-        }
-        if let Some(rev) = rev {
-            b.write_revision(rev, false).await?;
-        }
-        if let Some(log) = log {
-            b.append_log(log).await?;
-        }
-        Ok::<(), BackendError>(())
-    }
-    .await;
-    match written {
-        Ok(()) => b.commit().await,
-        Err(e) => {
-            let _ = b.rollback().await;
-            Err(e)
-        }
-    }
 }
 
 /// The annotation key of statement `index` in `direction`.
@@ -210,7 +178,7 @@ impl BatchRun<'_> {
         let done = self.annotation(&key, &cp);
         let checkpoint = match self.finish {
             Finish::With(rev) => {
-                commit_all(b, &[&done], Some(rev), None)
+                migra_core::write_together(b, &[&done], Some(rev), None)
                     .await
                     .map_err(BatchFailure::Backend)?;
                 None

@@ -3,7 +3,7 @@
 //! Their state is an annotation (kind `data`) rather than a state row: the state table is compared
 //! with the migration directory, where they have no file.
 
-use crate::batch::{BatchFailure, BatchRun, Finish, Work, commit_all};
+use crate::batch::{BatchFailure, BatchRun, Finish, Work};
 use crate::error::ExecError;
 use crate::executor::{Executor, RunOptions};
 use crate::result::{Direction, Event, ExecutionResult, StepError, StepRecord};
@@ -227,7 +227,7 @@ impl Executor<'_> {
             failing_statement: None,
         };
         let annotations: Vec<&Annotation> = std::iter::once(&state).chain(finished).collect();
-        commit_all(self.backend, &annotations, None, Some(&log)).await
+        migra_core::write_together(self.backend, &annotations, None, Some(&log)).await
     }
 }
 

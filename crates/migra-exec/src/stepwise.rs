@@ -154,7 +154,7 @@ impl Ctx<'_> {
         let finished: Vec<&Annotation> = self.finished.iter().collect();
         match self.next_running() {
             _ if !finished.is_empty() => {
-                crate::batch::commit_all(backend, &finished, Some(&rev), Some(&log)).await?;
+                migra_core::write_together(backend, &finished, Some(&rev), Some(&log)).await?;
             }
             Some(next) => self.next_started = backend.record_and_start(&rev, &log, &next).await?,
             None => backend.record(&rev, &log).await?,

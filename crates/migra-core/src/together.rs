@@ -1,0 +1,40 @@
+//! History writes that must be kept or lost together.
+
+use crate::annotation::Annotation;
+use crate::backend::Backend;
+use crate::error::BackendError;
+use crate::revision::{LogEntry, Revision};
+
+/// Writes `annotations`, then `rev` and `log` when given, in one transaction of their own (never
+/// called inside another): all of it is kept or none. [`Backend::record`]'s default, and how a
+/// finished checkpoint goes with the state that moves past its statement.
+///
+/// Errors: a write or the commit fails; the transaction is then rolled back.
+pub async fn write_together<B: Backend + ?Sized>(
+    b: &mut B,
+    annotations: &[&Annotation],
+    rev: Option<&Revision>,
+    log: Option<&LogEntry>,
+) -> Result<(), BackendError> {
+    b.begin().await?;
+    let written = async {
+        for a in annotations {
+            b.put_annotation(a).await?;
+        }
+        if let Some(rev) = rev {
+            b.write_revision(rev, false).await?;
+        }
+        if let Some(log) = log {
+            b.append_log(log).await?;
+        }
+        Ok::<(), BackendError>(())
+    }
+    .await;
+    match written {
+        Ok(()) => b.commit().await,
+        Err(e) => {
+            let _ = b.rollback().await;
+            Err(e)
+        }
+    }
+}
