@@ -49,6 +49,18 @@ def main():
         pb = statistics.median(b / f for b, f in zip(bare, floor))
         print(f"(b) apply 1000 on SQLite, {rounds} rounds, medians: sqlite3 floor {fm:.3f} s, migra {om:.3f} s (ratio {om / fm:.3f}; validation included), migra --no-validate {bm:.3f} s (ratio {bm / fm:.3f})")
         print(f"    median of per-round ratios: migra {po:.3f}, migra --no-validate {pb:.3f}")
+        # Disk flushes, counted once per side when strace is there: deterministic, unlike time.
+        if shutil.which("strace"):
+            counts = {}
+            for kind in ("floor", "migra"):
+                db = os.path.join(work, f"count-{kind}.db")
+                trace = os.path.join(work, f"count-{kind}.txt")
+                cmd = ["sqlite3", db] if kind == "floor" else [migra, "apply", "--no-validate", "--dir", mdir, "-d", "sqlite://" + db]
+                subprocess.run(["strace", "-f", "-c", "-o", trace, "-e", "trace=fsync,fdatasync", *cmd], check=True,
+                               stdout=subprocess.DEVNULL, input=script.encode() if kind == "floor" else None)
+                counts[kind] = sum(int(line.split()[3]) for line in open(trace) if line.split()[-1:] in (["fsync"], ["fdatasync"]))
+                os.remove(db)
+            print(f"    disk flushes (fsync + fdatasync) for the 1000: sqlite3 {counts['floor']}, migra {counts['migra']}")
         db = os.path.join(work, "applied.db")
         subprocess.run([migra, "apply", "--dir", mdir, "-d", "sqlite://" + db], check=True, stdout=subprocess.DEVNULL)
         for args in (["status"], ["apply"]):
