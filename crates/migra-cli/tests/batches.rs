@@ -255,12 +255,17 @@ fn a_failed_batched_down_continues_where_it_stopped() {
         p.query("SELECT count(*) FROM acct WHERE n = 1"),
         vec!["1000"]
     );
-    // Part of the down ran: history says partial; rolling forward records it applied again
-    // (nothing of the up part is missing), then the rollback is run again.
-    assert_eq!(p.query("SELECT status FROM migra_history"), vec!["partial"]);
-    p.migra(&["apply"]).code(0);
+    // Part of the down ran: history says so, and `apply` must not record it applied while
+    // 1,000 rows are undone. The rollback, run again, continues its down part: after the
+    // statement that ran and after the batch that committed.
+    assert_eq!(
+        p.query("SELECT concat(status, ' ', applied_statements) FROM migra_history"),
+        vec!["rollback_partial 1"]
+    );
+    p.migra(&["apply"]).code(3);
     p.exec("UPDATE acct SET bad = 0");
-    p.migra(&["rollback"]).code(0);
+    let r = p.migra(&["rollback", "--json"]).code(0).json();
+    assert_eq!(r["migrations"][0]["resumed_at_statement"], 2, "{r}");
     assert_eq!(p.query("SELECT count(*) FROM acct WHERE n <> 1"), vec!["0"]);
     assert_eq!(
         p.query("SELECT status FROM migra_history"),

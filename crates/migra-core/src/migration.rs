@@ -145,14 +145,15 @@ impl Migration {
     /// Checksum of the first `applied` statements of the up part, recorded as a non-transactional
     /// migration progresses, so a resumed run can check they are unchanged.
     pub fn progress_checksum(&self, applied: usize) -> String {
-        let parts: Vec<&str> = self
-            .up
-            .statements
-            .iter()
-            .take(applied)
-            .map(|s| s.sql.as_str())
-            .collect();
-        Checksum::of_parts(&parts).hex
+        script_progress(&self.up, applied)
+    }
+
+    /// [`Migration::progress_checksum`] of the down part: its first `ran` statements (empty
+    /// without a down part).
+    pub fn down_progress_checksum(&self, ran: usize) -> String {
+        self.down
+            .as_ref()
+            .map_or_else(String::new, |d| script_progress(d, ran))
     }
 
     /// Computes the checksum for the given parts and options.
@@ -165,4 +166,15 @@ impl Migration {
         let opts = format!("transaction={transaction};whole={whole}");
         Checksum::of_parts(&[up, down.unwrap_or(""), &opts])
     }
+}
+
+/// The checksum of the first `n` statements of `script`.
+fn script_progress(script: &Script, n: usize) -> String {
+    let parts: Vec<&str> = script
+        .statements
+        .iter()
+        .take(n)
+        .map(|s| s.sql.as_str())
+        .collect();
+    Checksum::of_parts(&parts).hex
 }

@@ -17,6 +17,10 @@ pub enum RevisionStatus {
     /// A migration running outside a transaction has `applied_statements` of `total_statements`
     /// in effect: it is running now, or its runner was killed.
     Partial,
+    /// Its down part stopped part-way, outside a transaction: the first `applied_statements` of
+    /// the `total_statements` down statements ran (0 when it ran as one script and how far it got
+    /// is unknown). Neither applied nor rolled back: `migra rollback` finishes it.
+    RollbackPartial,
 }
 
 impl RevisionStatus {
@@ -27,6 +31,7 @@ impl RevisionStatus {
             RevisionStatus::Failed => "failed",
             RevisionStatus::RolledBack => "rolled_back",
             RevisionStatus::Partial => "partial",
+            RevisionStatus::RollbackPartial => "rollback_partial",
         }
     }
 
@@ -37,6 +42,7 @@ impl RevisionStatus {
             "failed" => Some(Self::Failed),
             "rolled_back" => Some(Self::RolledBack),
             "partial" => Some(Self::Partial),
+            "rollback_partial" => Some(Self::RollbackPartial),
             _ => None,
         }
     }

@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 
 /// True when some but not all of a migration's statements may be in effect.
 pub(crate) fn is_half_applied(r: &Revision) -> bool {
-    r.status == RevisionStatus::Partial
-        || (r.status == RevisionStatus::Failed && r.applied_statements > 0)
+    matches!(
+        r.status,
+        RevisionStatus::Partial | RevisionStatus::RollbackPartial
+    ) || (r.status == RevisionStatus::Failed && r.applied_statements > 0)
 }
 
 fn repair_hint(version: &str) -> String {
@@ -28,10 +30,10 @@ fn half_applied(r: &Revision, migrations: &[Migration], why: String) -> ExecErro
         name,
         applied: r.applied_statements,
         total: r.total_statements,
-        how: if r.status == RevisionStatus::Failed {
-            "failed".into()
-        } else {
-            "was interrupted or failed".into()
+        how: match r.status {
+            RevisionStatus::Failed => "failed".into(),
+            RevisionStatus::RollbackPartial => "stopped while rolling back".into(),
+            _ => "was interrupted or failed".into(),
         },
         why,
     }
@@ -51,6 +53,14 @@ pub(crate) fn resume_points(
     let mut points = BTreeMap::new();
     for r in history.iter().filter(|r| is_half_applied(r)) {
         let k = r.applied_statements as usize;
+        if r.status == RevisionStatus::RollbackPartial {
+            let why = format!(
+                "its rollback stopped part-way, so what its up part did is partly undone; fix its \
+                 down part and finish it with `migra rollback`, or {}",
+                repair_hint(&r.version)
+            );
+            return Err(half_applied(r, migrations, why));
+        }
         let why = match migrations
             .iter()
             .find(|m| m.version.sort_key() == r.sort_key)
@@ -89,21 +99,57 @@ pub(crate) fn resume_points(
     Ok(points)
 }
 
-/// Rollback does not start from a half-applied state.
+/// Where each stopped rollback resumes (sort key → index of its first down statement not run):
+/// one whose down statements that ran are unchanged continues after them. Any other
+/// half-applied migration stops the rollback before it starts.
 ///
-/// Errors: [`ExecError::HalfApplied`] for the first such migration.
-pub(crate) fn refuse_half_applied(
+/// Errors: [`ExecError::HalfApplied`] for the first migration half applied by an up part, or
+/// whose stopped rollback cannot be resumed (a whole script, a missing file or down part, or
+/// down statements that ran and were edited since).
+pub(crate) fn rollback_points(
     migrations: &[Migration],
     history: &[Revision],
-) -> Result<(), ExecError> {
-    match history.iter().find(|r| is_half_applied(r)) {
-        None => Ok(()),
-        Some(r) => {
-            let why = format!(
-                "roll it forward first (fix the file, then `migra apply` resumes it), or {}",
-                repair_hint(&r.version)
-            );
-            Err(half_applied(r, migrations, why))
-        }
+) -> Result<BTreeMap<String, usize>, ExecError> {
+    let mut points = BTreeMap::new();
+    for r in history.iter().filter(|r| is_half_applied(r)) {
+        let k = r.applied_statements as usize;
+        let m = migrations
+            .iter()
+            .find(|m| m.version.sort_key() == r.sort_key);
+        let why = match (r.status, m.and_then(|m| m.down.as_ref().map(|d| (m, d)))) {
+            (RevisionStatus::RollbackPartial, None) => {
+                "its file or its down part is not in the directory".to_string()
+            }
+            (RevisionStatus::RollbackPartial, Some((_, d))) if d.mode == ScriptMode::Whole => {
+                "its down part ran as one script, so how much of it took effect is unknown".into()
+            }
+            (RevisionStatus::RollbackPartial, Some((m, d)))
+                if k > d.statements.len()
+                    || (k > 0
+                        && r.progress_checksum.as_deref()
+                            != Some(m.down_progress_checksum(k).as_str())) =>
+            {
+                format!(
+                    "the first {k} statement(s) of its down part, which already ran, were changed in the file"
+                )
+            }
+            (RevisionStatus::RollbackPartial, Some(_)) => {
+                points.insert(r.sort_key.clone(), k);
+                continue;
+            }
+            _ => {
+                let why = format!(
+                    "roll it forward first (fix the file, then `migra apply` resumes it), or {}",
+                    repair_hint(&r.version)
+                );
+                return Err(half_applied(r, migrations, why));
+            }
+        };
+        let why = format!(
+            "its rollback cannot be resumed because {why}; {}",
+            repair_hint(&r.version)
+        );
+        return Err(half_applied(r, migrations, why));
     }
+    Ok(points)
 }

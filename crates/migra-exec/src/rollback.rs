@@ -39,11 +39,16 @@ impl Executor<'_> {
         opts: &mut RunOptions<'_>,
     ) -> Result<ExecutionResult, ExecError> {
         let history = self.backend.read_history().await?;
-        crate::resume::refuse_half_applied(self.migrations, &history)?;
-        let resume = std::collections::BTreeMap::new();
+        let resume = crate::resume::rollback_points(self.migrations, &history)?;
+        // A stopped rollback is still applied in part: it is rolled back (resumed) in its turn.
         let mut applied: Vec<&Revision> = history
             .iter()
-            .filter(|r| r.status == RevisionStatus::Applied)
+            .filter(|r| {
+                matches!(
+                    r.status,
+                    RevisionStatus::Applied | RevisionStatus::RollbackPartial
+                )
+            })
             .collect();
         applied.sort_by(|a, b| b.sort_key.cmp(&a.sort_key));
         let selected: Vec<&Revision> = match target {

@@ -100,7 +100,7 @@ impl From<PlanReport> for StatusReport {
         let failed = p
             .pending
             .iter()
-            .filter(|i| i.state == "failed" || i.state == "partial")
+            .filter(|i| matches!(i.state.as_str(), "failed" | "partial" | "rollback_partial"))
             .cloned()
             .collect();
         Self {

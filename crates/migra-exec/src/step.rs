@@ -349,6 +349,19 @@ impl Row<'_> {
         error: Option<(&BackendError, &str)>,
     ) -> Revision {
         let m = self.m;
+        // A stopped down part counts (and checksums) its own statements.
+        let down = status == RevisionStatus::RollbackPartial;
+        let total = match (&m.down, down) {
+            (Some(d), true) => d.statements.len(),
+            _ => m.up.statements.len(),
+        };
+        let progress = match (applied, status) {
+            (0, _) | (_, RevisionStatus::Applied) => None,
+            (_, RevisionStatus::RollbackPartial) => {
+                Some(m.down_progress_checksum(applied as usize))
+            }
+            _ => Some(m.progress_checksum(applied as usize)),
+        };
         Revision {
             version: m.version.to_string(),
             sort_key: m.version.sort_key().to_string(),
@@ -357,7 +370,7 @@ impl Row<'_> {
             checksum_algorithm: m.checksum.algorithm.clone(),
             status,
             applied_statements: applied,
-            total_statements: m.up.statements.len() as u32,
+            total_statements: total as u32,
             started_at: self.started_at.to_string(),
             finished_at: Some(now_rfc3339()),
             duration_ms: self.duration_ms,
@@ -365,10 +378,9 @@ impl Row<'_> {
             failing_statement: error.map(|(_, s)| s.to_string()),
             applied_by: self.by.to_string(),
             // Whenever some statements are in effect and the migration is not plainly applied
-            // (also all of them, after a failed post-check or a failed down part): a resumed run
-            // checks that they are unchanged.
-            progress_checksum: (applied > 0 && status != RevisionStatus::Applied)
-                .then(|| m.progress_checksum(applied as usize)),
+            // (also all of them, after a failed post-check): a resumed run checks that they are
+            // unchanged.
+            progress_checksum: progress,
         }
     }
 }

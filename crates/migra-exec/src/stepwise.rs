@@ -112,9 +112,11 @@ impl Ctx<'_> {
                         // How much of a whole script ran is unknown: "partial", never "failed".
                         Direction::Up if whole => (RevisionStatus::Partial, 0),
                         Direction::Up => (RevisionStatus::Failed, index as u32),
-                        // Part of the down ran: neither applied nor rolled back.
+                        // Part of the down ran: neither applied nor rolled back, and `migra
+                        // rollback` resumes after its statements that ran.
                         Direction::Down if k == 0 && !whole => (RevisionStatus::Applied, total),
-                        Direction::Down => (RevisionStatus::Partial, total),
+                        Direction::Down if whole => (RevisionStatus::RollbackPartial, 0),
+                        Direction::Down => (RevisionStatus::RollbackPartial, index as u32),
                     };
                     self.record_failure(backend, &error, &unit.sql, Some(state))
                         .await;

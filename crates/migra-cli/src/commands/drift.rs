@@ -39,18 +39,21 @@ pub(crate) async fn compute(
         .await?
         .read_history()
         .await?;
-    if let Some(r) = history
-        .iter()
-        .find(|r| matches!(r.status, RevisionStatus::Failed | RevisionStatus::Partial))
-    {
+    if let Some(r) = history.iter().find(|r| {
+        matches!(
+            r.status,
+            RevisionStatus::Failed | RevisionStatus::Partial | RevisionStatus::RollbackPartial
+        )
+    }) {
+        let fix = if r.status == RevisionStatus::RollbackPartial {
+            "migra rollback"
+        } else {
+            "migra apply"
+        };
         return Err(Failure::usage(format!(
-            "version {} is half applied ({}): resolve it (migra apply, or migra repair) before checking drift",
+            "version {} is half applied ({}): resolve it ({fix}, or migra repair) before checking drift",
             r.version,
-            if r.status == RevisionStatus::Failed {
-                "failed"
-            } else {
-                "partial"
-            }
+            r.status.as_str()
         )));
     }
     let newest = history
