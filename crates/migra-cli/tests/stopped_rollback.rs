@@ -1,11 +1,14 @@
 //! A rollback that stops part-way, outside a transaction, on every dialect: history says so,
 //! `apply` refuses to paper over it, and `migra rollback` finishes it once the down part is
-//! fixed, after the down statements that already ran (refusing when those were edited).
+//! fixed, after the down statements that already ran (refusing when those were edited). A
+//! rollback killed mid-way (on the servers, which can sleep in a statement) resumes the same way.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
 use common::Project;
 use common::db::Kind;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 const STATE: &str =
     "SELECT concat(status, ' ', applied_statements, '/', total_statements) FROM migra_history";
@@ -66,6 +69,46 @@ fn a_stopped_rollback_is_finished_by_rollback(p: &Project) {
     );
     p.migra(&["apply"]).code(0);
     assert_eq!(user_tables(p), vec!["a", "b"]);
+}
+
+/// A rollback killed while its second down statement (`sleep`) runs resumes at that statement.
+fn a_killed_rollback_resumes_where_it_stopped(p: &Project, sleep: &str) {
+    ab(p, &format!("DROP TABLE b;\n{sleep};\nDROP TABLE a;"));
+    p.migra(&["apply"]).code(0);
+    let mut child = p
+        .command(&["--database", &p.url(), "rollback"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t0 = Instant::now();
+    while p.query(STATE) != vec!["rollback_partial 1/3"] {
+        assert!(child.try_wait().unwrap().is_none(), "the rollback ended");
+        assert!(t0.elapsed() < Duration::from_secs(60), "no progress");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(p.query(STATE), vec!["rollback_partial 1/3"]);
+    assert_eq!(user_tables(p), vec!["a"]);
+    p.migra(&["apply"]).code(3);
+    let r = p.migra(&["rollback", "--json"]).code(0).json();
+    assert_eq!(r["migrations"][0]["resumed_at_statement"], 2, "{r}");
+    assert!(user_tables(p).is_empty());
+}
+
+#[test]
+fn postgres_killed() {
+    if let Some(p) = Project::on(Kind::Postgres) {
+        a_killed_rollback_resumes_where_it_stopped(&p, "SELECT pg_sleep(2)");
+    }
+}
+
+#[test]
+fn mysql_killed() {
+    if let Some(p) = Project::on(Kind::Mysql) {
+        a_killed_rollback_resumes_where_it_stopped(&p, "DO SLEEP(2)");
+    }
 }
 
 macro_rules! on {

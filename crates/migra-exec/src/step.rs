@@ -85,7 +85,6 @@ pub(crate) async fn run(
         next: hooks.next.filter(|_| direction == Direction::Up),
         started: hooks.started,
         next_started: false,
-        finished: Vec::new(),
     };
     // A backup table must not outlive a failed transactional migration, and vice versa.
     let checked = direction == Direction::Up && !m.checks.is_empty();
@@ -188,8 +187,6 @@ struct Ctx<'a> {
     started: bool,
     /// The running row of `next` was written.
     next_started: bool,
-    /// Finished checkpoints to commit with the final record (a down part's batched statements).
-    finished: Vec<Annotation>,
 }
 
 impl Ctx<'_> {

@@ -6,7 +6,7 @@ use crate::batch::{BatchFailure, BatchRun, Finish, Work};
 use crate::guards;
 use crate::result::{Direction, Event};
 use crate::units::{UnitKind, made, restored};
-use migra_core::{Annotation, Backend, RevisionStatus};
+use migra_core::{Backend, RevisionStatus};
 
 impl Ctx<'_> {
     /// Runs the batched statement `index`, continuing its checkpoint when this run resumes there.
@@ -19,10 +19,8 @@ impl Ctx<'_> {
         on_event: Option<&mut (dyn FnMut(&Event<'_>) + Send + '_)>,
     ) -> Result<u64, BatchFailure> {
         let version = self.m.version.to_string();
-        // Up: history moves past the statement in the commit that finishes its checkpoint. A
-        // down part records no progress: its final record takes the checkpoint along.
-        let past = (self.direction == Direction::Up)
-            .then(|| self.revision(RevisionStatus::Partial, index as u32 + 1, None));
+        // History moves past the statement in the commit that finishes its checkpoint.
+        let past = self.revision(self.in_progress(), index as u32 + 1, None);
         let run = BatchRun {
             runner: self.runner,
             version: &version,
@@ -35,11 +33,17 @@ impl Ctx<'_> {
             // batched statement is the one a failed rollback left.
             resume: index == self.start_at || self.direction == Direction::Down,
             opts: self.batch,
-            finish: past.as_ref().map_or(Finish::Caller, Finish::With),
+            finish: Finish::With(&past),
         };
-        let done = run.run(backend, on_event).await?;
-        self.finished.extend(done.checkpoint);
-        Ok(done.rows)
+        run.run(backend, on_event).await.map(|done| done.rows)
+    }
+
+    /// The status of a part under way: `partial` going up, `rollback_partial` going down.
+    fn in_progress(&self) -> RevisionStatus {
+        match self.direction {
+            Direction::Up => RevisionStatus::Partial,
+            Direction::Down => RevisionStatus::RollbackPartial,
+        }
     }
 
     /// Without a transaction: progress after every statement, so a stop is visible and precise.
@@ -60,11 +64,12 @@ impl Ctx<'_> {
                 Err(x) => return Err(self.broken(backend, 0, x, 0).await),
             }
         }
-        if self.direction == Direction::Up && !self.started {
-            let resumed = self.start_at as u32;
-            backend
-                .write_revision(&self.revision(RevisionStatus::Partial, resumed, None), true)
-                .await?;
+        // Marked as under way before its first statement, so a killed run is seen and resumed
+        // where it stopped; going up, only if the version is not applied meanwhile.
+        if !self.started {
+            let (resumed, up) = (self.start_at as u32, self.direction == Direction::Up);
+            let row = self.revision(self.in_progress(), resumed, None);
+            backend.write_revision(&row, up).await?;
         }
         for (k, u) in units.iter().enumerate() {
             let (index, unit) = (u.origin, &u.sql);
@@ -127,17 +132,15 @@ impl Ctx<'_> {
             // After the last statement the final state row below replaces progress at once; a
             // batched statement moved it with its last checkpoint.
             let done_with_statement = units.get(k + 1).is_none_or(|n| n.origin != index);
-            if self.direction == Direction::Up
-                && !whole
+            if !whole
                 && done_with_statement
                 && u.kind == UnitKind::Statement
                 && batch.is_none()
                 && index + 1 < own
             {
                 let done = index as u32 + 1;
-                backend
-                    .write_revision(&self.revision(RevisionStatus::Partial, done, None), false)
-                    .await?;
+                let row = self.revision(self.in_progress(), done, None);
+                backend.write_revision(&row, false).await?;
             }
         }
         if checked {
@@ -153,11 +156,7 @@ impl Ctx<'_> {
         // The state row and the log row are plain DML: one commit for both, on every database.
         let (status, applied, action) = self.done_state();
         let (rev, log) = (self.revision(status, applied, None), self.log(action, None));
-        let finished: Vec<&Annotation> = self.finished.iter().collect();
         match self.next_running() {
-            _ if !finished.is_empty() => {
-                migra_core::write_together(backend, &finished, Some(&rev), Some(&log)).await?;
-            }
             Some(next) => self.next_started = backend.record_and_start(&rev, &log, &next).await?,
             None => backend.record(&rev, &log).await?,
         }
