@@ -136,26 +136,48 @@ pub struct LogEntry {
 }
 
 impl Revision {
-    /// The state row saying `m` is applied in full as of `at` (RFC 3339), by `by`: every
-    /// statement in effect, no error, no progress to check.
-    pub fn applied(m: &crate::Migration, at: &str, by: &str) -> Self {
-        let statements = m.up.statements.len() as u32;
+    /// The state row of `m` with `status` and `applied` statements in effect, its run's stamps
+    /// left empty for the caller to fill. A stopped down part (`RollbackPartial`) counts its own
+    /// statements; whenever some statements are in effect and the migration is not plainly
+    /// applied, it carries their checksum, which a resumed run checks is unchanged.
+    pub fn of(m: &crate::Migration, status: RevisionStatus, applied: u32) -> Self {
+        let down = status == RevisionStatus::RollbackPartial;
+        let total = match (&m.down, down) {
+            (Some(d), true) => d.statements.len(),
+            _ => m.up.statements.len(),
+        };
+        let progress_checksum = match (applied, status) {
+            (0, _) | (_, RevisionStatus::Applied) => None,
+            (n, _) if down => Some(m.down_progress_checksum(n as usize)),
+            (n, _) => Some(m.progress_checksum(n as usize)),
+        };
         Self {
             version: m.version.to_string(),
             sort_key: m.version.sort_key().to_string(),
             name: m.name.clone(),
             checksum: m.checksum.hex.clone(),
             checksum_algorithm: m.checksum.algorithm.clone(),
-            status: RevisionStatus::Applied,
-            applied_statements: statements,
-            total_statements: statements,
-            started_at: at.to_string(),
-            finished_at: Some(at.to_string()),
+            status,
+            applied_statements: applied,
+            total_statements: total as u32,
+            started_at: String::new(),
+            finished_at: None,
             duration_ms: 0,
             error: None,
             failing_statement: None,
+            applied_by: String::new(),
+            progress_checksum,
+        }
+    }
+
+    /// The state row saying `m` is applied in full as of `at` (RFC 3339), by `by`: every
+    /// statement in effect, no error, no progress to check.
+    pub fn applied(m: &crate::Migration, at: &str, by: &str) -> Self {
+        Self {
+            started_at: at.to_string(),
+            finished_at: Some(at.to_string()),
             applied_by: by.to_string(),
-            progress_checksum: None,
+            ..Self::of(m, RevisionStatus::Applied, m.up.statements.len() as u32)
         }
     }
 }

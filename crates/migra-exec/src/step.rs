@@ -200,25 +200,27 @@ impl Ctx<'_> {
         applied: u32,
         error: Option<(&BackendError, &str)>,
     ) -> Revision {
-        let row = Row {
-            m: self.m,
-            by: &self.runner.display,
-            started_at: &self.started_at,
+        Revision {
+            started_at: self.started_at.clone(),
+            finished_at: Some(now_rfc3339()),
             duration_ms: self.elapsed_ms(),
-        };
-        row.revision(status, applied, error)
+            error: error.map(|(e, _)| e.to_string()),
+            failing_statement: error.map(|(_, s)| s.to_string()),
+            applied_by: self.runner.display.clone(),
+            ..Revision::of(self.m, status, applied)
+        }
     }
 
     /// The running row of [`Ctx::next`], to write with this migration's final record.
     fn next_running(&self) -> Option<Revision> {
         let (m, start_at) = self.next?;
-        let row = Row {
-            m,
-            by: &self.runner.display,
-            started_at: &now_rfc3339(),
-            duration_ms: 0,
-        };
-        Some(row.revision(RevisionStatus::Partial, start_at as u32, None))
+        let now = now_rfc3339();
+        Some(Revision {
+            started_at: now.clone(),
+            finished_at: Some(now),
+            applied_by: self.runner.display.clone(),
+            ..Revision::of(m, RevisionStatus::Partial, start_at as u32)
+        })
     }
 
     fn log(&self, action: LogAction, error: Option<(&BackendError, &str)>) -> LogEntry {
@@ -326,58 +328,6 @@ impl Ctx<'_> {
             } else {
                 backend.rollback().await
             };
-        }
-    }
-}
-
-/// What a state row of one run of a migration is made of besides its status.
-struct Row<'a> {
-    m: &'a Migration,
-    by: &'a str,
-    started_at: &'a str,
-    duration_ms: u64,
-}
-
-impl Row<'_> {
-    fn revision(
-        &self,
-        status: RevisionStatus,
-        applied: u32,
-        error: Option<(&BackendError, &str)>,
-    ) -> Revision {
-        let m = self.m;
-        // A stopped down part counts (and checksums) its own statements.
-        let down = status == RevisionStatus::RollbackPartial;
-        let total = match (&m.down, down) {
-            (Some(d), true) => d.statements.len(),
-            _ => m.up.statements.len(),
-        };
-        let progress = match (applied, status) {
-            (0, _) | (_, RevisionStatus::Applied) => None,
-            (_, RevisionStatus::RollbackPartial) => {
-                Some(m.down_progress_checksum(applied as usize))
-            }
-            _ => Some(m.progress_checksum(applied as usize)),
-        };
-        Revision {
-            version: m.version.to_string(),
-            sort_key: m.version.sort_key().to_string(),
-            name: m.name.clone(),
-            checksum: m.checksum.hex.clone(),
-            checksum_algorithm: m.checksum.algorithm.clone(),
-            status,
-            applied_statements: applied,
-            total_statements: total as u32,
-            started_at: self.started_at.to_string(),
-            finished_at: Some(now_rfc3339()),
-            duration_ms: self.duration_ms,
-            error: error.map(|(e, _)| e.to_string()),
-            failing_statement: error.map(|(_, s)| s.to_string()),
-            applied_by: self.by.to_string(),
-            // Whenever some statements are in effect and the migration is not plainly applied
-            // (also all of them, after a failed post-check): a resumed run checks that they are
-            // unchanged.
-            progress_checksum: progress,
         }
     }
 }
