@@ -6,14 +6,16 @@ mod common;
 use common::Project;
 use std::path::PathBuf;
 
-/// The cache files in `dir` (`summaries`: the summary files instead).
+/// The directory cache files in `dir` (`summaries`: the summary files instead).
 fn cache_files_of(dir: &std::path::Path, summaries: bool) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|d| d.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
     v.retain(|p| {
-        let name = p.to_string_lossy();
-        name.ends_with(".json") && name.ends_with(".sum.json") == summaries
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        name.starts_with("dir-")
+            && name.ends_with(".json")
+            && name.ends_with(".sum.json") == summaries
     });
     v
 }

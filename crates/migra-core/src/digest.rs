@@ -21,6 +21,19 @@ pub struct HistoryDigest {
     pub sum: u128,
 }
 
+/// A database file as it stands, read without opening the database: the history digest
+/// remembered for it stays true exactly while `stamp` is unchanged (see
+/// `migra_dialects::sqlite::file_stamp` for what goes into one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStamp {
+    /// The file's absolute path (what identifies the database).
+    pub path: String,
+    /// How the backend names the database (what [`crate::Backend::target`] says).
+    pub target: String,
+    /// Changes with every committed write to the file.
+    pub stamp: String,
+}
+
 /// The 60-bit term of one state row (see the module documentation).
 pub fn digest_term(sort_key: &str, version: &str, algorithm: &str, checksum: &str) -> u64 {
     let mut h = Sha256::new();

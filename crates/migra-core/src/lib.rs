@@ -51,7 +51,7 @@ pub use column_diff::column_aspects;
 pub use data_migration::{DataBatches, DataMigration, KeyRange};
 pub use describe::describe;
 pub use dialect::{Capabilities, Dialect, DialectId, LockKind};
-pub use digest::HistoryDigest;
+pub use digest::{FileStamp, HistoryDigest};
 pub use error::{BackendError, SourceError, SourceErrorKind};
 pub use estimate::{Estimate, estimate};
 pub use gate::{ApplyGate, Pending, Verdict};

@@ -165,7 +165,7 @@ fn key(dir: &Path, opts: &LoadOptions) -> String {
     )
 }
 
-fn digest(text: &str) -> String {
+pub(crate) fn digest(text: &str) -> String {
     migra_core::Checksum::of_parts(&[text]).hex
 }
 
@@ -246,7 +246,8 @@ fn write_cache(
             .ok()
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age > KEEP);
-        if old && e.file_name().to_string_lossy().starts_with("dir-") {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if old && (name.starts_with("dir-") || name.starts_with("db-")) {
             let _ = std::fs::remove_file(e.path());
         }
     }
@@ -264,7 +265,7 @@ fn write_summary(path: &Path, key: &str, stamps: &[Stamp], migrations: &[Migrati
 }
 
 /// Replaces `path` with `bytes` through a temporary file and a rename.
-fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     if written.is_err() {

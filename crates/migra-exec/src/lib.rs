@@ -8,6 +8,7 @@
 
 mod batch;
 mod data;
+mod digestcache;
 mod dircache;
 mod error;
 mod executor;
@@ -26,6 +27,7 @@ mod units;
 
 pub use batch::BatchOptions;
 pub use data::DataState;
+pub use digestcache::{remember_digest, remembered_digest};
 pub use dircache::{DirSummary, SETTLE, dir_summary_cached, load_dir_cached};
 pub use error::ExecError;
 pub use executor::{Executor, RollbackTarget, RunOptions};

@@ -42,6 +42,17 @@ pub fn dialect_of_url(url: &str) -> Result<DialectId, BackendError> {
     })
 }
 
+/// The [`FileStamp`](migra_core::FileStamp) of the database file `url` names, read without
+/// opening the database: only SQLite files have one (see
+/// [`migra_dialects::sqlite::file_stamp`] for when even they do not); `None` for every other URL.
+pub fn file_stamp(url: &str) -> Option<migra_core::FileStamp> {
+    match dialect_of_url(url).ok()? {
+        #[cfg(feature = "sqlite")]
+        DialectId::Sqlite => migra_dialects::sqlite::file_stamp(url),
+        _ => None,
+    }
+}
+
 /// Opens a backend for `url`.
 ///
 /// Errors: [`BackendError::InvalidUrl`], [`BackendError::Connect`], and

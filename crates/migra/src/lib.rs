@@ -23,7 +23,7 @@ pub mod rollback_plan;
 pub mod scratch;
 pub mod verify;
 
-pub use connect::{ConnectOptions, connect, dialect_of_url};
+pub use connect::{ConnectOptions, connect, dialect_of_url, file_stamp};
 pub use embed::{EmbeddedFile, EmbeddedMigrations};
 pub use migra_macros::embed_migrations;
 pub use migrator::{Error, Migrator};

@@ -73,8 +73,11 @@ impl Context {
                 else_history: false,
             }
         };
-        let (db, files) =
-            connect_while(s, read, move || load_dir(&dir, &load, cache.as_deref())).await?;
+        let remember = Remember::of(s, cache.as_deref());
+        let (db, files) = connect_while(s, read, remember, move || {
+            load_dir(&dir, &load, cache.as_deref())
+        })
+        .await?;
         Ok(Self::new(s, db, files?))
     }
 
@@ -91,9 +94,15 @@ impl Context {
         let digest_expected = migra::dialect(migra::dialect_of_url(&s.database)?)
             .capabilities()
             .history_digest;
+        let remember = Remember::of(s, cache.as_deref());
+        if let Some(summary) = remember.as_ref().and_then(|r| r.up_to_date(s, &load)) {
+            let target = remember.map(|r| r.stamp.target).unwrap_or_default();
+            return Ok(Opened::UpToDate { target, summary });
+        }
         let dir = s.dir.clone();
         let later = (s.dir.clone(), load, cache.clone());
-        let (db, files) = connect_while(s, Read::Digest { else_history }, move || {
+        let read = Read::Digest { else_history };
+        let (db, files) = connect_while(s, read, remember, move || {
             let summary = cache
                 .as_deref()
                 .filter(|_| digest_expected)
@@ -108,7 +117,7 @@ impl Context {
             Files::Loaded(migrations) => migrations,
             Files::Summary(summary) if db.digest == Some(summary.digest) => {
                 return Ok(Opened::UpToDate {
-                    backend: db.backend,
+                    target: db.backend.target(),
                     summary,
                 });
             }
@@ -158,9 +167,11 @@ impl Context {
 
 /// What [`Context::open_or_up_to_date`] found.
 pub(crate) enum Opened {
-    /// Every migration applied and unchanged; nothing was decoded.
+    /// Every migration applied and unchanged; nothing was decoded, and on SQLite perhaps not
+    /// even the database opened.
     UpToDate {
-        backend: Box<dyn Backend>,
+        /// How the backend names the database.
+        target: String,
         summary: DirSummary,
     },
     /// Anything else, as [`Context::open`] gives it.
@@ -203,14 +214,53 @@ fn prepare(s: &Settings) -> Result<(LoadOptions, Option<std::path::PathBuf>), Fa
     Ok((load_options(s, dialect), cache_dir()))
 }
 
+/// Where a database file's history digest can be remembered, and the file's stamp taken before
+/// anything of it was read (SQLite files, with a cache directory).
+struct Remember {
+    cache: std::path::PathBuf,
+    stamp: migra::core::FileStamp,
+}
+
+impl Remember {
+    /// For the database of `s` when it has a stamp and no server computes its digest.
+    fn of(s: &Settings, cache: Option<&std::path::Path>) -> Option<Self> {
+        let dialect = migra::dialect_of_url(&s.database).ok()?;
+        if migra::dialect(dialect).capabilities().history_digest {
+            return None;
+        }
+        Some(Self {
+            cache: cache?.to_path_buf(),
+            stamp: migra::file_stamp(&s.database)?,
+        })
+    }
+
+    /// The directory's summary when the digest remembered for the file as it stands is the one
+    /// the directory implies: every migration applied and unchanged, without opening the file.
+    fn up_to_date(&self, s: &Settings, load: &LoadOptions) -> Option<DirSummary> {
+        let known = migra::exec::remembered_digest(&self.cache, &self.stamp, &s.table)?;
+        let summary = migra::exec::dir_summary_cached(&s.dir, load, &self.cache)?;
+        (summary.digest == known).then_some(summary)
+    }
+
+    /// Remembers the digest of `history` if no commit came between the stamp and now.
+    fn history_read(&self, s: &Settings, history: &[migra::core::Revision]) {
+        if migra::file_stamp(&s.database).as_ref() == Some(&self.stamp) {
+            let digest = migra::core::HistoryDigest::of_history(history);
+            migra::exec::remember_digest(&self.cache, &self.stamp, &s.table, &digest);
+        }
+    }
+}
+
 /// Connects read-only (nothing is created or changed) and reads what `read` says while `files`
 /// runs on another thread: the first query makes SQLite load the whole schema, which dominates
-/// on big databases.
+/// on big databases. With `remember`, the history is read (not only its fingerprints) and its
+/// digest remembered for the next run.
 ///
 /// Errors: the connection or the read failed; the directory thread died.
 async fn connect_while<T: Send + 'static>(
     s: &Settings,
     read: Read,
+    remember: Option<Remember>,
     files: impl FnOnce() -> T + Send + 'static,
 ) -> Result<(Db, T), Failure> {
     let files = tokio::task::spawn_blocking(files);
@@ -231,6 +281,9 @@ async fn connect_while<T: Send + 'static>(
                 (Read::History, _) | (Read::Digest { else_history: true }, None) => {
                     Some(backend.read_history().await?)
                 }
+                (Read::Digest { .. }, None) if remember.is_some() => {
+                    Some(backend.read_history().await?)
+                }
                 (
                     Read::Digest {
                         else_history: false,
@@ -243,6 +296,9 @@ async fn connect_while<T: Send + 'static>(
                 }
                 (Read::Digest { .. }, Some(_)) => None,
             };
+            if let (Some(r), Some(h)) = (&remember, &history) {
+                r.history_read(s, h);
+            }
             Ok::<_, migra::BackendError>(Db {
                 backend,
                 history_read: history.is_some(),

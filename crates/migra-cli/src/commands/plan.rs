@@ -65,9 +65,9 @@ pub async fn plan(
 
 pub async fn status(s: &Settings, out: Out) -> Result<(), Failure> {
     let mut ctx = match Context::open_or_up_to_date(s, true).await? {
-        Opened::UpToDate { backend, summary } => {
+        Opened::UpToDate { target, summary } => {
             let report = StatusReport::up_to_date(summary.migrations, summary.last_version);
-            return print_status(&report, &backend.target(), out);
+            return print_status(&report, &target, out);
         }
         Opened::Loaded(ctx) => ctx,
     };

@@ -77,9 +77,7 @@ impl SqliteBackend {
             reason: e.to_string(),
         })?;
         let path = parsed.get_filename().to_path_buf();
-        let memory = path.as_os_str().is_empty()
-            || path.to_string_lossy() == ":memory:"
-            || url.contains("mode=memory");
+        let memory = in_memory(url, &path);
         let connect_opts = if opts.read_only && !memory && !path.exists() {
             // Nothing to read, and a dry run must not create the file.
             SqliteConnectOptions::from_str("sqlite::memory:")
@@ -95,7 +93,7 @@ impl SqliteBackend {
         let target = if memory {
             "sqlite::memory:".to_string()
         } else {
-            format!("sqlite://{}", path.display())
+            target_of(&path)
         };
         let conn = connect_opts
             .connect()
@@ -143,6 +141,18 @@ impl SqliteBackend {
             .map_err(map_err)?;
         Ok(r.rows_affected())
     }
+}
+
+/// True when `url` (whose file part is `path`) names an in-memory database.
+pub(super) fn in_memory(url: &str, path: &std::path::Path) -> bool {
+    path.as_os_str().is_empty()
+        || path.to_string_lossy() == ":memory:"
+        || url.contains("mode=memory")
+}
+
+/// How the backend names the database file `path` (its [`Backend::target`]).
+pub(super) fn target_of(path: &std::path::Path) -> String {
+    format!("sqlite://{}", path.display())
 }
 
 /// True when the statement's first keyword is one whose changed rows SQLite counts.

@@ -18,9 +18,13 @@ mod lock;
 mod probe;
 #[cfg(feature = "sqlite")]
 mod sqltext;
+#[cfg(feature = "sqlite")]
+mod stamp;
 
 #[cfg(feature = "sqlite")]
 pub use backend::{SqliteBackend, SqliteOptions};
+#[cfg(feature = "sqlite")]
+pub use stamp::file_stamp;
 
 pub use emit::SqlitePlanner;
 pub use hooks::SqliteHooks;
