@@ -2,12 +2,12 @@
 //! check may trust what it remembered of the history while the stamp holds, instead of having
 //! SQLite parse the whole schema first (about 10 ms for 3,000 tables and indexes).
 //!
-//! In rollback-journal mode SQLite increments the file change counter (header offset 24) in
-//! every transaction that writes, and trusts its own page cache across connections exactly
-//! while that counter is unchanged. The stamp adds the file's identity, size and modification
-//! and change times (the change time cannot be set back), and the schema cookie. Where commits
-//! may leave the main file's header alone (WAL mode) or a write is under way or to be rolled
-//! back (a journal beside the file), there is no stamp.
+//! In rollback-journal mode SQLite increments the file change counter (header offset 24)
+//! whenever it unlocks the file after changing it, and trusts its own page cache across
+//! connections exactly while that counter is unchanged. The stamp adds the file's identity,
+//! size, modification and change times (the change time cannot be set back), and the schema
+//! cookie. Where commits may leave the main file's header alone (WAL mode), or a write is under
+//! way or to be rolled back (a journal beside the file), there is no stamp.
 
 use super::backend::{in_memory, target_of};
 use migra_core::FileStamp;
