@@ -91,6 +91,19 @@ fn a_killed_rollback_resumes_where_it_stopped(p: &Project, sleep: &str) {
     child.wait().unwrap();
     assert_eq!(p.query(STATE), vec!["rollback_partial 1/3"]);
     assert_eq!(user_tables(p), vec!["a"]);
+    // Killed, so no error was recorded: status says how far the rollback got.
+    let human = p.migra(&["status"]).code(0).stdout;
+    assert!(
+        human.contains(
+            "20260101_000001 ab last run rollback_partial: interrupted after 1 of 3 down statements"
+        ),
+        "{human}"
+    );
+    let status = p.migra(&["status", "--json"]).code(0).json();
+    assert_eq!(
+        status["failed"][0]["progress"],
+        serde_json::json!({"ran": 1, "of": 3})
+    );
     p.migra(&["apply"]).code(3);
     let r = p.migra(&["rollback", "--json"]).code(0).json();
     assert_eq!(r["migrations"][0]["resumed_at_statement"], 2, "{r}");

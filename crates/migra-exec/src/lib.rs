@@ -37,7 +37,7 @@ pub use repair::RepairMark;
 pub use result::{Direction, Event, ExecutionResult, StepError, StepRecord};
 pub use runner::{current_runner, now_rfc3339};
 pub use running::{BatchProgress, RunningMigration, running};
-pub use status::{AppliedItem, Drift, PendingItem, PlanReport, StatusReport, compare};
+pub use status::{AppliedItem, Drift, PendingItem, PlanReport, Progress, StatusReport, compare};
 
 use migra_core::{LoadOptions, Migration, SourceErrors};
 use std::path::Path;

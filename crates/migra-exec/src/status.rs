@@ -33,10 +33,22 @@ pub struct PendingItem {
     pub transaction: bool,
     /// Has a down part.
     pub reversible: bool,
-    /// History says: `new`, `failed`, `rolled_back` or `partial`.
+    /// History says: `new`, `failed`, `rolled_back`, `partial` or `rollback_partial`.
     pub state: String,
     /// The last recorded error, if it failed before.
     pub last_error: Option<String>,
+    /// For a migration stopped part-way (`partial`, `rollback_partial`): how far it got.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<Progress>,
+}
+
+/// How far a migration stopped part-way got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// Statements that ran: of the up part for `partial`, of the down part for `rollback_partial`.
+    pub ran: u32,
+    /// Statements in that part.
+    pub of: u32,
 }
 
 /// The state of a directory against a database.
@@ -147,6 +159,17 @@ pub fn compare(migrations: &[Migration], history: &[Revision]) -> PlanReport {
                 reversible: m.is_reversible(),
                 state: rev.map_or("new", |r| r.status.as_str()).to_string(),
                 last_error: rev.and_then(|r| r.error.clone()),
+                progress: rev
+                    .filter(|r| {
+                        matches!(
+                            r.status,
+                            RevisionStatus::Partial | RevisionStatus::RollbackPartial
+                        )
+                    })
+                    .map(|r| Progress {
+                        ran: r.applied_statements,
+                        of: r.total_statements,
+                    }),
             })
         })
         .collect();

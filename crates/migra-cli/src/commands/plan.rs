@@ -101,6 +101,25 @@ pub async fn status(s: &Settings, out: Out) -> Result<(), Failure> {
     print_status(&report, &ctx.backend.target(), out)
 }
 
+/// Why a migration stopped, for the human status: its recorded error, else how far it got
+/// (a run that was killed records none).
+fn stop_reason(f: &migra::exec::PendingItem) -> String {
+    if let Some(e) = &f.last_error {
+        return e.clone();
+    }
+    match (f.state.as_str(), f.progress) {
+        ("rollback_partial", Some(p)) => format!(
+            "interrupted after {} of {} down statements (`migra rollback` resumes it)",
+            p.ran, p.of
+        ),
+        (_, Some(p)) => format!(
+            "interrupted after {} of {} statements (`migra apply` resumes it)",
+            p.ran, p.of
+        ),
+        _ => "no error recorded".to_string(),
+    }
+}
+
 fn print_status(report: &StatusReport, target: &str, out: Out) -> Result<(), Failure> {
     if out.json {
         out.json(report);
@@ -119,7 +138,7 @@ fn print_status(report: &StatusReport, target: &str, out: Out) -> Result<(), Fai
             f.version,
             f.name,
             f.state,
-            f.last_error.as_deref().unwrap_or("?")
+            stop_reason(f)
         );
         say!("{}", out.paint("31", &msg));
     }
