@@ -17,6 +17,8 @@ const FORMAT: u32 = 1;
 #[derive(Serialize, Deserialize)]
 struct Remembered {
     format: u32,
+    /// The migra version that computed the digest (the terms are its definition).
+    migra: String,
     path: String,
     table: String,
     stamp: String,
@@ -28,8 +30,8 @@ struct Remembered {
 pub fn remembered_digest(cache_dir: &Path, file: &FileStamp, table: &str) -> Option<HistoryDigest> {
     let bytes = std::fs::read(path_for(cache_dir, file, table)).ok()?;
     let r: Remembered = serde_json::from_slice(&bytes).ok()?;
-    (r.format == FORMAT && r.path == file.path && r.table == table && r.stamp == file.stamp)
-        .then_some(r.digest)
+    let same = r.format == FORMAT && r.migra == env!("CARGO_PKG_VERSION");
+    (same && r.path == file.path && r.table == table && r.stamp == file.stamp).then_some(r.digest)
 }
 
 /// Remembers `digest` for history table `table` of `file` as stamped (replacing what was
@@ -38,6 +40,7 @@ pub fn remembered_digest(cache_dir: &Path, file: &FileStamp, table: &str) -> Opt
 pub fn remember_digest(cache_dir: &Path, file: &FileStamp, table: &str, digest: &HistoryDigest) {
     let r = Remembered {
         format: FORMAT,
+        migra: env!("CARGO_PKG_VERSION").to_string(),
         path: file.path.clone(),
         table: table.to_string(),
         stamp: file.stamp.clone(),
