@@ -1,8 +1,8 @@
-//! The SQLite backend's history and lock contracts, on real database files.
+//! The SQLite backend's history and lock contracts and its file stamp, on real database files.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use migra_core::{Backend, BackendError, HistoryStore, Revision, RevisionStatus, RunnerId};
-use migra_dialects::sqlite::{SqliteBackend, SqliteOptions};
+use migra_dialects::sqlite::{SqliteBackend, SqliteOptions, file_stamp};
 use std::time::Duration;
 
 fn runner(id: &str) -> RunnerId {
@@ -34,13 +34,12 @@ fn revision(version: &str, status: RevisionStatus) -> Revision {
     }
 }
 
+fn url_in(dir: &tempfile::TempDir) -> String {
+    format!("sqlite://{}", dir.path().join("db.sqlite").display())
+}
+
 async fn open(dir: &tempfile::TempDir, opts: &SqliteOptions) -> SqliteBackend {
-    SqliteBackend::connect(
-        &format!("sqlite://{}", dir.path().join("db.sqlite").display()),
-        opts,
-    )
-    .await
-    .unwrap()
+    SqliteBackend::connect(&url_in(dir), opts).await.unwrap()
 }
 
 #[tokio::test]
@@ -269,4 +268,70 @@ async fn a_transaction_step_commits_units_and_bookkeeping_together_or_nothing() 
         Err(TxFailure::Backend(BackendError::LockLost { .. }))
     ));
     assert!(a.execute("SELECT * FROM u").await.is_err());
+}
+
+// The file stamp: it changes with every committed write (even two in one clock tick), stays
+// put while the database is only read, and is absent wherever it could not be trusted.
+
+#[tokio::test]
+async fn every_commit_changes_the_stamp_and_reading_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = url_in(&dir);
+    let mut b = open(&dir, &SqliteOptions::default()).await;
+    b.ensure_history().await.unwrap();
+    let applied = |v| revision(v, RevisionStatus::Applied);
+    b.write_revision(&applied("1"), false).await.unwrap();
+    let first = file_stamp(&url).unwrap();
+    assert_eq!(first.target, b.target());
+    assert!(first.path.ends_with("db.sqlite"), "{first:?}");
+
+    // Reading, on this connection or a read-only one, leaves the stamp as it was.
+    let reader_opts = SqliteOptions {
+        read_only: true,
+        ..Default::default()
+    };
+    let mut reader = open(&dir, &reader_opts).await;
+    assert_eq!(reader.read_history().await.unwrap().len(), 1);
+    b.read_history().await.unwrap();
+    assert_eq!(file_stamp(&url).unwrap(), first);
+
+    // Commits straight after one another, faster than file timestamps tick, each change it.
+    let mut seen = vec![first.stamp];
+    for v in ["2", "3", "4"] {
+        b.write_revision(&applied(v), false).await.unwrap();
+        let now = file_stamp(&url).unwrap().stamp;
+        assert!(!seen.contains(&now), "{now} was seen before: {seen:?}");
+        seen.push(now);
+    }
+}
+
+#[tokio::test]
+async fn no_stamp_where_it_could_not_be_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = url_in(&dir);
+    assert_eq!(file_stamp("sqlite::memory:"), None);
+    assert_eq!(file_stamp(&url), None, "a missing file");
+
+    let file = dir.path().join("db.sqlite");
+    std::fs::write(&file, "not a database, but long enough to hold a header of one hundred bytes, which SQLite files have").unwrap();
+    assert_eq!(file_stamp(&url), None, "not SQLite");
+    std::fs::remove_file(&file).unwrap();
+
+    let mut b = open(&dir, &SqliteOptions::default()).await;
+    b.ensure_history().await.unwrap();
+    let applied = |v| revision(v, RevisionStatus::Applied);
+    b.write_revision(&applied("1"), false).await.unwrap();
+    assert!(file_stamp(&url).is_some());
+
+    // A journal beside the file: a write under way, or one to roll back.
+    let journal = dir.path().join("db.sqlite-journal");
+    std::fs::write(&journal, [1u8; 512]).unwrap();
+    assert_eq!(file_stamp(&url), None, "a journal beside it");
+    std::fs::remove_file(&journal).unwrap();
+    assert!(file_stamp(&url).is_some());
+
+    // WAL mode: commits go to the -wal file and leave the main file's header alone.
+    b.execute("PRAGMA journal_mode=WAL").await.unwrap();
+    b.write_revision(&applied("2"), false).await.unwrap();
+    assert_eq!(file_stamp(&url), None, "WAL mode");
 }

@@ -324,20 +324,20 @@ impl<'a> Executor<'a> {
                     }
                     let outside =
                         crate::recover::ran_outside_transaction(&*self.backend, m, start_at);
-                    if direction == Direction::Up && opts.rollback_on_failure && outside {
-                        let hooks = step::Hooks {
-                            note: Some("--rollback-on-failure"),
-                            batch: &opts.batch,
-                            on_event: opts.on_event.as_deref_mut(),
-                            backups: &[],
-                            next: None,
-                            started: false,
-                        };
-                        let e = crate::recover::roll_back(self.backend, &self.runner, m, hooks, e)
-                            .await;
+                    if !(direction == Direction::Up && opts.rollback_on_failure && outside) {
                         return Err(e);
                     }
-                    return Err(e);
+                    let hooks = step::Hooks {
+                        note: Some("--rollback-on-failure"),
+                        batch: &opts.batch,
+                        on_event: opts.on_event.as_deref_mut(),
+                        backups: &[],
+                        next: None,
+                        started: false,
+                    };
+                    return Err(
+                        crate::recover::roll_back(self.backend, &self.runner, m, hooks, e).await,
+                    );
                 }
             }
             if let Some(cb) = opts.on_event.as_mut() {

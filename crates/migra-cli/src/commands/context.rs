@@ -95,8 +95,10 @@ impl Context {
             .capabilities()
             .history_digest;
         let remember = Remember::of(s, cache.as_deref());
-        if let Some(summary) = remember.as_ref().and_then(|r| r.up_to_date(s, &load)) {
-            let target = remember.map(|r| r.stamp.target).unwrap_or_default();
+        if let Some(r) = &remember
+            && let Some(summary) = r.up_to_date(s, &load)
+        {
+            let target = r.stamp.target.clone();
             return Ok(Opened::UpToDate { target, summary });
         }
         let dir = s.dir.clone();

@@ -107,8 +107,9 @@ fn stop_reason(f: &migra::exec::PendingItem) -> String {
     if let Some(e) = &f.last_error {
         return e.clone();
     }
-    match (f.state.as_str(), f.progress) {
-        ("rollback_partial", Some(p)) => format!(
+    let down = f.state == migra::core::RevisionStatus::RollbackPartial.as_str();
+    match (down, f.progress) {
+        (true, Some(p)) => format!(
             "interrupted after {} of {} down statements (`migra rollback` resumes it)",
             p.ran, p.of
         ),
