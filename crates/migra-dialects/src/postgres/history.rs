@@ -11,8 +11,14 @@ pub(super) struct Tables {
     create: String,
     pub kv: crate::kv::KvSql,
     select: String,
-    /// The [`migra_core::HistoryDigest`] query.
+    /// The [`migra_core::HistoryDigest`] query hashing every row.
     digest: String,
+    /// The digest query summing the stored terms (PostgreSQL 12 and later).
+    digest_stored: String,
+    /// Whether the state table lacks the stored term column: one boolean row.
+    term_missing: String,
+    /// Adds the stored term column.
+    add_term: String,
     upsert: String,
     upsert_if_not_applied: String,
     insert_log: String,
@@ -62,6 +68,17 @@ impl Tables {
             ),
             kv,
             digest: crate::digest::sql(migra_core::DialectId::Postgres, &h),
+            digest_stored: crate::digest::pg_stored_sql(&h),
+            // The name is letters, digits and `_`: safe inside a literal.
+            term_missing: format!(
+                "SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('{h}') \
+                 AND attname = '{}' AND NOT attisdropped)",
+                crate::digest::PG_TERM_COLUMN
+            ),
+            add_term: format!(
+                "ALTER TABLE {h} ADD COLUMN IF NOT EXISTS {}",
+                crate::digest::pg_term_column()
+            ),
             select: format!("SELECT {COLUMNS} FROM {h} ORDER BY sort_key"),
             upsert_if_not_applied: guarded,
             upsert: insert,
@@ -78,7 +95,16 @@ impl Tables {
 
 /// SQLSTATE 42P01: undefined table.
 fn is_missing_table(e: &BackendError) -> bool {
-    matches!(e, BackendError::Statement { code: Some(c), .. } if c == "42P01")
+    has_code(e, "42P01")
+}
+
+fn has_code(e: &BackendError, code: &str) -> bool {
+    matches!(e, BackendError::Statement { code: Some(c), .. } if c == code)
+}
+
+/// Stored generated columns came with PostgreSQL 12.
+fn stores_terms(conn: &sqlx::postgres::PgConnection) -> bool {
+    conn.server_version_num().is_some_and(|v| v >= 120_000)
 }
 
 fn history_err(table: &str, e: impl std::fmt::Display) -> BackendError {
@@ -91,9 +117,11 @@ fn history_err(table: &str, e: impl std::fmt::Display) -> BackendError {
 impl PostgresBackend {
     /// Runs `sql` and decodes each row; an absent history table reads as empty (and is not created).
     ///
+    /// Errors: the database's error as is (its SQLSTATE kept), or a row that does not decode.
+    ///
     /// A simple query (one round trip, no prepared statement): it runs once per process, and the
     /// startup check waits for it.
-    async fn read_rows<T>(
+    async fn try_rows<T>(
         &mut self,
         sql: String,
         decode: fn(&sqlx::postgres::PgRow) -> Result<T, sqlx::Error>,
@@ -103,14 +131,43 @@ impl PostgresBackend {
             .await
             .map_err(map_err)
         {
-            Ok(rows) => rows,
             Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
-            Err(e) => return Err(history_err(&self.tables.name, e)),
+            r => r?,
         };
         rows.iter()
             .map(decode)
             .collect::<Result<_, _>>()
+            .map_err(|e| BackendError::Driver(Box::new(e)))
+    }
+
+    /// [`PostgresBackend::try_rows`], any error reported as one of the history table.
+    async fn read_rows<T>(
+        &mut self,
+        sql: String,
+        decode: fn(&sqlx::postgres::PgRow) -> Result<T, sqlx::Error>,
+    ) -> Result<Vec<T>, BackendError> {
+        self.try_rows(sql, decode)
+            .await
             .map_err(|e| history_err(&self.tables.name, e))
+    }
+
+    /// Adds the stored digest term to a state table made without it (by an older migra, or just
+    /// now). It only makes the no-op check cheaper, so a table this user may not alter keeps
+    /// the hashing digest query and the run goes on.
+    async fn ensure_term(&mut self) -> Result<(), BackendError> {
+        if !stores_terms(&self.conn) {
+            return Ok(());
+        }
+        let check = self.tables.term_missing.clone();
+        let missing: bool = sqlx::query_scalar(AssertSqlSafe(check))
+            .fetch_one(&mut self.conn)
+            .await
+            .map_err(map_err)?;
+        if missing {
+            let add = self.tables.add_term.clone();
+            let _ = self.raw(&add).await;
+        }
+        Ok(())
     }
 }
 
@@ -125,7 +182,7 @@ impl HistoryStore for PostgresBackend {
             .fetch_all(&mut self.conn)
             .await
             .map_err(|e| history_err(&self.tables.name, e))?;
-        Ok(())
+        self.ensure_term().await
     }
 
     async fn read_history(&mut self) -> Result<Vec<Revision>, BackendError> {
@@ -134,8 +191,19 @@ impl HistoryStore for PostgresBackend {
     }
 
     async fn read_digest(&mut self) -> Result<Option<migra_core::HistoryDigest>, BackendError> {
-        let sql = self.tables.digest.clone();
-        let rows = self.read_rows(sql, crate::digest::text).await?;
+        let hashing = self.tables.digest.clone();
+        let rows = if stores_terms(&self.conn) {
+            let stored = self.tables.digest_stored.clone();
+            match self.try_rows(stored, crate::digest::text).await {
+                // SQLSTATE 42703, undefined column: a table without stored terms yet.
+                Err(e) if has_code(&e, "42703") => {
+                    self.read_rows(hashing, crate::digest::text).await?
+                }
+                r => r.map_err(|e| history_err(&self.tables.name, e))?,
+            }
+        } else {
+            self.read_rows(hashing, crate::digest::text).await?
+        };
         crate::digest::from_rows(&self.tables.name, &rows).map(Some)
     }
 
