@@ -11,10 +11,8 @@ pub(super) struct Tables {
     create: String,
     pub kv: crate::kv::KvSql,
     select: String,
-    /// The [`migra_core::HistoryDigest`] query hashing every row.
+    /// The [`migra_core::HistoryDigest`] query.
     digest: String,
-    /// The digest query summing the stored terms (PostgreSQL 12 and later).
-    digest_stored: String,
     /// Whether the state table lacks the stored term column: one boolean row.
     term_missing: String,
     /// Adds the stored term column.
@@ -68,7 +66,6 @@ impl Tables {
             ),
             kv,
             digest: crate::digest::sql(migra_core::DialectId::Postgres, &h),
-            digest_stored: crate::digest::pg_stored_sql(&h),
             // The name is letters, digits and `_`: safe inside a literal.
             term_missing: format!(
                 "SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('{h}') \
@@ -95,16 +92,7 @@ impl Tables {
 
 /// SQLSTATE 42P01: undefined table.
 fn is_missing_table(e: &BackendError) -> bool {
-    has_code(e, "42P01")
-}
-
-fn has_code(e: &BackendError, code: &str) -> bool {
-    matches!(e, BackendError::Statement { code: Some(c), .. } if c == code)
-}
-
-/// Stored generated columns came with PostgreSQL 12.
-fn stores_terms(conn: &sqlx::postgres::PgConnection) -> bool {
-    conn.server_version_num().is_some_and(|v| v >= 120_000)
+    matches!(e, BackendError::Statement { code: Some(c), .. } if c == "42P01")
 }
 
 fn history_err(table: &str, e: impl std::fmt::Display) -> BackendError {
@@ -117,11 +105,9 @@ fn history_err(table: &str, e: impl std::fmt::Display) -> BackendError {
 impl PostgresBackend {
     /// Runs `sql` and decodes each row; an absent history table reads as empty (and is not created).
     ///
-    /// Errors: the database's error as is (its SQLSTATE kept), or a row that does not decode.
-    ///
     /// A simple query (one round trip, no prepared statement): it runs once per process, and the
     /// startup check waits for it.
-    async fn try_rows<T>(
+    async fn read_rows<T>(
         &mut self,
         sql: String,
         decode: fn(&sqlx::postgres::PgRow) -> Result<T, sqlx::Error>,
@@ -131,31 +117,22 @@ impl PostgresBackend {
             .await
             .map_err(map_err)
         {
+            Ok(rows) => rows,
             Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
-            r => r?,
+            Err(e) => return Err(history_err(&self.tables.name, e)),
         };
         rows.iter()
             .map(decode)
             .collect::<Result<_, _>>()
-            .map_err(|e| BackendError::Driver(Box::new(e)))
-    }
-
-    /// [`PostgresBackend::try_rows`], any error reported as one of the history table.
-    async fn read_rows<T>(
-        &mut self,
-        sql: String,
-        decode: fn(&sqlx::postgres::PgRow) -> Result<T, sqlx::Error>,
-    ) -> Result<Vec<T>, BackendError> {
-        self.try_rows(sql, decode)
-            .await
             .map_err(|e| history_err(&self.tables.name, e))
     }
 
     /// Adds the stored digest term to a state table made without it (by an older migra, or just
-    /// now). It only makes the no-op check cheaper, so a table this user may not alter keeps
-    /// the hashing digest query and the run goes on.
+    /// now). It only makes the no-op check cheaper, so a table this user may not alter goes on
+    /// being digested by hashing, and the run goes on.
     async fn ensure_term(&mut self) -> Result<(), BackendError> {
-        if !stores_terms(&self.conn) {
+        // Stored generated columns came with PostgreSQL 12.
+        if self.conn.server_version_num().is_none_or(|v| v < 120_000) {
             return Ok(());
         }
         let check = self.tables.term_missing.clone();
@@ -191,19 +168,8 @@ impl HistoryStore for PostgresBackend {
     }
 
     async fn read_digest(&mut self) -> Result<Option<migra_core::HistoryDigest>, BackendError> {
-        let hashing = self.tables.digest.clone();
-        let rows = if stores_terms(&self.conn) {
-            let stored = self.tables.digest_stored.clone();
-            match self.try_rows(stored, crate::digest::text).await {
-                // SQLSTATE 42703, undefined column: a table without stored terms yet.
-                Err(e) if has_code(&e, "42703") => {
-                    self.read_rows(hashing, crate::digest::text).await?
-                }
-                r => r.map_err(|e| history_err(&self.tables.name, e))?,
-            }
-        } else {
-            self.read_rows(hashing, crate::digest::text).await?
-        };
+        let sql = self.tables.digest.clone();
+        let rows = self.read_rows(sql, crate::digest::text).await?;
         crate::digest::from_rows(&self.tables.name, &rows).map(Some)
     }
 
