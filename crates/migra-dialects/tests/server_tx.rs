@@ -174,6 +174,23 @@ async fn digest_matches_the_rows(b: &mut dyn Backend, absent: bool) {
     );
 }
 
+/// PostgreSQL's stored terms (added by `ensure_history`) digest as the rows do; a table without
+/// them (made by an older migra) is digested by hashing, and gets them at the next ensure.
+async fn stored_terms_or_hashing(b: &mut dyn Backend) {
+    b.ensure_history().await.unwrap();
+    let has_terms = "SELECT digest_term FROM migra_history LIMIT 0";
+    b.execute(has_terms).await.unwrap();
+    digest_matches_the_rows(b, false).await;
+    b.execute("ALTER TABLE migra_history DROP COLUMN digest_term")
+        .await
+        .unwrap();
+    assert!(b.execute(has_terms).await.is_err());
+    digest_matches_the_rows(b, false).await;
+    b.ensure_history().await.unwrap();
+    b.execute(has_terms).await.unwrap();
+    digest_matches_the_rows(b, false).await;
+}
+
 /// `run_transaction`: units and bookkeeping commit together; an applied version, a failing
 /// first or later unit, and a lost lock each leave nothing of the step.
 async fn transaction_steps(b: &mut dyn Backend, version_base: &str) {
@@ -261,19 +278,7 @@ async fn postgres_saves_round_trips_and_keeps_the_contract() {
         records_exactly(&mut b).await;
         starts_the_next_with_the_record(&mut b).await;
         transaction_steps(&mut b, "2").await;
-        // The stored terms (added by `ensure_history`) digest as the rows do; a table without
-        // them (made by an older migra) falls back to hashing, and gets them at the next ensure.
-        let has_terms = "SELECT digest_term FROM migra_history LIMIT 0";
-        b.execute(has_terms).await.unwrap();
-        digest_matches_the_rows(&mut b, false).await;
-        b.execute("ALTER TABLE migra_history DROP COLUMN digest_term")
-            .await
-            .unwrap();
-        assert!(b.execute(has_terms).await.is_err());
-        digest_matches_the_rows(&mut b, false).await;
-        b.ensure_history().await.unwrap();
-        b.execute(has_terms).await.unwrap();
-        digest_matches_the_rows(&mut b, false).await;
+        stored_terms_or_hashing(&mut b).await;
 
         // The lock's session ends under a step: the step is refused and rolled back.
         b.lock(&runner(), Duration::from_secs(5)).await.unwrap();
