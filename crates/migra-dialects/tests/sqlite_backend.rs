@@ -151,9 +151,24 @@ fn log_entry(version: &str) -> migra_core::LogEntry {
 
 #[tokio::test]
 async fn a_transaction_step_commits_units_and_bookkeeping_together_or_nothing() {
+    transaction_step_contract(SqliteOptions::default()).await;
+}
+
+/// Polling for results instead of sleeping changes nothing of what a step does.
+#[tokio::test]
+async fn a_step_polling_for_its_results_keeps_the_contract() {
+    let spin = Some(Duration::from_millis(3));
+    transaction_step_contract(SqliteOptions {
+        spin,
+        ..Default::default()
+    })
+    .await;
+}
+
+async fn transaction_step_contract(opts: SqliteOptions) {
     use migra_core::{Statement, TxFailure, TxStep};
     let dir = tempfile::tempdir().unwrap();
-    let mut a = open(&dir, &SqliteOptions::default()).await;
+    let mut a = open(&dir, &opts).await;
     a.ensure_history().await.unwrap();
     a.lock(&runner("A"), Duration::ZERO).await.unwrap();
     let units = vec![

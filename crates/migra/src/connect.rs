@@ -13,6 +13,9 @@ pub struct ConnectOptions {
     pub read_only: bool,
     /// How long one statement waits on another writer.
     pub busy_timeout: Duration,
+    /// SQLite only: how long a migration step polls for each statement's result before it
+    /// sleeps (see [`migra_dialects::sqlite::SqliteOptions::spin`]); `None` never polls.
+    pub spin: Option<Duration>,
 }
 
 impl Default for ConnectOptions {
@@ -21,6 +24,7 @@ impl Default for ConnectOptions {
             table: "migra_history".into(),
             read_only: false,
             busy_timeout: Duration::from_secs(5),
+            spin: None,
         }
     }
 }
@@ -65,6 +69,7 @@ pub async fn connect(url: &str, opts: &ConnectOptions) -> Result<Box<dyn Backend
                 table: opts.table.clone(),
                 read_only: opts.read_only,
                 busy_timeout: opts.busy_timeout,
+                spin: opts.spin,
                 ..Default::default()
             };
             Ok(Box::new(

@@ -160,6 +160,8 @@ impl Context {
         let opts = migra::ConnectOptions {
             table: s.table.clone(),
             read_only: false,
+            // This runtime has one thread and nothing else to run while a step waits.
+            spin: Some(Duration::from_millis(3)),
             ..Default::default()
         };
         self.backend = migra::connect(&s.database, &opts).await?;
