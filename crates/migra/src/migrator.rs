@@ -30,6 +30,7 @@ pub struct Migrator {
     table: String,
     lock_wait: Duration,
     data: Vec<Box<dyn DataMigration>>,
+    spin: Option<Duration>,
 }
 
 impl Migrator {
@@ -40,6 +41,7 @@ impl Migrator {
             table: "migra_history".into(),
             lock_wait: Duration::from_secs(60),
             data: Vec::new(),
+            spin: None,
         }
     }
 
@@ -52,6 +54,15 @@ impl Migrator {
     /// How long to wait for another instance holding the migration lock.
     pub fn lock_wait(mut self, wait: Duration) -> Self {
         self.lock_wait = wait;
+        self
+    }
+
+    /// SQLite: each migration step polls for its statements' results for up to `wait` before it
+    /// sleeps (see [`migra_dialects::sqlite::SqliteOptions::spin`]; about a quarter faster on
+    /// many small migrations). It holds the executor thread meanwhile: use it where nothing
+    /// else needs that thread yet, such as before the application starts serving.
+    pub fn spin(mut self, wait: Duration) -> Self {
+        self.spin = Some(wait);
         self
     }
 
@@ -80,6 +91,7 @@ impl Migrator {
         let migrations = self.load(dialect)?;
         let opts = ConnectOptions {
             table: self.table.clone(),
+            spin: self.spin,
             ..Default::default()
         };
         let mut backend = connect(url, &opts).await?;
@@ -94,6 +106,7 @@ impl Migrator {
         let migrations = self.load(DialectId::Sqlite)?;
         let opts = migra_dialects::sqlite::SqliteOptions {
             table: self.table.clone(),
+            spin: self.spin,
             ..Default::default()
         };
         let mut backend = migra_dialects::sqlite::SqliteBackend::from_pool(pool, &opts).await?;

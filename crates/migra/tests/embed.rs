@@ -49,9 +49,11 @@ async fn run_applies_then_is_a_no_op() {
 }
 
 #[tokio::test]
-async fn run_with_an_application_pool_and_a_custom_table() {
+async fn run_with_an_application_pool_a_custom_table_and_polling() {
     let pool = sqlx::SqlitePool::connect("sqlite::memory:").await.unwrap();
-    let m = migra::Migrator::new(&MIGRATIONS).table("app_schema_history");
+    let m = migra::Migrator::new(&MIGRATIONS)
+        .table("app_schema_history")
+        .spin(std::time::Duration::from_millis(3));
     assert_eq!(m.run_with_pool(&pool).await.unwrap().steps_completed, 3);
     assert_eq!(m.run_with_pool(&pool).await.unwrap().steps_completed, 0);
     let n: i64 = sqlx::query("SELECT count(*) FROM app_schema_history WHERE status = 'applied'")
