@@ -8,6 +8,8 @@
     and nothing pending.
 
 usage: benches/compare.py [ROUNDS=7]   (builds `migra` in release mode first; run on an idle machine)
+MIGRA_BENCH_DB_DIR=/dev/shm puts the (b) databases on tmpfs: fsync then costs nothing, and what
+is left is each side's CPU and thread hand-offs, which drift far less than a virtual disk.
 Workload: ../shared/bench/gen_migrations.py (the same files other tools were measured with).
 """
 import os, shutil, statistics, subprocess, sys, tempfile, time
@@ -30,12 +32,13 @@ def main():
     try:
         subprocess.run([sys.executable, GEN, os.path.join(work, "w"), "1000"], check=True, stdout=subprocess.DEVNULL)
         raw = os.path.join(work, "w", "raw")
+        db_dir = os.environ.get("MIGRA_BENCH_DB_DIR") or work
         script = "".join("BEGIN;\n" + open(os.path.join(raw, f)).read() + "COMMIT;\n" for f in sorted(os.listdir(raw)))
         mdir = os.path.join(work, "w", "migra")
         floor, ours, bare = [], [], []
         for r in range(rounds):
             for kind in ("floor", "migra", "bare") if r % 2 == 0 else ("bare", "migra", "floor"):
-                db = os.path.join(work, f"{kind}-{r}.db")
+                db = os.path.join(db_dir, f"migra-bench-{os.getpid()}-{kind}-{r}.db")
                 if kind == "floor":
                     floor.append(timed(["sqlite3", db], input=script.encode()))
                 elif kind == "migra":
