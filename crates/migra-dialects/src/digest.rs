@@ -15,7 +15,7 @@ pub(crate) fn sql(dialect: DialectId, table: &str) -> String {
             "SELECT count(*) || ' ' || count(*) FILTER (WHERE status = 'applied') || ' ' || \
              coalesce(sum(coalesce({PG_TERM_COLUMN}, {})), 0) \
              FROM {table} NATURAL LEFT JOIN (SELECT NULL::bigint AS {PG_TERM_COLUMN}) AS stored",
-            pg_term("convert_to(", ", 'UTF8')")
+            pg_term(|text| format!("convert_to({text}, 'UTF8')"))
         ),
         // SUM over integers is DECIMAL: no overflow however long the history. (No stored
         // terms here: on MariaDB hashing a row costs less than the join that would pick them.)
@@ -28,13 +28,10 @@ pub(crate) fn sql(dialect: DialectId, table: &str) -> String {
     }
 }
 
-/// PostgreSQL's term of one row, the row's text turned into its UTF-8 bytes by `to_bytes` and
-/// `end`.
-fn pg_term(to_bytes: &str, end: &str) -> String {
-    format!(
-        "('x' || left(encode(sha256({to_bytes}sort_key || ' ' || version || ' ' || \
-         checksum_algorithm || ' ' || checksum{end}), 'hex'), 15))::bit(60)::bigint"
-    )
+/// PostgreSQL's term of one row, `bytes` turning the row's text expression into its bytes.
+fn pg_term(bytes: impl Fn(&str) -> String) -> String {
+    let text = bytes("sort_key || ' ' || version || ' ' || checksum_algorithm || ' ' || checksum");
+    format!("('x' || left(encode(sha256({text}), 'hex'), 15))::bit(60)::bigint")
 }
 
 /// The PostgreSQL column (name and definition, for `ADD COLUMN`) that stores each row's term
@@ -49,7 +46,7 @@ fn pg_term(to_bytes: &str, end: &str) -> String {
 pub(crate) fn pg_term_column() -> String {
     format!(
         "{PG_TERM_COLUMN} BIGINT GENERATED ALWAYS AS ({}) STORED",
-        pg_term("replace(", ", E'\\\\', E'\\\\\\\\')::bytea")
+        pg_term(|text| format!("replace({text}, E'\\\\', E'\\\\\\\\')::bytea"))
     )
 }
 

@@ -86,18 +86,15 @@ pub(super) async fn run(b: &mut SqliteBackend, step: &TxStep<'_>) -> Result<u64,
             .map_or(0, |d| d.as_millis() as i64);
         q = q.bind(now + b.lease_ms()).bind(&step.runner.id);
     }
-    let spin = b.spin;
-    let finished = {
-        let mut results = q.fetch(b.conn());
-        let mut outcome = Ok(());
-        while let Some(item) = next_spinning(&mut results, spin).await {
-            if let Err(e) = item {
-                outcome = Err(e);
-                break;
-            }
+    let mut results = q.fetch(b.conn());
+    let mut finished = Ok(());
+    while let Some(item) = next_spinning(&mut results, spin).await {
+        if let Err(e) = item {
+            finished = Err(e);
+            break;
         }
-        outcome
-    };
+    }
+    drop(results);
     match finished {
         Ok(()) => {
             if lease {
