@@ -111,49 +111,100 @@ where
     })
 }
 
-/// Binds a state row's values in [`COLUMNS`] order.
-pub(crate) fn bind_revision<'q, DB: Database>(q: DbQuery<'q, DB>, rev: &Revision) -> DbQuery<'q, DB>
+/// One bound value of a history row, so that each row's order of values is written once, for
+/// sqlx and for the in-thread SQLite step alike.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Arg<'a> {
+    Text(&'a str),
+    OptText(Option<&'a str>),
+    Int(i64),
+}
+
+/// A state row's values in [`COLUMNS`] order.
+pub(crate) fn revision_args(rev: &Revision) -> [Arg<'_>; 15] {
+    use Arg::{Int, OptText, Text};
+    [
+        Text(&rev.sort_key),
+        Text(&rev.version),
+        Text(&rev.name),
+        Text(&rev.checksum),
+        Text(&rev.checksum_algorithm),
+        Text(rev.status.as_str()),
+        Int(i64::from(rev.applied_statements)),
+        Int(i64::from(rev.total_statements)),
+        Text(&rev.started_at),
+        OptText(rev.finished_at.as_deref()),
+        Int(rev.duration_ms as i64),
+        OptText(rev.error.as_deref()),
+        OptText(rev.failing_statement.as_deref()),
+        Text(&rev.applied_by),
+        OptText(rev.progress_checksum.as_deref()),
+    ]
+}
+
+/// A log row's values after its `version`.
+pub(crate) fn log_rest_args(e: &LogEntry) -> [Arg<'_>; 8] {
+    use Arg::{Int, OptText, Text};
+    [
+        Text(&e.name),
+        Text(e.action.as_str()),
+        Text(&e.checksum),
+        Text(&e.at),
+        Int(e.duration_ms as i64),
+        Text(&e.by),
+        OptText(e.error.as_deref()),
+        OptText(e.failing_statement.as_deref()),
+    ]
+}
+
+/// Binds `args` in order.
+pub(crate) fn bind_args<'q, DB: Database>(
+    mut q: DbQuery<'q, DB>,
+    args: impl IntoIterator<Item = Arg<'q>>,
+) -> DbQuery<'q, DB>
 where
     for<'x> &'x str: Encode<'x, DB> + Type<DB>,
     for<'x> Option<&'x str>: Encode<'x, DB> + Type<DB>,
     for<'x> i64: Encode<'x, DB> + Type<DB>,
 {
-    q.bind(rev.sort_key.as_str())
-        .bind(rev.version.as_str())
-        .bind(rev.name.as_str())
-        .bind(rev.checksum.as_str())
-        .bind(rev.checksum_algorithm.as_str())
-        .bind(rev.status.as_str())
-        .bind(i64::from(rev.applied_statements))
-        .bind(i64::from(rev.total_statements))
-        .bind(rev.started_at.as_str())
-        .bind(rev.finished_at.as_deref())
-        .bind(rev.duration_ms as i64)
-        .bind(rev.error.as_deref())
-        .bind(rev.failing_statement.as_deref())
-        .bind(rev.applied_by.as_str())
-        .bind(rev.progress_checksum.as_deref())
+    for a in args {
+        q = match a {
+            Arg::Text(v) => q.bind(v),
+            Arg::OptText(v) => q.bind(v),
+            Arg::Int(v) => q.bind(v),
+        };
+    }
+    q
+}
+
+/// Binds a state row's values in [`COLUMNS`] order.
+pub(crate) fn bind_revision<'q, DB: Database>(
+    q: DbQuery<'q, DB>,
+    rev: &'q Revision,
+) -> DbQuery<'q, DB>
+where
+    for<'x> &'x str: Encode<'x, DB> + Type<DB>,
+    for<'x> Option<&'x str>: Encode<'x, DB> + Type<DB>,
+    for<'x> i64: Encode<'x, DB> + Type<DB>,
+{
+    bind_args(q, revision_args(rev))
 }
 
 /// Binds a log row's values after its `version`.
-pub(crate) fn bind_log_rest<'q, DB: Database>(q: DbQuery<'q, DB>, e: &LogEntry) -> DbQuery<'q, DB>
+pub(crate) fn bind_log_rest<'q, DB: Database>(
+    q: DbQuery<'q, DB>,
+    e: &'q LogEntry,
+) -> DbQuery<'q, DB>
 where
     for<'x> &'x str: Encode<'x, DB> + Type<DB>,
     for<'x> Option<&'x str>: Encode<'x, DB> + Type<DB>,
     for<'x> i64: Encode<'x, DB> + Type<DB>,
 {
-    q.bind(e.name.as_str())
-        .bind(e.action.as_str())
-        .bind(e.checksum.as_str())
-        .bind(e.at.as_str())
-        .bind(e.duration_ms as i64)
-        .bind(e.by.as_str())
-        .bind(e.error.as_deref())
-        .bind(e.failing_statement.as_deref())
+    bind_args(q, log_rest_args(e))
 }
 
 /// Binds a log row's values, `version` first.
-pub(crate) fn bind_log<'q, DB: Database>(q: DbQuery<'q, DB>, e: &LogEntry) -> DbQuery<'q, DB>
+pub(crate) fn bind_log<'q, DB: Database>(q: DbQuery<'q, DB>, e: &'q LogEntry) -> DbQuery<'q, DB>
 where
     for<'x> &'x str: Encode<'x, DB> + Type<DB>,
     for<'x> Option<&'x str>: Encode<'x, DB> + Type<DB>,

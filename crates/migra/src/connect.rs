@@ -16,6 +16,9 @@ pub struct ConnectOptions {
     /// SQLite only: how long a migration step polls for each statement's result before it
     /// sleeps (see [`migra_dialects::sqlite::SqliteOptions::spin`]); `None` never polls.
     pub spin: Option<Duration>,
+    /// SQLite only: run each migration step on the caller's thread (see
+    /// [`migra_dialects::sqlite::SqliteOptions::in_thread`]).
+    pub in_thread: bool,
 }
 
 impl Default for ConnectOptions {
@@ -25,6 +28,7 @@ impl Default for ConnectOptions {
             read_only: false,
             busy_timeout: Duration::from_secs(5),
             spin: None,
+            in_thread: false,
         }
     }
 }
@@ -70,6 +74,7 @@ pub async fn connect(url: &str, opts: &ConnectOptions) -> Result<Box<dyn Backend
                 read_only: opts.read_only,
                 busy_timeout: opts.busy_timeout,
                 spin: opts.spin,
+                in_thread: opts.in_thread,
                 ..Default::default()
             };
             Ok(Box::new(

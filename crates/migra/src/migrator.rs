@@ -31,6 +31,7 @@ pub struct Migrator {
     lock_wait: Duration,
     data: Vec<Box<dyn DataMigration>>,
     spin: Option<Duration>,
+    in_thread: bool,
 }
 
 impl Migrator {
@@ -42,6 +43,7 @@ impl Migrator {
             lock_wait: Duration::from_secs(60),
             data: Vec::new(),
             spin: None,
+            in_thread: false,
         }
     }
 
@@ -63,6 +65,15 @@ impl Migrator {
     /// else needs that thread yet, such as before the application starts serving.
     pub fn spin(mut self, wait: Duration) -> Self {
         self.spin = Some(wait);
+        self
+    }
+
+    /// SQLite: each migration step runs on the calling thread instead of sqlx's worker thread
+    /// (see [`migra_dialects::sqlite::SqliteOptions::in_thread`]; about a third faster on many
+    /// small migrations). A step blocks the executor thread for as long as its statements
+    /// take: use it where nothing else needs that thread yet.
+    pub fn in_thread(mut self) -> Self {
+        self.in_thread = true;
         self
     }
 
@@ -92,6 +103,7 @@ impl Migrator {
         let opts = ConnectOptions {
             table: self.table.clone(),
             spin: self.spin,
+            in_thread: self.in_thread,
             ..Default::default()
         };
         let mut backend = connect(url, &opts).await?;
@@ -107,6 +119,7 @@ impl Migrator {
         let opts = migra_dialects::sqlite::SqliteOptions {
             table: self.table.clone(),
             spin: self.spin,
+            in_thread: self.in_thread,
             ..Default::default()
         };
         let mut backend = migra_dialects::sqlite::SqliteBackend::from_pool(pool, &opts).await?;

@@ -64,6 +64,23 @@ async fn run_with_an_application_pool_a_custom_table_and_polling() {
     assert_eq!(n, 3);
 }
 
+/// In-thread steps hand the pooled connection back in working order.
+#[tokio::test]
+async fn run_in_thread_with_an_application_pool() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("app.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let m = migra::Migrator::new(&MIGRATIONS).in_thread();
+    assert_eq!(m.run_with_pool(&pool).await.unwrap().steps_completed, 3);
+    assert_eq!(m.run_with_pool(&pool).await.unwrap().steps_completed, 0);
+    let n: i64 = sqlx::query("SELECT count(*) FROM migra_history_log")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 3);
+}
+
 #[tokio::test]
 async fn errors_are_typed() {
     let m = migra::Migrator::new(&MIGRATIONS);

@@ -162,6 +162,7 @@ impl Context {
             read_only: false,
             // This runtime has one thread and nothing else to run while a step waits.
             spin: Some(Duration::from_millis(3)),
+            in_thread: true,
             ..Default::default()
         };
         self.backend = migra::connect(&s.database, &opts).await?;

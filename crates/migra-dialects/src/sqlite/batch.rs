@@ -17,8 +17,8 @@
 //! sleeps is never woken, which took half the context switches of an apply.
 
 use super::backend::{SqliteBackend, is_dml, map_err};
+use super::spin::next_spinning;
 use crate::rows::{bind_log_rest, bind_revision};
-use futures_util::StreamExt;
 use migra_core::backend::run_transaction_stepwise;
 use migra_core::{BackendError, TxFailure, TxStep};
 use sqlx::{AssertSqlSafe, Either};
@@ -27,6 +27,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub(super) async fn run(b: &mut SqliteBackend, step: &TxStep<'_>) -> Result<u64, TxFailure> {
     if step.whole || !step.annotations.is_empty() {
         return run_transaction_stepwise(b, step).await;
+    }
+    if b.in_thread {
+        return super::direct::run(b, step).await;
     }
     let mut script = String::from("BEGIN IMMEDIATE;\n");
     for unit in step.units {
@@ -116,7 +119,7 @@ pub(super) async fn run(b: &mut SqliteBackend, step: &TxStep<'_>) -> Result<u64,
 }
 
 /// Says which check failed, after the rollback (the rare path).
-async fn lost(b: &mut SqliteBackend, step: &TxStep<'_>, version: &str) -> BackendError {
+pub(super) async fn lost(b: &mut SqliteBackend, step: &TxStep<'_>, version: &str) -> BackendError {
     let owner: Option<String> = sqlx::query_scalar(AssertSqlSafe(b.tables.lock_owner.clone()))
         .fetch_optional(b.conn())
         .await
@@ -129,28 +132,4 @@ async fn lost(b: &mut SqliteBackend, step: &TxStep<'_>, version: &str) -> Backen
         format!("version {version} was applied by another runner meanwhile")
     };
     BackendError::LockLost { message }
-}
-
-/// The next item of `s`, polled without sleeping for up to `spin` (yielding the core between
-/// polls), then awaited as usual. See [`super::SqliteOptions::spin`].
-async fn next_spinning<S: futures_util::Stream + Unpin>(
-    s: &mut S,
-    spin: Option<std::time::Duration>,
-) -> Option<S::Item> {
-    if let Some(spin) = spin {
-        let start = std::time::Instant::now();
-        loop {
-            // The context is not `Send`: it must not live across the await below.
-            let polled = {
-                let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-                s.poll_next_unpin(&mut cx)
-            };
-            match polled {
-                std::task::Poll::Ready(item) => return item,
-                std::task::Poll::Pending if start.elapsed() < spin => std::thread::yield_now(),
-                std::task::Poll::Pending => break,
-            }
-        }
-    }
-    s.next().await
 }

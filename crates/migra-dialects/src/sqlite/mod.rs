@@ -5,6 +5,10 @@ mod backend;
 #[cfg(feature = "sqlite")]
 mod batch;
 mod coalesce;
+#[cfg(feature = "sqlite")]
+mod conn;
+#[cfg(feature = "sqlite")]
+mod direct;
 mod emit;
 mod emit_table;
 #[cfg(feature = "sqlite")]
@@ -16,6 +20,8 @@ mod inspect;
 mod lock;
 #[cfg(feature = "sqlite")]
 mod probe;
+#[cfg(feature = "sqlite")]
+mod spin;
 #[cfg(feature = "sqlite")]
 mod sqltext;
 #[cfg(feature = "sqlite")]
