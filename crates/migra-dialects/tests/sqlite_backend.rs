@@ -101,6 +101,9 @@ async fn read_only_open_of_a_missing_file_creates_nothing() {
     assert!(!dir.path().join("db.sqlite").exists());
 }
 
+// The file stamp: it changes with every committed write (even two in one clock tick), stays
+// put while the database is only read, and is absent wherever it could not be trusted.
+
 #[tokio::test]
 async fn every_commit_changes_the_stamp_and_reading_does_not() {
     let dir = tempfile::tempdir().unwrap();

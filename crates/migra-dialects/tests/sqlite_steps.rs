@@ -7,7 +7,7 @@ mod support;
 use migra_core::{
     Backend, BackendError, HistoryStore, RevisionStatus, Statement, TxFailure, TxStep,
 };
-use migra_dialects::sqlite::SqliteOptions;
+use migra_dialects::sqlite::{SqliteBackend, SqliteOptions};
 use std::time::Duration;
 use support::{log_entry, open, revision, runner};
 
@@ -35,6 +35,30 @@ async fn a_step_run_in_thread_keeps_the_contract() {
         ..Default::default()
     })
     .await;
+}
+
+/// Runs `units` as runner A's step, recording `version` as applied (refused if it already is).
+async fn run_step(
+    b: &mut SqliteBackend,
+    units: &[Statement],
+    version: &str,
+) -> Result<u64, TxFailure> {
+    let book = || {
+        (
+            revision(version, RevisionStatus::Applied),
+            log_entry(version),
+        )
+    };
+    let runner = runner("A");
+    let step = TxStep {
+        units,
+        whole: false,
+        runner: &runner,
+        expect_not_applied: true,
+        bookkeeping: &book,
+        annotations: &[],
+    };
+    b.run_transaction(&step).await
 }
 
 fn unit(sql: &str) -> Statement {
@@ -68,16 +92,8 @@ async fn in_thread_steps_and_sqlx_share_one_connection() {
         unit("CREATE TEMP TABLE made_in_step (x INT)"),
     ];
     for v in ["1", "2"] {
-        let book = || (revision(v, RevisionStatus::Applied), log_entry(v));
-        let step = TxStep {
-            units: if v == "1" { &units[..] } else { &units[3..4] },
-            whole: false,
-            runner: &runner("A"),
-            expect_not_applied: true,
-            bookkeeping: &book,
-            annotations: &[],
-        };
-        a.run_transaction(&step).await.unwrap();
+        let units = if v == "1" { &units[..] } else { &units[3..4] };
+        run_step(&mut a, units, v).await.unwrap();
     }
     // Back on sqlx: the temporary table of the step and both rows of `seen` are there.
     let seen = a.query_value("SELECT count(*) FROM seen").await.unwrap();
@@ -107,16 +123,7 @@ async fn an_in_thread_step_blocked_by_another_writer_fails_cleanly() {
     other.begin().await.unwrap();
     other.execute("CREATE TABLE hold (x INT)").await.unwrap();
     let units = [unit("CREATE TABLE t (x INT)")];
-    let book = || (revision("1", RevisionStatus::Applied), log_entry("1"));
-    let step = TxStep {
-        units: &units,
-        whole: false,
-        runner: &runner("A"),
-        expect_not_applied: true,
-        bookkeeping: &book,
-        annotations: &[],
-    };
-    match a.run_transaction(&step).await {
+    match run_step(&mut a, &units, "1").await {
         Err(TxFailure::Backend(BackendError::Statement { message, .. })) => {
             assert!(message.contains("locked"), "{message}")
         }
@@ -124,7 +131,7 @@ async fn an_in_thread_step_blocked_by_another_writer_fails_cleanly() {
     }
     other.commit().await.unwrap();
     assert!(a.read_history().await.unwrap().is_empty());
-    assert_eq!(a.run_transaction(&step).await.unwrap(), 0);
+    assert_eq!(run_step(&mut a, &units, "1").await.unwrap(), 0);
     assert_eq!(a.read_history().await.unwrap().len(), 1);
 }
 
@@ -144,16 +151,7 @@ async fn an_in_thread_step_extends_a_due_lease() {
         .await
         .unwrap();
     let units = [unit("CREATE TABLE t (x INT)")];
-    let book = || (revision("1", RevisionStatus::Applied), log_entry("1"));
-    let step = TxStep {
-        units: &units,
-        whole: false,
-        runner: &runner("A"),
-        expect_not_applied: true,
-        bookkeeping: &book,
-        annotations: &[],
-    };
-    a.run_transaction(&step).await.unwrap();
+    run_step(&mut a, &units, "1").await.unwrap();
     let expires: i64 = a
         .query_value("SELECT expires_at_ms FROM migra_history_lock")
         .await
@@ -171,29 +169,12 @@ async fn transaction_step_contract(opts: SqliteOptions) {
     let mut a = open(&dir, &opts).await;
     a.ensure_history().await.unwrap();
     a.lock(&runner("A"), Duration::ZERO).await.unwrap();
-    let units = vec![
-        Statement {
-            sql: "CREATE TABLE t (x INT) -- trailing comment".into(),
-            line: 3,
-            column: 1,
-        },
-        Statement {
-            sql: "INSERT INTO t VALUES (1), (2)".into(),
-            line: 4,
-            column: 1,
-        },
+    let units = [
+        unit("CREATE TABLE t (x INT) -- trailing comment"),
+        unit("INSERT INTO t VALUES (1), (2)"),
     ];
-    let book = || (revision("1", RevisionStatus::Applied), log_entry("1"));
-    let step = TxStep {
-        units: &units,
-        whole: false,
-        runner: &runner("A"),
-        expect_not_applied: true,
-        bookkeeping: &book,
-        annotations: &[],
-    };
     assert_eq!(
-        a.run_transaction(&step).await.unwrap(),
+        run_step(&mut a, &units, "1").await.unwrap(),
         2,
         "rows of the DML unit only"
     );
@@ -201,21 +182,9 @@ async fn transaction_step_contract(opts: SqliteOptions) {
     assert_eq!(a.read_log().await.unwrap().len(), 1);
 
     // Already applied: the whole step rolls back.
-    let units2 = vec![Statement {
-        sql: "CREATE TABLE u (x INT)".into(),
-        line: 1,
-        column: 1,
-    }];
-    let step = TxStep {
-        units: &units2,
-        whole: false,
-        runner: &runner("A"),
-        expect_not_applied: true,
-        bookkeeping: &book,
-        annotations: &[],
-    };
+    let units2 = [unit("CREATE TABLE u (x INT)")];
     assert!(matches!(
-        a.run_transaction(&step).await,
+        run_step(&mut a, &units2, "1").await,
         Err(TxFailure::Backend(BackendError::LockLost { .. }))
     ));
     assert!(
@@ -224,28 +193,11 @@ async fn transaction_step_contract(opts: SqliteOptions) {
     );
 
     // A failing unit is named by index, and nothing of the step stays.
-    let bad = vec![
-        Statement {
-            sql: "CREATE TABLE v (x INT)".into(),
-            line: 1,
-            column: 1,
-        },
-        Statement {
-            sql: "INSERT INTO nope VALUES (1)".into(),
-            line: 2,
-            column: 1,
-        },
+    let bad = [
+        unit("CREATE TABLE v (x INT)"),
+        unit("INSERT INTO nope VALUES (1)"),
     ];
-    let book2 = || (revision("2", RevisionStatus::Applied), log_entry("2"));
-    let step = TxStep {
-        units: &bad,
-        whole: false,
-        runner: &runner("A"),
-        expect_not_applied: true,
-        bookkeeping: &book2,
-        annotations: &[],
-    };
-    match a.run_transaction(&step).await {
+    match run_step(&mut a, &bad, "2").await {
         Err(TxFailure::Statement { index, error }) => {
             assert_eq!(index, 1);
             assert!(error.to_string().contains("no such table: nope"), "{error}");
@@ -270,20 +222,9 @@ async fn transaction_step_contract(opts: SqliteOptions) {
     b.execute("UPDATE migra_history_lock SET owner = 'B'")
         .await
         .unwrap();
-    let step = TxStep {
-        units: &units2,
-        whole: false,
-        runner: &runner("A"),
-        expect_not_applied: true,
-        bookkeeping: &book2,
-        annotations: &[],
-    };
     assert!(matches!(
-        a.run_transaction(&step).await,
+        run_step(&mut a, &units2, "2").await,
         Err(TxFailure::Backend(BackendError::LockLost { .. }))
     ));
     assert!(a.execute("SELECT * FROM u").await.is_err());
 }
-
-// The file stamp: it changes with every committed write (even two in one clock tick), stays
-// put while the database is only read, and is absent wherever it could not be trusted.

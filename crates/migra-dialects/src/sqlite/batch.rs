@@ -18,11 +18,10 @@
 
 use super::backend::{SqliteBackend, is_dml, map_err};
 use super::spin::next_spinning;
-use crate::rows::{bind_log_rest, bind_revision};
+use crate::rows::{Arg, bind_args, log_rest_args, revision_args};
 use migra_core::backend::run_transaction_stepwise;
-use migra_core::{BackendError, TxFailure, TxStep};
+use migra_core::{BackendError, LogEntry, Revision, TxFailure, TxStep};
 use sqlx::{AssertSqlSafe, Either};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 pub(super) async fn run(b: &mut SqliteBackend, step: &TxStep<'_>) -> Result<u64, TxFailure> {
     if step.whole || !step.annotations.is_empty() {
@@ -71,24 +70,12 @@ pub(super) async fn run(b: &mut SqliteBackend, step: &TxStep<'_>) -> Result<u64,
         });
     }
     let (rev, log) = (step.bookkeeping)();
-    let lease = b.lease_due();
-    let sql = if lease {
-        b.tables.tx_finish_lease.clone()
-    } else {
-        b.tables.tx_finish.clone()
-    };
-    let guarded = sqlx::query(AssertSqlSafe(sql))
-        .bind(&log.version)
-        .bind(&step.runner.id)
-        .bind(i64::from(step.expect_not_applied))
-        .bind(&rev.sort_key);
-    let mut q = bind_revision(bind_log_rest(guarded, &log), &rev);
-    if lease {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64);
-        q = q.bind(now + b.lease_ms()).bind(&step.runner.id);
-    }
+    let lease_until = b.lease_until();
+    let sql = b.tables.finish_sql(lease_until.is_some()).to_string();
+    let q = bind_args(
+        sqlx::query(AssertSqlSafe(sql)),
+        finish_args(step, &rev, &log, lease_until),
+    );
     let mut results = q.fetch(b.conn());
     let mut finished = Ok(());
     while let Some(item) = next_spinning(&mut results, spin).await {
@@ -100,7 +87,7 @@ pub(super) async fn run(b: &mut SqliteBackend, step: &TxStep<'_>) -> Result<u64,
     drop(results);
     match finished {
         Ok(()) => {
-            if lease {
+            if lease_until.is_some() {
                 b.lease_extended();
             }
             Ok(rows)
@@ -108,14 +95,36 @@ pub(super) async fn run(b: &mut SqliteBackend, step: &TxStep<'_>) -> Result<u64,
         Err(e) => {
             let error = map_err(e);
             let _ = b.raw("ROLLBACK").await;
-            let guard = matches!(&error, BackendError::Statement { message, .. } if *message == b.tables.guard_failed);
-            Err(TxFailure::Backend(if guard {
+            Err(TxFailure::Backend(if b.tables.is_guard_failure(&error) {
                 lost(b, step, &rev.version).await
             } else {
                 error
             }))
         }
     }
+}
+
+/// The values of [`super::history::Tables::finish_sql`] in order: the log row's guarded
+/// version, runner id, not-applied flag and sort key, the rest of the log row, the state row,
+/// and, when `lease_until` is given, the lease's new expiry and the runner id.
+pub(super) fn finish_args<'a>(
+    step: &'a TxStep<'_>,
+    rev: &'a Revision,
+    log: &'a LogEntry,
+    lease_until: Option<i64>,
+) -> Vec<Arg<'a>> {
+    let mut args = vec![
+        Arg::Text(&log.version),
+        Arg::Text(&step.runner.id),
+        Arg::Int(i64::from(step.expect_not_applied)),
+        Arg::Text(&rev.sort_key),
+    ];
+    args.extend(log_rest_args(log));
+    args.extend(revision_args(rev));
+    if let Some(until) = lease_until {
+        args.extend([Arg::Int(until), Arg::Text(&step.runner.id)]);
+    }
+    args
 }
 
 /// Says which check failed, after the rollback (the rare path).

@@ -8,17 +8,16 @@
 //! `sqlite3` shell would. It is the same connection, so its settings (a `PRAGMA` an earlier
 //! migration ran), temporary objects and busy timeout are the ones every other call sees.
 //!
-//! The bookkeeping and its guard are the batched step's (`Tables::tx_finish`), bound from the
-//! same value lists.
+//! The bookkeeping and its guard are the batched step's (`Tables::finish_sql`, `finish_args`).
 
 use super::backend::{SqliteBackend, is_dml};
+use super::batch::finish_args;
 use super::history::Tables;
-use crate::rows::{Arg, log_rest_args, revision_args};
+use crate::rows::Arg;
 use migra_core::{BackendError, TxFailure, TxStep};
 use rusqlite::fallible_iterator::FallibleIterator;
 use rusqlite::types::{ToSqlOutput, Value};
 use rusqlite::{Batch, Connection};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// How a step ended when it did not commit.
 enum Failed {
@@ -29,12 +28,7 @@ enum Failed {
 
 /// Runs `step` in-thread. Errors as [`migra_core::Backend::run_transaction`].
 pub(super) async fn run(b: &mut SqliteBackend, step: &TxStep<'_>) -> Result<u64, TxFailure> {
-    let lease_until = b.lease_due().then(|| {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64);
-        now + b.lease_ms()
-    });
+    let lease_until = b.lease_until();
     let (tables, spin) = (&b.tables, b.spin);
     let outcome = match b.conn.hold(spin) {
         Ok(held) => held.with_dependent_mut(|_, locked| {
@@ -90,26 +84,11 @@ fn run_sync(
         }
     }
     let (rev, log) = (step.bookkeeping)();
-    let mut args = vec![
-        Arg::Text(&log.version),
-        Arg::Text(&step.runner.id),
-        Arg::Int(i64::from(step.expect_not_applied)),
-        Arg::Text(&rev.sort_key),
-    ];
-    args.extend(log_rest_args(&log));
-    args.extend(revision_args(&rev));
-    let sql = match lease_until {
-        Some(until) => {
-            args.extend([Arg::Int(until), Arg::Text(&step.runner.id)]);
-            &tables.tx_finish_lease
-        }
-        None => &tables.tx_finish,
-    };
-    if let Err(e) = execute(db, sql, &args) {
+    let args = finish_args(step, &rev, &log, lease_until);
+    if let Err(e) = execute(db, tables.finish_sql(lease_until.is_some()), &args) {
         rollback(db);
         let error = to_backend(e);
-        let guard = matches!(&error, BackendError::Statement { message, .. } if *message == tables.guard_failed);
-        return Err(if guard {
+        return Err(if tables.is_guard_failure(&error) {
             Failed::Guard(rev.version)
         } else {
             Failed::Tx(TxFailure::Backend(error))

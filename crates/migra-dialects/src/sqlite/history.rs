@@ -28,15 +28,30 @@ pub(super) struct Tables {
     /// Bookkeeping and commit of a batched step (see `batch.rs`), placeholders bound in order:
     /// the log row, whose `version` comes out NULL, failing its NOT NULL, unless this runner
     /// holds the lock and (when the flag is 1) the version is not applied yet: version, runner
-    /// id, flag, sort key, then the other 8 log values; the state row (14); `COMMIT`.
-    pub tx_finish: String,
+    /// id, flag, sort key, then the other 8 log values; the state row (15); `COMMIT`.
+    tx_finish: String,
     /// As `tx_finish`, also extending the lease (new expiry, runner id) before `COMMIT`.
-    pub tx_finish_lease: String,
+    tx_finish_lease: String,
     /// The error of a failed guard in `tx_finish`.
-    pub guard_failed: String,
+    guard_failed: String,
 }
 
 impl Tables {
+    /// The bookkeeping and commit of a batched step, extending the lease when `lease` (values:
+    /// `batch::finish_args`).
+    pub fn finish_sql(&self, lease: bool) -> &str {
+        if lease {
+            &self.tx_finish_lease
+        } else {
+            &self.tx_finish
+        }
+    }
+
+    /// True when `e` is the refusal of the guard in [`Tables::finish_sql`].
+    pub fn is_guard_failure(&self, e: &BackendError) -> bool {
+        matches!(e, BackendError::Statement { message, .. } if *message == self.guard_failed)
+    }
+
     /// Builds the SQL for table `name`. Errors when the name is not a plain identifier.
     pub fn new(name: &str) -> Result<Self, String> {
         crate::rows::check_table_name(name, false, 60)?;

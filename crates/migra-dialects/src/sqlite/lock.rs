@@ -176,18 +176,17 @@ pub(super) async fn release(b: &mut SqliteBackend, runner: &RunnerId) -> Result<
 }
 
 impl SqliteBackend {
-    /// The lease length in milliseconds.
-    pub(super) fn lease_ms(&self) -> i64 {
-        self.lock.lease.as_millis() as i64
-    }
-}
-
-impl SqliteBackend {
     /// True when a quarter of the lease has passed since it was last extended.
-    pub(super) fn lease_due(&self) -> bool {
+    fn lease_due(&self) -> bool {
         self.lock
             .last_refresh
             .is_none_or(|t| t.elapsed() >= self.lock.lease / 4)
+    }
+
+    /// The lease's new expiry (ms since the epoch) when it is due for extension, else `None`.
+    pub(super) fn lease_until(&self) -> Option<i64> {
+        self.lease_due()
+            .then(|| now_ms() + self.lock.lease.as_millis() as i64)
     }
 
     /// Notes that the lease was just extended (by a batched step).
