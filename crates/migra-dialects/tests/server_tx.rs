@@ -234,6 +234,9 @@ async fn transaction_steps(b: &mut dyn Backend, version_base: &str) {
     assert_eq!(b.run_transaction(&step(&units)).await.unwrap(), 2);
     assert_eq!(b.read_history().await.unwrap().len(), h0 + 1);
     assert_eq!(b.read_log().await.unwrap().len(), l0 + 1);
+    // Quotes, backslashes, separators and non-ASCII in the rows arrive exactly.
+    assert!(b.read_history().await.unwrap().contains(&revision(&v1)));
+    assert_eq!(b.read_log().await.unwrap().last(), Some(&log_entry(&v1)));
 
     // The same version again: refused, and its unit rolled back.
     let other = vec![stmt("CREATE TABLE u (x INT)")];
@@ -257,6 +260,14 @@ async fn transaction_steps(b: &mut dyn Backend, version_base: &str) {
             ],
             1,
         ),
+        (
+            vec![
+                stmt("CREATE TABLE v (x INT);"),
+                stmt("SELECT 1 -- ; SELECT 2"),
+                stmt("INSERT INTO nope VALUES (1)"),
+            ],
+            2,
+        ),
     ] {
         let v2 = format!("{version_base}2");
         let book2 = || (revision(&v2), log_entry(&v2));
@@ -279,6 +290,73 @@ async fn transaction_steps(b: &mut dyn Backend, version_base: &str) {
     b.unlock(&r).await.unwrap();
 }
 
+/// A deferred constraint checked at `COMMIT` (which travels with the bookkeeping) fails the
+/// step as a whole: nothing of it stays, history included.
+async fn postgres_commit_failure_leaves_nothing(b: &mut dyn Backend) {
+    let (h0, l0) = (
+        b.read_history().await.unwrap().len(),
+        b.read_log().await.unwrap().len(),
+    );
+    b.lock(&runner(), Duration::from_secs(5)).await.unwrap();
+    let units = vec![
+        stmt("CREATE TABLE parent (id INT PRIMARY KEY)"),
+        stmt("CREATE TABLE child (p INT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)"),
+        stmt("INSERT INTO child VALUES (1)"),
+    ];
+    let book = || (revision("60"), log_entry("60"));
+    let r = runner();
+    let step = TxStep {
+        units: &units,
+        whole: false,
+        runner: &r,
+        expect_not_applied: true,
+        bookkeeping: &book,
+        annotations: &[],
+    };
+    match b.run_transaction(&step).await {
+        Err(TxFailure::Backend(BackendError::Statement { code, .. })) => {
+            assert_eq!(code.as_deref(), Some("23503"), "foreign key violation")
+        }
+        r => panic!("expected the COMMIT to fail, got {r:?}"),
+    }
+    assert!(b.execute("SELECT * FROM parent").await.is_err());
+    assert_eq!(b.read_history().await.unwrap().len(), h0);
+    assert_eq!(b.read_log().await.unwrap().len(), l0);
+    b.unlock(&r).await.unwrap();
+}
+
+/// One transactional step of `sql`, recorded as version `v`.
+async fn one_step(b: &mut dyn Backend, v: &str, sql: &str) -> Result<u64, TxFailure> {
+    let units = vec![stmt(sql)];
+    let book = || (revision(v), log_entry(v));
+    let r = runner();
+    let step = TxStep {
+        units: &units,
+        whole: false,
+        runner: &r,
+        expect_not_applied: true,
+        bookkeeping: &book,
+        annotations: &[],
+    };
+    b.run_transaction(&step).await
+}
+
+/// The bookkeeping is prepared once per session: a `DEALLOCATE ALL` between steps, or inside
+/// one, costs a second preparation, not a failure.
+async fn postgres_survives_deallocate(b: &mut dyn Backend) {
+    b.lock(&runner(), Duration::from_secs(5)).await.unwrap();
+    let r = runner();
+    one_step(b, "70", "CREATE TABLE d1 (x INT)").await.unwrap();
+    b.execute("DEALLOCATE ALL").await.unwrap();
+    one_step(b, "71", "CREATE TABLE d2 (x INT)").await.unwrap();
+    let history = b.read_history().await.unwrap();
+    assert!(history.contains(&revision("70")) && history.contains(&revision("71")));
+    // A step that deallocates them itself is run again on the statements it left.
+    one_step(b, "72", "DEALLOCATE ALL").await.unwrap();
+    assert!(b.read_history().await.unwrap().contains(&revision("72")));
+    b.unlock(&r).await.unwrap();
+}
+
 #[tokio::test]
 async fn postgres_saves_round_trips_and_keeps_the_contract() {
     let Some(url) = admin("MIGRA_TEST_PG_URL") else {
@@ -294,6 +372,7 @@ async fn postgres_saves_round_trips_and_keeps_the_contract() {
         records_exactly(&mut b).await;
         starts_the_next_with_the_record(&mut b).await;
         transaction_steps(&mut b, "2").await;
+        postgres_commit_failure_leaves_nothing(&mut b).await;
         stored_terms_or_hashing(&mut b).await;
 
         // The lock's session ends under a step: the step is refused and rolled back.
@@ -321,6 +400,11 @@ async fn postgres_saves_round_trips_and_keeps_the_contract() {
             r => panic!("expected LockLost, got {r:?}"),
         }
         assert!(b.execute("SELECT * FROM w").await.is_err(), "w rolled back");
+    }
+    {
+        // Last, on its own session: `DEALLOCATE ALL` also drops the driver's statements.
+        let mut b = PostgresBackend::connect(&db_url, &opts).await.unwrap();
+        postgres_survives_deallocate(&mut b).await;
     }
     a.execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
         .await

@@ -33,6 +33,8 @@ pub struct PostgresBackend {
     /// The dedicated connection holding the advisory lock, while it is held. Dropping the
     /// backend closes it, which ends its session and so releases the lock on every path.
     pub(super) lock_conn: Option<PgConnection>,
+    /// Whether this session holds the bookkeeping statements `PREPARE`d (see `tx.rs`).
+    pub(super) prepared: bool,
 }
 
 impl PostgresBackend {
@@ -60,6 +62,7 @@ impl PostgresBackend {
             target,
             tables,
             lock_conn: None,
+            prepared: false,
         })
     }
 

@@ -22,8 +22,10 @@ pub(super) struct Tables {
     insert_log: String,
     /// The state row ($1-$15) and, from its `RETURNING`, the log row ($16-$24): one statement.
     pub record: String,
-    /// [`Tables::record`] refusing a version already applied (then no row is written).
-    pub record_if_not_applied: String,
+    /// [`Tables::record`] refusing a version already applied: then no row is written and it fails
+    /// with division by zero (SQLSTATE 22012), so that a statement string stops there instead of
+    /// going on to `COMMIT`.
+    pub record_or_fail: String,
     select_log: String,
 }
 
@@ -47,9 +49,15 @@ impl Tables {
                  SELECT $16, $17, $18, $19, $20, $21, $22, $23, $24 FROM state"
             )
         };
+        let record_or_fail = format!(
+            "WITH state AS ({guarded} RETURNING 1), logged AS (\
+             INSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \
+             SELECT $16, $17, $18, $19, $20, $21, $22, $23, $24 FROM state RETURNING 1) \
+             SELECT 1 / count(*) FROM logged"
+        );
         Ok(Self {
+            record_or_fail,
             record: record(&insert),
-            record_if_not_applied: record(&guarded),
             name: name.to_string(),
             create: format!(
                 "CREATE TABLE IF NOT EXISTS {h} (\

@@ -11,6 +11,8 @@ mod hooks;
 #[cfg(feature = "postgres")]
 mod inspect;
 #[cfg(feature = "postgres")]
+mod literal;
+#[cfg(feature = "postgres")]
 mod lock;
 #[cfg(feature = "postgres")]
 mod probe;

@@ -1,72 +1,181 @@
-//! A migration step in as many round trips as `psql` needs for the same file (`BEGIN`, each
-//! statement, `COMMIT`), instead of four more:
-//! - `BEGIN` travels with the first unit, as one simple query;
-//! - the lock connection is checked while that first unit runs (the two connections are
-//!   independent), and acted on before `COMMIT`;
-//! - the state row and the log row are one statement: the log row is inserted from the state
-//!   row's `RETURNING`, so "no log row" means the guarded state write was refused.
+//! A migration step in two round trips, where `psql` needs one per statement plus `BEGIN` and
+//! `COMMIT`:
+//! - `BEGIN` and every unit travel as one simple query; the results say which unit failed (one
+//!   `CommandComplete` per statement, so the count before the error is the failing unit);
+//! - the lock connection is checked while they run (the two connections are independent), and
+//!   acted on before anything commits;
+//! - the state row and the log row (one statement: the log row is inserted from the state row's
+//!   `RETURNING`) travel with `COMMIT`. A simple query carries no parameters, so the statement is
+//!   `PREPARE`d once per session and `EXECUTE`d with literal values: planned once, not per step.
+//!   A guarded write that is refused inserts no log row, and the statement then divides by that
+//!   zero count: the error stops the string before `COMMIT`.
 
 use super::backend::{PostgresBackend, map_err};
-use crate::rows::{bind_log, bind_revision};
+use crate::rows::{Arg, bind_log, bind_revision, log_rest_args, revision_args};
+use futures_util::StreamExt;
 use migra_core::backend::run_transaction_stepwise;
 use migra_core::{BackendError, TxFailure, TxStep};
-use sqlx::AssertSqlSafe;
+use sqlx::{AssertSqlSafe, Either};
+
+/// SQLSTATE 22012, raised by the guarded bookkeeping when the version was applied meanwhile.
+const DIVISION_BY_ZERO: &str = "22012";
+/// SQLSTATE 26000: the prepared statement does not exist (a migration ran `DEALLOCATE`).
+const NO_SUCH_STATEMENT: &str = "26000";
+/// The session's names for [`super::history::Tables::record`] and `record_or_fail`.
+const RECORD: &str = "migra_record_v1";
+const RECORD_OR_FAIL: &str = "migra_record_or_fail_v1";
 
 /// Runs `step` (see [`migra_core::Backend::run_transaction`]); rolled back on any failure.
 pub(super) async fn run(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u64, TxFailure> {
-    if !step.annotations.is_empty() || step.units.is_empty() {
+    if !step.annotations.is_empty() || step.units.is_empty() || step.whole {
+        // Whole-file units may hold several statements each, so results cannot name the unit.
         return run_transaction_stepwise(b, step).await;
     }
-    let r = body(b, step).await;
+    let mut r = body(b, step).await;
     if r.is_err() {
         let _ = b.raw("ROLLBACK").await;
     }
-    r
+    if matches!(r, Err(Retry::Unprepared)) {
+        // Everything of the step was rolled back: running it again is running it once.
+        r = body(b, step).await;
+        if r.is_err() {
+            let _ = b.raw("ROLLBACK").await;
+        }
+    }
+    r.map_err(|e| match e {
+        Retry::Failed(f) => f,
+        Retry::Unprepared => TxFailure::Backend(BackendError::History {
+            table: b.tables.name.clone(),
+            // Not reached in practice: the second try prepares in the string that executes.
+            message: "the bookkeeping statement was deallocated as it was prepared".into(),
+        }),
+    })
 }
 
-async fn body(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u64, TxFailure> {
-    let first = format!("BEGIN;\n{}", step.units[0].sql);
+/// Why [`body`] failed: for good, or because the session lost its prepared statements.
+enum Retry {
+    Failed(TxFailure),
+    Unprepared,
+}
+
+impl From<TxFailure> for Retry {
+    fn from(f: TxFailure) -> Self {
+        Self::Failed(f)
+    }
+}
+
+async fn body(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u64, Retry> {
+    let mut sql = String::from("BEGIN;\n");
+    for unit in step.units {
+        // The newline ends a trailing `--` comment before the separator.
+        sql.push_str(&unit.sql);
+        sql.push_str("\n;\n");
+    }
     let (lock, ran) = futures_util::future::join(
         super::lock::check_conn(b.lock_conn.as_mut()),
-        sqlx::raw_sql(AssertSqlSafe(first)).execute(&mut b.conn),
+        results(&mut b.conn, sql),
     )
     .await;
-    let mut rows = match ran {
-        Ok(r) => r.rows_affected(),
-        Err(e) => {
-            return Err(TxFailure::Statement {
-                index: 0,
-                error: map_err(e),
-            });
+    let rows = match ran {
+        Ok(counts) => counts.iter().skip(1).sum(),
+        // Result 0 is `BEGIN`'s; result k + 1 is unit k's.
+        Err((0, e)) => return Err(TxFailure::Backend(e).into()),
+        Err((done, error)) => {
+            let index = (done - 1).min(step.units.len() - 1);
+            return Err(TxFailure::Statement { index, error }.into());
         }
     };
     lock.map_err(TxFailure::Backend)?;
-    for (index, unit) in step.units.iter().enumerate().skip(1) {
-        rows += b
-            .raw(&unit.sql)
-            .await
-            .map_err(|error| TxFailure::Statement { index, error })?;
-    }
     let (rev, log) = (step.bookkeeping)();
-    let sql = if step.expect_not_applied {
-        b.tables.record_if_not_applied.clone()
-    } else {
-        b.tables.record.clone()
+    let mut args: Vec<Arg<'_>> = revision_args(&rev).to_vec();
+    args.push(Arg::Text(&log.version));
+    args.extend(log_rest_args(&log));
+    let history_err = |message| {
+        TxFailure::Backend(BackendError::History {
+            table: b.tables.name.clone(),
+            message,
+        })
     };
-    let written = bind_log(bind_revision(sqlx::query(AssertSqlSafe(sql)), &rev), &log)
-        .execute(&mut b.conn)
-        .await
-        .map_err(|e| TxFailure::Backend(map_err(e)))?;
-    if written.rows_affected() == 0 {
-        return Err(TxFailure::Backend(BackendError::LockLost {
-            message: format!(
-                "version {} was applied by another runner meanwhile",
-                rev.version
-            ),
-        }));
+    let mut finish = String::new();
+    let prepares = if b.prepared {
+        0
+    } else {
+        let types: Vec<&str> = args
+            .iter()
+            .map(|a| match a {
+                Arg::Int(_) => "bigint",
+                Arg::Text(_) | Arg::OptText(_) => "text",
+            })
+            .collect();
+        let types = types.join(", ");
+        for (name, sql) in [
+            (RECORD, &b.tables.record),
+            (RECORD_OR_FAIL, &b.tables.record_or_fail),
+        ] {
+            finish.push_str(&format!("PREPARE {name} ({types}) AS {sql};\n"));
+        }
+        2
+    };
+    let name = if step.expect_not_applied {
+        RECORD_OR_FAIL
+    } else {
+        RECORD
+    };
+    let placeholders: Vec<String> = (1..=args.len()).map(|i| format!("${i}")).collect();
+    let execute = format!("EXECUTE {name} ({})", placeholders.join(", "));
+    finish.push_str(&super::literal::inline(&execute, &args).map_err(history_err)?);
+    finish.push_str(";\nCOMMIT");
+    let r = results(&mut b.conn, finish).await;
+    // Prepared statements outlive a rolled-back transaction.
+    if r.is_ok() || matches!(&r, Err((done, _)) if *done >= prepares) {
+        b.prepared = true;
     }
-    b.raw("COMMIT").await.map_err(TxFailure::Backend)?;
-    Ok(rows)
+    match r {
+        Ok(_) => Ok(rows),
+        Err((done, e)) if done == prepares => match &e {
+            BackendError::Statement { code: Some(c), .. } if c == NO_SUCH_STATEMENT => {
+                b.prepared = false;
+                Err(Retry::Unprepared)
+            }
+            BackendError::Statement { code: Some(c), .. }
+                if step.expect_not_applied && c == DIVISION_BY_ZERO =>
+            {
+                Err(TxFailure::Backend(BackendError::LockLost {
+                    message: format!(
+                        "version {} was applied by another runner meanwhile",
+                        rev.version
+                    ),
+                })
+                .into())
+            }
+            _ => Err(TxFailure::Backend(e).into()),
+        },
+        Err((done, e)) => {
+            if done > 0 && done < prepares {
+                // Only the first statement was prepared: drop it, so the next step prepares both.
+                let _ = b.raw(&format!("ROLLBACK; DEALLOCATE {RECORD}")).await;
+            }
+            Err(TxFailure::Backend(e).into())
+        }
+    }
+}
+
+/// Runs `sql` as one simple query: each statement's row count, or the error with the number of
+/// statements that completed before it.
+async fn results(
+    conn: &mut sqlx::PgConnection,
+    sql: String,
+) -> Result<Vec<u64>, (usize, BackendError)> {
+    let mut counts = Vec::new();
+    let mut stream = sqlx::raw_sql(AssertSqlSafe(sql)).fetch_many(conn);
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(Either::Left(done)) => counts.push(done.rows_affected()),
+            Ok(Either::Right(_row)) => {}
+            Err(e) => return Err((counts.len(), map_err(e))),
+        }
+    }
+    Ok(counts)
 }
 
 /// The state row and the log row as one statement, atomic on its own (see
