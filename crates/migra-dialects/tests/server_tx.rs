@@ -354,6 +354,11 @@ async fn postgres_survives_deallocate(b: &mut dyn Backend) {
     // A step that deallocates them itself is run again on the statements it left.
     one_step(b, "72", "DEALLOCATE ALL").await.unwrap();
     assert!(b.read_history().await.unwrap().contains(&revision("72")));
+    // The driver's own prepared statements are prepared again too.
+    b.record(&revision("73"), &log_entry("73")).await.unwrap();
+    b.execute("DEALLOCATE ALL").await.unwrap();
+    b.record(&revision("74"), &log_entry("74")).await.unwrap();
+    assert!(b.read_history().await.unwrap().contains(&revision("74")));
     b.unlock(&r).await.unwrap();
 }
 

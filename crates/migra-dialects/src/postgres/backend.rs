@@ -73,6 +73,23 @@ impl PostgresBackend {
             .map_err(map_err)?;
         Ok(r.rows_affected())
     }
+
+    /// Runs a migration's own `sql`, then [`PostgresBackend::after_user_sql`].
+    async fn user_sql(&mut self, sql: &str) -> Result<u64, BackendError> {
+        let r = self.raw(sql).await;
+        self.after_user_sql(sql).await;
+        r
+    }
+
+    /// A migration's `DEALLOCATE` or `DISCARD` also drops the driver's cached statements, whose
+    /// next use would fail: where the text may hold one, the driver forgets them (closing a
+    /// statement that is gone is no error), so they are prepared again.
+    pub(super) async fn after_user_sql(&mut self, sql: &str) {
+        let lower = sql.to_ascii_lowercase();
+        if lower.contains("deallocate") || lower.contains("discard") {
+            let _ = sqlx::Connection::clear_cached_statements(&mut self.conn).await;
+        }
+    }
 }
 
 /// Opens one connection, turning driver errors into messages that say what failed.
@@ -154,10 +171,10 @@ impl Backend for PostgresBackend {
         self.raw("ROLLBACK").await.map(drop)
     }
     async fn execute(&mut self, sql: &str) -> Result<u64, BackendError> {
-        self.raw(sql).await
+        self.user_sql(sql).await
     }
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
-        self.raw(sql).await
+        self.user_sql(sql).await
     }
     async fn query_value(
         &mut self,

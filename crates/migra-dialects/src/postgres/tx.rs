@@ -73,9 +73,10 @@ async fn body(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u64, Retry> 
     }
     let (lock, ran) = futures_util::future::join(
         super::lock::check_conn(b.lock_conn.as_mut()),
-        results(&mut b.conn, sql),
+        results(&mut b.conn, sql.clone()),
     )
     .await;
+    b.after_user_sql(&sql).await;
     let rows = match ran {
         Ok(counts) => counts.iter().skip(1).sum(),
         // Result 0 is `BEGIN`'s; result k + 1 is unit k's.
