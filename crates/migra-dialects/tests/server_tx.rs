@@ -325,6 +325,49 @@ async fn postgres_commit_failure_leaves_nothing(b: &mut dyn Backend) {
     b.unlock(&r).await.unwrap();
 }
 
+/// A whole-file unit (several statements in one) counts every statement's rows, and any of
+/// them failing fails it as unit 0, with nothing left.
+async fn whole_file_units(b: &mut dyn Backend) {
+    b.lock(&runner(), Duration::from_secs(5)).await.unwrap();
+    let r = runner();
+    for (sql, v, ok) in [
+        (
+            "CREATE TABLE wa (x INT);\nINSERT INTO wa VALUES (1), (2), (3);",
+            "80",
+            true,
+        ),
+        (
+            "CREATE TABLE wb (x INT);\nINSERT INTO nope VALUES (1)",
+            "81",
+            false,
+        ),
+    ] {
+        let units = vec![stmt(sql)];
+        let book = || (revision(v), log_entry(v));
+        let step = TxStep {
+            units: &units,
+            whole: true,
+            runner: &r,
+            expect_not_applied: true,
+            bookkeeping: &book,
+            annotations: &[],
+        };
+        match (b.run_transaction(&step).await, ok) {
+            (Ok(rows), true) => assert_eq!(rows, 3),
+            (Err(TxFailure::Statement { index: 0, .. }), false) => {}
+            (r, _) => panic!("{sql}: unexpected {r:?}"),
+        }
+    }
+    assert!(
+        b.execute("SELECT * FROM wb").await.is_err(),
+        "wb rolled back"
+    );
+    let history = b.read_history().await.unwrap();
+    assert!(history.contains(&revision("80")));
+    assert!(!history.iter().any(|h| h.version == "81"));
+    b.unlock(&r).await.unwrap();
+}
+
 /// One transactional step of `sql`, recorded as version `v`.
 async fn one_step(b: &mut dyn Backend, v: &str, sql: &str) -> Result<u64, TxFailure> {
     let units = vec![stmt(sql)];
@@ -378,6 +421,7 @@ async fn postgres_saves_round_trips_and_keeps_the_contract() {
         starts_the_next_with_the_record(&mut b).await;
         transaction_steps(&mut b, "2").await;
         postgres_commit_failure_leaves_nothing(&mut b).await;
+        whole_file_units(&mut b).await;
         stored_terms_or_hashing(&mut b).await;
 
         // The lock's session ends under a step: the step is refused and rolled back.

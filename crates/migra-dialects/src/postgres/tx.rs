@@ -27,8 +27,9 @@ const RECORD_OR_FAIL: &str = "migra_record_or_fail_v1";
 
 /// Runs `step` (see [`migra_core::Backend::run_transaction`]); rolled back on any failure.
 pub(super) async fn run(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u64, TxFailure> {
-    if !step.annotations.is_empty() || step.units.is_empty() || step.whole {
-        // Whole-file units may hold several statements each, so results cannot name the unit.
+    // A whole-file unit may hold several statements, so results cannot tell such units apart
+    // (a single one is the failing unit whatever failed).
+    if !step.annotations.is_empty() || step.units.is_empty() || step.whole && step.units.len() > 1 {
         return run_transaction_stepwise(b, step).await;
     }
     let mut r = body(b, step).await;
