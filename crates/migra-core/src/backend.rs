@@ -245,6 +245,9 @@ pub struct TxStep<'a> {
     pub runner: &'a RunnerId,
     /// Fail with [`BackendError::LockLost`] if the version is already applied.
     pub expect_not_applied: bool,
+    /// The version had no state row when history was read under the lock: a backend may insert
+    /// the row plainly (no upsert), a duplicate key then meaning [`BackendError::LockLost`].
+    pub fresh: bool,
     /// Builds the state row and the log row once the units ran (so timings are known).
     pub bookkeeping: &'a (dyn Fn() -> (Revision, LogEntry) + Send + Sync),
     /// Annotations to write with the bookkeeping (backups made by the units).

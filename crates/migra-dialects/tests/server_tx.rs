@@ -223,30 +223,34 @@ async fn transaction_steps(b: &mut dyn Backend, version_base: &str) {
         stmt("INSERT INTO t VALUES (1), (2)"),
     ];
     let r = runner();
-    let step = |units| TxStep {
+    let step = |units, fresh| TxStep {
         units,
         whole: false,
         runner: &r,
         expect_not_applied: true,
+        fresh,
         bookkeeping: &book,
         annotations: &[],
     };
-    assert_eq!(b.run_transaction(&step(&units)).await.unwrap(), 2);
+    assert_eq!(b.run_transaction(&step(&units, true)).await.unwrap(), 2);
     assert_eq!(b.read_history().await.unwrap().len(), h0 + 1);
     assert_eq!(b.read_log().await.unwrap().len(), l0 + 1);
     // Quotes, backslashes, separators and non-ASCII in the rows arrive exactly.
     assert!(b.read_history().await.unwrap().contains(&revision(&v1)));
     assert_eq!(b.read_log().await.unwrap().last(), Some(&log_entry(&v1)));
 
-    // The same version again: refused, and its unit rolled back.
+    // The same version again, whether believed fresh or not: refused, and its unit rolled back.
     let other = vec![stmt("CREATE TABLE u (x INT)")];
-    match b.run_transaction(&step(&other)).await {
-        Err(TxFailure::Backend(BackendError::LockLost { message })) => {
-            assert!(message.contains("applied by another runner"), "{message}")
+    for fresh in [true, false] {
+        match b.run_transaction(&step(&other, fresh)).await {
+            Err(TxFailure::Backend(BackendError::LockLost { message })) => {
+                assert!(message.contains("applied by another runner"), "{message}")
+            }
+            r => panic!("expected LockLost, got {r:?}"),
         }
-        r => panic!("expected LockLost, got {r:?}"),
+        assert!(b.execute("SELECT * FROM u").await.is_err(), "u rolled back");
+        assert_eq!(b.read_log().await.unwrap().len(), l0 + 1);
     }
-    assert!(b.execute("SELECT * FROM u").await.is_err(), "u rolled back");
 
     for (bad, index) in [
         (
@@ -276,6 +280,7 @@ async fn transaction_steps(b: &mut dyn Backend, version_base: &str) {
             whole: false,
             runner: &r,
             expect_not_applied: true,
+            fresh: false,
             bookkeeping: &book2,
             annotations: &[],
         };
@@ -310,6 +315,7 @@ async fn postgres_commit_failure_leaves_nothing(b: &mut dyn Backend) {
         whole: false,
         runner: &r,
         expect_not_applied: true,
+        fresh: false,
         bookkeeping: &book,
         annotations: &[],
     };
@@ -349,6 +355,7 @@ async fn whole_file_units(b: &mut dyn Backend) {
             whole: true,
             runner: &r,
             expect_not_applied: true,
+            fresh: false,
             bookkeeping: &book,
             annotations: &[],
         };
@@ -378,6 +385,7 @@ async fn one_step(b: &mut dyn Backend, v: &str, sql: &str) -> Result<u64, TxFail
         whole: false,
         runner: &r,
         expect_not_applied: true,
+        fresh: false,
         bookkeeping: &book,
         annotations: &[],
     };
@@ -441,6 +449,7 @@ async fn postgres_saves_round_trips_and_keeps_the_contract() {
             whole: false,
             runner: &r,
             expect_not_applied: true,
+            fresh: false,
             bookkeeping: &book,
             annotations: &[],
         };

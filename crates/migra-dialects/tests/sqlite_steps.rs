@@ -55,6 +55,7 @@ async fn run_step(
         whole: false,
         runner: &runner,
         expect_not_applied: true,
+        fresh: false,
         bookkeeping: &book,
         annotations: &[],
     };

@@ -255,14 +255,19 @@ impl<'a> Executor<'a> {
                 }
             }
         }
-        self.run_all(&todo, Direction::Up, &resume, opts).await
+        let recorded = history.iter().map(|r| r.sort_key.as_str()).collect();
+        self.run_all(&todo, Direction::Up, (&resume, &recorded), opts)
+            .await
     }
 
     pub(crate) async fn run_all(
         &mut self,
         todo: &[&Migration],
         direction: Direction,
-        resume: &std::collections::BTreeMap<String, usize>,
+        (resume, recorded): (
+            &std::collections::BTreeMap<String, usize>,
+            &std::collections::BTreeSet<&str>,
+        ),
         opts: &mut RunOptions<'_>,
     ) -> Result<ExecutionResult, ExecError> {
         let mut result = ExecutionResult::new(direction, opts.dry_run);
@@ -306,6 +311,7 @@ impl<'a> Executor<'a> {
                 backups: &opts.backups,
                 next: next.filter(|&(n, at)| step::stepwise(n, &n.up, at, &caps)),
                 started: std::mem::take(&mut started),
+                fresh: !recorded.contains(m.version.sort_key()),
             };
             match step::run(
                 self.backend,
@@ -334,6 +340,7 @@ impl<'a> Executor<'a> {
                         backups: &[],
                         next: None,
                         started: false,
+                        fresh: false,
                     };
                     return Err(
                         crate::recover::roll_back(self.backend, &self.runner, m, hooks, e).await,

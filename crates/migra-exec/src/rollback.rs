@@ -98,6 +98,9 @@ impl Executor<'_> {
             }
             todo.push(m);
         }
-        self.run_all(&todo, Direction::Down, &resume, opts).await
+        // Down steps always upsert: every one of them has its state row.
+        let recorded = std::collections::BTreeSet::new();
+        self.run_all(&todo, Direction::Down, (&resume, &recorded), opts)
+            .await
     }
 }

@@ -27,6 +27,8 @@ pub(crate) struct Hooks<'a, 'e> {
     pub next: Option<(&'a Migration, usize)>,
     /// This migration's running row went with the previous one's final record.
     pub started: bool,
+    /// History held no state row for this migration when it was read under the lock.
+    pub fresh: bool,
 }
 
 /// True when `script` of `m`, starting at statement `start_at`, runs statement by statement
@@ -84,6 +86,7 @@ pub(crate) async fn run(
         checks: Vec::new(),
         next: hooks.next.filter(|_| direction == Direction::Up),
         started: hooks.started,
+        fresh: hooks.fresh && !hooks.started,
         next_started: false,
     };
     // A backup table must not outlive a failed transactional migration, and vice versa.
@@ -185,6 +188,8 @@ struct Ctx<'a> {
     next: Option<(&'a Migration, usize)>,
     /// See [`Hooks::started`].
     started: bool,
+    /// See [`Hooks::fresh`] (false when the running row was written with the previous record).
+    fresh: bool,
     /// The running row of `next` was written.
     next_started: bool,
 }
@@ -278,6 +283,7 @@ impl Ctx<'_> {
             whole: self.script.mode == migra_core::ScriptMode::Whole,
             runner: self.runner,
             expect_not_applied: self.direction == Direction::Up,
+            fresh: self.direction == Direction::Up && self.fresh,
             bookkeeping: &bookkeeping,
             annotations: &annotations,
         };

@@ -26,6 +26,9 @@ pub(super) struct Tables {
     /// with division by zero (SQLSTATE 22012), so that a statement string stops there instead of
     /// going on to `COMMIT`.
     pub record_or_fail: String,
+    /// [`Tables::record`] as a plain insert, for a version without a state row: a duplicate key
+    /// (SQLSTATE 23505) means another runner recorded it meanwhile. Cheaper than the upsert.
+    pub record_new: String,
     select_log: String,
 }
 
@@ -55,7 +58,11 @@ impl Tables {
              SELECT $16, $17, $18, $19, $20, $21, $22, $23, $24 FROM state RETURNING 1) \
              SELECT 1 / count(*) FROM logged"
         );
+        let plain = format!(
+            "INSERT INTO {h} ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+        );
         Ok(Self {
+            record_new: record(&plain),
             record_or_fail,
             record: record(&insert),
             name: name.to_string(),

@@ -7,8 +7,9 @@
 //! - the state row and the log row (one statement: the log row is inserted from the state row's
 //!   `RETURNING`) travel with `COMMIT`. A simple query carries no parameters, so the statement is
 //!   `PREPARE`d once per session and `EXECUTE`d with literal values: planned once, not per step.
-//!   A guarded write that is refused inserts no log row, and the statement then divides by that
-//!   zero count: the error stops the string before `COMMIT`.
+//!   A version without a state row is inserted plainly (a duplicate key then means another
+//!   runner recorded it); otherwise the upsert is guarded, and a refused one inserts no log row
+//!   and divides by that zero count. Either error stops the string before `COMMIT`.
 
 use super::backend::{PostgresBackend, map_err};
 use crate::rows::{Arg, bind_log, bind_revision, log_rest_args, revision_args};
@@ -19,11 +20,14 @@ use sqlx::{AssertSqlSafe, Either};
 
 /// SQLSTATE 22012, raised by the guarded bookkeeping when the version was applied meanwhile.
 const DIVISION_BY_ZERO: &str = "22012";
+/// SQLSTATE 23505, raised by the plain insert of a fresh version recorded meanwhile.
+const UNIQUE_VIOLATION: &str = "23505";
 /// SQLSTATE 26000: the prepared statement does not exist (a migration ran `DEALLOCATE`).
 const NO_SUCH_STATEMENT: &str = "26000";
 /// The session's names for [`super::history::Tables::record`] and `record_or_fail`.
 const RECORD: &str = "migra_record_v1";
 const RECORD_OR_FAIL: &str = "migra_record_or_fail_v1";
+const RECORD_NEW: &str = "migra_record_new_v1";
 
 /// Runs `step` (see [`migra_core::Backend::run_transaction`]); rolled back on any failure.
 pub(super) async fn run(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u64, TxFailure> {
@@ -113,15 +117,16 @@ async fn body(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u64, Retry> 
         for (name, sql) in [
             (RECORD, &b.tables.record),
             (RECORD_OR_FAIL, &b.tables.record_or_fail),
+            (RECORD_NEW, &b.tables.record_new),
         ] {
             finish.push_str(&format!("PREPARE {name} ({types}) AS {sql};\n"));
         }
-        2
+        3
     };
-    let name = if step.expect_not_applied {
-        RECORD_OR_FAIL
-    } else {
-        RECORD
+    let name = match (step.expect_not_applied, step.fresh) {
+        (true, true) => RECORD_NEW,
+        (true, false) => RECORD_OR_FAIL,
+        (false, _) => RECORD,
     };
     let placeholders: Vec<String> = (1..=args.len()).map(|i| format!("${i}")).collect();
     let execute = format!("EXECUTE {name} ({})", placeholders.join(", "));
@@ -140,7 +145,7 @@ async fn body(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u64, Retry> 
                 Err(Retry::Unprepared)
             }
             BackendError::Statement { code: Some(c), .. }
-                if step.expect_not_applied && c == DIVISION_BY_ZERO =>
+                if step.expect_not_applied && (c == DIVISION_BY_ZERO || c == UNIQUE_VIOLATION) =>
             {
                 Err(TxFailure::Backend(BackendError::LockLost {
                     message: format!(
@@ -154,8 +159,9 @@ async fn body(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u64, Retry> 
         },
         Err((done, e)) => {
             if done > 0 && done < prepares {
-                // Only the first statement was prepared: drop it, so the next step prepares both.
-                let _ = b.raw(&format!("ROLLBACK; DEALLOCATE {RECORD}")).await;
+                // Only some were prepared: drop those, so the next step prepares all of them.
+                let names = [RECORD, RECORD_OR_FAIL][..done.min(2)].join("; DEALLOCATE ");
+                let _ = b.raw(&format!("ROLLBACK; DEALLOCATE {names}")).await;
             }
             Err(TxFailure::Backend(e).into())
         }
