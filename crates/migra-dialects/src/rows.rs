@@ -157,6 +157,15 @@ pub(crate) fn log_rest_args(e: &LogEntry) -> [Arg<'_>; 8] {
     ]
 }
 
+/// A state row's values and then its log row's, `version` first: the order of a statement
+/// writing both at once.
+pub(crate) fn record_args<'a>(rev: &'a Revision, log: &'a LogEntry) -> Vec<Arg<'a>> {
+    let mut args = revision_args(rev).to_vec();
+    args.push(Arg::Text(&log.version));
+    args.extend(log_rest_args(log));
+    args
+}
+
 /// Binds `args` in order.
 pub(crate) fn bind_args<'q, DB: Database>(
     mut q: DbQuery<'q, DB>,

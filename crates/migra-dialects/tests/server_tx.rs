@@ -217,22 +217,11 @@ async fn transaction_steps(b: &mut dyn Backend, version_base: &str) {
     );
     b.lock(&runner(), Duration::from_secs(5)).await.unwrap();
     let v1 = format!("{version_base}1");
-    let book = || (revision(&v1), log_entry(&v1));
     let units = vec![
         stmt("CREATE TABLE t (x INT) -- trailing comment"),
         stmt("INSERT INTO t VALUES (1), (2)"),
     ];
-    let r = runner();
-    let step = |units, fresh| TxStep {
-        units,
-        whole: false,
-        runner: &r,
-        expect_not_applied: true,
-        fresh,
-        bookkeeping: &book,
-        annotations: &[],
-    };
-    assert_eq!(b.run_transaction(&step(&units, true)).await.unwrap(), 2);
+    assert_eq!(run_step(b, &units, &v1, (false, true)).await.unwrap(), 2);
     assert_eq!(b.read_history().await.unwrap().len(), h0 + 1);
     assert_eq!(b.read_log().await.unwrap().len(), l0 + 1);
     // Quotes, backslashes, separators and non-ASCII in the rows arrive exactly.
@@ -242,7 +231,7 @@ async fn transaction_steps(b: &mut dyn Backend, version_base: &str) {
     // The same version again, whether believed fresh or not: refused, and its unit rolled back.
     let other = vec![stmt("CREATE TABLE u (x INT)")];
     for fresh in [true, false] {
-        match b.run_transaction(&step(&other, fresh)).await {
+        match run_step(b, &other, &v1, (false, fresh)).await {
             Err(TxFailure::Backend(BackendError::LockLost { message })) => {
                 assert!(message.contains("applied by another runner"), "{message}")
             }
@@ -274,17 +263,7 @@ async fn transaction_steps(b: &mut dyn Backend, version_base: &str) {
         ),
     ] {
         let v2 = format!("{version_base}2");
-        let book2 = || (revision(&v2), log_entry(&v2));
-        let s = TxStep {
-            units: &bad,
-            whole: false,
-            runner: &r,
-            expect_not_applied: true,
-            fresh: false,
-            bookkeeping: &book2,
-            annotations: &[],
-        };
-        match b.run_transaction(&s).await {
+        match run_step(b, &bad, &v2, (false, false)).await {
             Err(TxFailure::Statement { index: i, .. }) => assert_eq!(i, index),
             r => panic!("expected unit {index} to fail, got {r:?}"),
         }
@@ -292,7 +271,7 @@ async fn transaction_steps(b: &mut dyn Backend, version_base: &str) {
         assert_eq!(b.read_history().await.unwrap().len(), h0 + 1);
         assert_eq!(b.read_log().await.unwrap().len(), l0 + 1);
     }
-    b.unlock(&r).await.unwrap();
+    b.unlock(&runner()).await.unwrap();
 }
 
 /// A deferred constraint checked at `COMMIT` (which travels with the bookkeeping) fails the
@@ -308,18 +287,7 @@ async fn postgres_commit_failure_leaves_nothing(b: &mut dyn Backend) {
         stmt("CREATE TABLE child (p INT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)"),
         stmt("INSERT INTO child VALUES (1)"),
     ];
-    let book = || (revision("60"), log_entry("60"));
-    let r = runner();
-    let step = TxStep {
-        units: &units,
-        whole: false,
-        runner: &r,
-        expect_not_applied: true,
-        fresh: false,
-        bookkeeping: &book,
-        annotations: &[],
-    };
-    match b.run_transaction(&step).await {
+    match run_step(b, &units, "60", (false, false)).await {
         Err(TxFailure::Backend(BackendError::Statement { code, .. })) => {
             assert_eq!(code.as_deref(), Some("23503"), "foreign key violation")
         }
@@ -328,14 +296,13 @@ async fn postgres_commit_failure_leaves_nothing(b: &mut dyn Backend) {
     assert!(b.execute("SELECT * FROM parent").await.is_err());
     assert_eq!(b.read_history().await.unwrap().len(), h0);
     assert_eq!(b.read_log().await.unwrap().len(), l0);
-    b.unlock(&r).await.unwrap();
+    b.unlock(&runner()).await.unwrap();
 }
 
 /// A whole-file unit (several statements in one) counts every statement's rows, and any of
 /// them failing fails it as unit 0, with nothing left.
 async fn whole_file_units(b: &mut dyn Backend) {
     b.lock(&runner(), Duration::from_secs(5)).await.unwrap();
-    let r = runner();
     for (sql, v, ok) in [
         (
             "CREATE TABLE wa (x INT);\nINSERT INTO wa VALUES (1), (2), (3);",
@@ -348,18 +315,7 @@ async fn whole_file_units(b: &mut dyn Backend) {
             false,
         ),
     ] {
-        let units = vec![stmt(sql)];
-        let book = || (revision(v), log_entry(v));
-        let step = TxStep {
-            units: &units,
-            whole: true,
-            runner: &r,
-            expect_not_applied: true,
-            fresh: false,
-            bookkeeping: &book,
-            annotations: &[],
-        };
-        match (b.run_transaction(&step).await, ok) {
+        match (run_step(b, &[stmt(sql)], v, (true, false)).await, ok) {
             (Ok(rows), true) => assert_eq!(rows, 3),
             (Err(TxFailure::Statement { index: 0, .. }), false) => {}
             (r, _) => panic!("{sql}: unexpected {r:?}"),
@@ -372,24 +328,35 @@ async fn whole_file_units(b: &mut dyn Backend) {
     let history = b.read_history().await.unwrap();
     assert!(history.contains(&revision("80")));
     assert!(!history.iter().any(|h| h.version == "81"));
-    b.unlock(&r).await.unwrap();
+    b.unlock(&runner()).await.unwrap();
 }
 
-/// One transactional step of `sql`, recorded as version `v`.
-async fn one_step(b: &mut dyn Backend, v: &str, sql: &str) -> Result<u64, TxFailure> {
-    let units = vec![stmt(sql)];
+/// `units` as one transactional step (`whole`: each a multi-statement script) recorded as
+/// version `v` of [`revision`] and [`log_entry`], refused if `v` is applied; `fresh` says `v` had
+/// no state row.
+async fn run_step(
+    b: &mut dyn Backend,
+    units: &[Statement],
+    v: &str,
+    (whole, fresh): (bool, bool),
+) -> Result<u64, TxFailure> {
     let book = || (revision(v), log_entry(v));
     let r = runner();
     let step = TxStep {
-        units: &units,
-        whole: false,
+        units,
+        whole,
         runner: &r,
         expect_not_applied: true,
-        fresh: false,
+        fresh,
         bookkeeping: &book,
         annotations: &[],
     };
     b.run_transaction(&step).await
+}
+
+/// One statement as a transactional step, believed fresh.
+async fn one_step(b: &mut dyn Backend, v: &str, sql: &str) -> Result<u64, TxFailure> {
+    run_step(b, &[stmt(sql)], v, (false, true)).await
 }
 
 /// The bookkeeping is prepared once per session: a `DEALLOCATE ALL` between steps, or inside
@@ -442,18 +409,7 @@ async fn postgres_saves_round_trips_and_keeps_the_contract() {
             .await
             .unwrap();
         let units = vec![stmt("CREATE TABLE w (x INT)")];
-        let book = || (revision("39"), log_entry("39"));
-        let r = runner();
-        let step = TxStep {
-            units: &units,
-            whole: false,
-            runner: &r,
-            expect_not_applied: true,
-            fresh: false,
-            bookkeeping: &book,
-            annotations: &[],
-        };
-        match b.run_transaction(&step).await {
+        match run_step(&mut b, &units, "39", (false, false)).await {
             Err(TxFailure::Backend(BackendError::LockLost { .. })) => {}
             r => panic!("expected LockLost, got {r:?}"),
         }

@@ -255,8 +255,7 @@ impl<'a> Executor<'a> {
                 }
             }
         }
-        let recorded = history.iter().map(|r| r.sort_key.as_str()).collect();
-        self.run_all(&todo, Direction::Up, (&resume, &recorded), opts)
+        self.run_all(&todo, Direction::Up, (&resume, &history), opts)
             .await
     }
 
@@ -264,14 +263,17 @@ impl<'a> Executor<'a> {
         &mut self,
         todo: &[&Migration],
         direction: Direction,
-        (resume, recorded): (
+        (resume, history): (
             &std::collections::BTreeMap<String, usize>,
-            &std::collections::BTreeSet<&str>,
+            &[migra_core::Revision],
         ),
         opts: &mut RunOptions<'_>,
     ) -> Result<ExecutionResult, ExecError> {
         let mut result = ExecutionResult::new(direction, opts.dry_run);
         let caps = self.backend.capabilities();
+        // Versions with a state row, as read under the lock.
+        let recorded: std::collections::BTreeSet<&str> =
+            history.iter().map(|r| r.sort_key.as_str()).collect();
         let start_of = |m: &Migration| resume.get(m.version.sort_key()).copied().unwrap_or(0);
         // The running row of this migration went with the previous one's final record.
         let mut started = false;

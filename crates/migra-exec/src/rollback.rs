@@ -98,9 +98,7 @@ impl Executor<'_> {
             }
             todo.push(m);
         }
-        // Down steps always upsert: every one of them has its state row.
-        let recorded = std::collections::BTreeSet::new();
-        self.run_all(&todo, Direction::Down, (&resume, &recorded), opts)
+        self.run_all(&todo, Direction::Down, (&resume, &history), opts)
             .await
     }
 }

@@ -33,8 +33,8 @@ pub struct PostgresBackend {
     /// The dedicated connection holding the advisory lock, while it is held. Dropping the
     /// backend closes it, which ends its session and so releases the lock on every path.
     pub(super) lock_conn: Option<PgConnection>,
-    /// Whether this session holds the bookkeeping statements `PREPARE`d (see `tx.rs`).
-    pub(super) prepared: bool,
+    /// The bookkeeping statements this session has `PREPARE`d (see `tx.rs`).
+    pub(super) prepared: Vec<&'static str>,
 }
 
 impl PostgresBackend {
@@ -62,7 +62,7 @@ impl PostgresBackend {
             target,
             tables,
             lock_conn: None,
-            prepared: false,
+            prepared: Vec::new(),
         })
     }
 
@@ -74,22 +74,31 @@ impl PostgresBackend {
         Ok(r.rows_affected())
     }
 
-    /// Runs a migration's own `sql`, then [`PostgresBackend::after_user_sql`].
+    /// Runs a migration's own `sql`; see [`may_drop_prepared`].
     async fn user_sql(&mut self, sql: &str) -> Result<u64, BackendError> {
         let r = self.raw(sql).await;
-        self.after_user_sql(sql).await;
+        if may_drop_prepared(sql) {
+            self.forget_cached_statements().await;
+        }
         r
     }
 
-    /// A migration's `DEALLOCATE` or `DISCARD` also drops the driver's cached statements, whose
-    /// next use would fail: where the text may hold one, the driver forgets them (closing a
-    /// statement that is gone is no error), so they are prepared again.
-    pub(super) async fn after_user_sql(&mut self, sql: &str) {
-        let lower = sql.to_ascii_lowercase();
-        if lower.contains("deallocate") || lower.contains("discard") {
-            let _ = sqlx::Connection::clear_cached_statements(&mut self.conn).await;
-        }
+    /// Makes the driver forget its cached statements (closing one that is gone is no error), so
+    /// it prepares them again.
+    pub(super) async fn forget_cached_statements(&mut self) {
+        let _ = sqlx::Connection::clear_cached_statements(&mut self.conn).await;
     }
+}
+
+/// True when a migration's `sql` may hold a `DEALLOCATE` or `DISCARD`, which also drops the
+/// statements the driver cached on this session: their next use would fail unless forgotten.
+pub(super) fn may_drop_prepared(sql: &str) -> bool {
+    let holds = |word: &[u8]| {
+        sql.as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word))
+    };
+    holds(b"deallocate") || holds(b"discard")
 }
 
 /// Opens one connection, turning driver errors into messages that say what failed.

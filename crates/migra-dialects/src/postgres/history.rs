@@ -39,27 +39,20 @@ impl Tables {
         let q = |s: &str| migra_core::dialect::quote_with(s, '"');
         let (h, log) = (q(name), q(&format!("{name}_log")));
         let update_all = crate::rows::update_all(|c| format!("excluded.{c}"));
-        let insert = format!(
-            "INSERT INTO {h} ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
-             ON CONFLICT (sort_key) DO UPDATE SET {update_all}"
-        );
-        let kv = crate::kv::KvSql::new(migra_core::DialectId::Postgres, name);
-        let guarded = format!("{insert} WHERE {h}.status <> 'applied'");
-        let record = |state: &str| {
-            format!(
-                "WITH state AS ({state} RETURNING 1) \
-                 INSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \
-                 SELECT $16, $17, $18, $19, $20, $21, $22, $23, $24 FROM state"
-            )
-        };
-        let record_or_fail = format!(
-            "WITH state AS ({guarded} RETURNING 1), logged AS (\
-             INSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \
-             SELECT $16, $17, $18, $19, $20, $21, $22, $23, $24 FROM state RETURNING 1) \
-             SELECT 1 / count(*) FROM logged"
-        );
         let plain = format!(
             "INSERT INTO {h} ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+        );
+        let insert = format!("{plain} ON CONFLICT (sort_key) DO UPDATE SET {update_all}");
+        let kv = crate::kv::KvSql::new(migra_core::DialectId::Postgres, name);
+        let guarded = format!("{insert} WHERE {h}.status <> 'applied'");
+        let log_from_state = format!(
+            "INSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \
+             SELECT $16, $17, $18, $19, $20, $21, $22, $23, $24 FROM state"
+        );
+        let record = |state: &str| format!("WITH state AS ({state} RETURNING 1) {log_from_state}");
+        let record_or_fail = format!(
+            "WITH state AS ({guarded} RETURNING 1), logged AS ({log_from_state} RETURNING 1) \
+             SELECT 1 / count(*) FROM logged"
         );
         Ok(Self {
             record_new: record(&plain),

@@ -3,33 +3,21 @@
 
 use crate::rows::Arg;
 
-/// `template` with each `$N` replaced by `args[N - 1]` as a PostgreSQL literal.
+/// `args` as PostgreSQL literals separated by `, `, for an `EXECUTE name (...)` list.
 ///
 /// Text becomes an `E'...'` string (backslash and quote escaped), which reads the same whatever
 /// `standard_conforming_strings` says; integers are written as digits; `None` is `NULL`.
-/// `template` must hold no other `$` (the history SQL is built from plain identifiers).
 ///
 /// Errors: a text value holds a NUL byte, which PostgreSQL text cannot store and which would cut
 /// the query string short.
-pub(super) fn inline(template: &str, args: &[Arg<'_>]) -> Result<String, String> {
-    let mut out = String::with_capacity(template.len() + 256);
-    let mut rest = template;
-    while let Some(at) = rest.find('$') {
-        out.push_str(&rest[..at]);
-        let digits = rest[at + 1..]
-            .find(|c: char| !c.is_ascii_digit())
-            .map_or(rest.len() - at - 1, |n| n);
-        let n: usize = rest[at + 1..at + 1 + digits]
-            .parse()
-            .map_err(|_| format!("`$` without a parameter number in `{template}`"))?;
-        let arg = n
-            .checked_sub(1)
-            .and_then(|i| args.get(i))
-            .ok_or_else(|| format!("no value for ${n}"))?;
+pub(super) fn list(args: &[Arg<'_>]) -> Result<String, String> {
+    let mut out = String::with_capacity(512);
+    for (i, arg) in args.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
         literal(&mut out, *arg)?;
-        rest = &rest[at + 1 + digits..];
     }
-    out.push_str(rest);
     Ok(out)
 }
 
@@ -61,31 +49,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn values_replace_their_placeholders() {
+    fn values_become_literals_in_order() {
         let args = [
             Arg::Text("it's a \\ test"),
             Arg::Int(-7),
             Arg::OptText(None),
             Arg::OptText(Some("x")),
+            Arg::Int(12),
         ];
-        let out = inline("VALUES ($1, $2, $3, $4) -- $1", &args).unwrap();
         assert_eq!(
-            out,
-            "VALUES (E'it''s a \\\\ test', -7, NULL, E'x') -- E'it''s a \\\\ test'"
+            list(&args).unwrap(),
+            "E'it''s a \\\\ test', -7, NULL, E'x', 12"
         );
+        assert_eq!(list(&[]).unwrap(), "");
     }
 
     #[test]
-    fn two_digit_placeholders_are_read_whole() {
-        let args: Vec<Arg> = (1..=12).map(Arg::Int).collect();
-        assert_eq!(inline("$1,$12,$2", &args).unwrap(), "1,12,2");
-    }
-
-    #[test]
-    fn bad_input_is_an_error() {
-        assert!(inline("$2", &[Arg::Int(1)]).is_err());
-        assert!(inline("$0", &[Arg::Int(1)]).is_err());
-        assert!(inline("a $ b", &[]).is_err());
-        assert!(inline("$1", &[Arg::Text("a\0b")]).is_err());
+    fn a_nul_byte_is_an_error() {
+        assert!(list(&[Arg::Int(1), Arg::Text("a\0b")]).is_err());
+        assert!(list(&[Arg::OptText(Some("\0"))]).is_err());
     }
 }

@@ -11,8 +11,8 @@
 //!   runner recorded it); otherwise the upsert is guarded, and a refused one inserts no log row
 //!   and divides by that zero count. Either error stops the string before `COMMIT`.
 
-use super::backend::{PostgresBackend, map_err};
-use crate::rows::{Arg, bind_log, bind_revision, log_rest_args, revision_args};
+use super::backend::{PostgresBackend, map_err, may_drop_prepared};
+use crate::rows::{Arg, bind_args, record_args};
 use futures_util::StreamExt;
 use migra_core::backend::run_transaction_stepwise;
 use migra_core::{BackendError, TxFailure, TxStep};
@@ -24,10 +24,6 @@ const DIVISION_BY_ZERO: &str = "22012";
 const UNIQUE_VIOLATION: &str = "23505";
 /// SQLSTATE 26000: the prepared statement does not exist (a migration ran `DEALLOCATE`).
 const NO_SUCH_STATEMENT: &str = "26000";
-/// The session's names for [`super::history::Tables::record`] and `record_or_fail`.
-const RECORD: &str = "migra_record_v1";
-const RECORD_OR_FAIL: &str = "migra_record_or_fail_v1";
-const RECORD_NEW: &str = "migra_record_new_v1";
 
 /// Runs `step` (see [`migra_core::Backend::run_transaction`]); rolled back on any failure.
 pub(super) async fn run(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u64, TxFailure> {
@@ -36,25 +32,27 @@ pub(super) async fn run(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u6
     if !step.annotations.is_empty() || step.units.is_empty() || step.whole && step.units.len() > 1 {
         return run_transaction_stepwise(b, step).await;
     }
-    let mut r = body(b, step).await;
-    if r.is_err() {
-        let _ = b.raw("ROLLBACK").await;
-    }
-    if matches!(r, Err(Retry::Unprepared)) {
-        // Everything of the step was rolled back: running it again is running it once.
-        r = body(b, step).await;
+    let mut second_try = false;
+    loop {
+        let r = body(b, step).await;
         if r.is_err() {
             let _ = b.raw("ROLLBACK").await;
         }
-    }
-    r.map_err(|e| match e {
-        Retry::Failed(f) => f,
-        Retry::Unprepared => TxFailure::Backend(BackendError::History {
-            table: b.tables.name.clone(),
+        return match r {
+            Ok(rows) => Ok(rows),
+            Err(Retry::Failed(f)) => Err(f),
+            // Everything of the step was rolled back: running it again is running it once.
+            Err(Retry::Unprepared) if !second_try => {
+                second_try = true;
+                continue;
+            }
             // Not reached in practice: the second try prepares in the string that executes.
-            message: "the bookkeeping statement was deallocated as it was prepared".into(),
-        }),
-    })
+            Err(Retry::Unprepared) => Err(TxFailure::Backend(BackendError::History {
+                table: b.tables.name.clone(),
+                message: "the bookkeeping statement was deallocated as it was prepared".into(),
+            })),
+        };
+    }
 }
 
 /// Why [`body`] failed: for good, or because the session lost its prepared statements.
@@ -76,12 +74,15 @@ async fn body(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u64, Retry> 
         sql.push_str(&unit.sql);
         sql.push_str("\n;\n");
     }
+    let drops_prepared = may_drop_prepared(&sql);
     let (lock, ran) = futures_util::future::join(
         super::lock::check_conn(b.lock_conn.as_mut()),
-        results(&mut b.conn, sql.clone()),
+        results(&mut b.conn, sql),
     )
     .await;
-    b.after_user_sql(&sql).await;
+    if drops_prepared {
+        b.forget_cached_statements().await;
+    }
     let rows = match ran {
         Ok(counts) => counts.iter().skip(1).sum(),
         // Result 0 is `BEGIN`'s; result k + 1 is unit k's.
@@ -93,19 +94,15 @@ async fn body(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u64, Retry> 
     };
     lock.map_err(TxFailure::Backend)?;
     let (rev, log) = (step.bookkeeping)();
-    let mut args: Vec<Arg<'_>> = revision_args(&rev).to_vec();
-    args.push(Arg::Text(&log.version));
-    args.extend(log_rest_args(&log));
-    let history_err = |message| {
-        TxFailure::Backend(BackendError::History {
-            table: b.tables.name.clone(),
-            message,
-        })
+    let args = record_args(&rev, &log);
+    let (name, template) = match (step.expect_not_applied, step.fresh) {
+        (true, true) => ("migra_record_new_v1", &b.tables.record_new),
+        (true, false) => ("migra_record_or_fail_v1", &b.tables.record_or_fail),
+        (false, _) => ("migra_record_v1", &b.tables.record),
     };
     let mut finish = String::new();
-    let prepares = if b.prepared {
-        0
-    } else {
+    let prepares = usize::from(!b.prepared.contains(&name));
+    if prepares == 1 {
         let types: Vec<&str> = args
             .iter()
             .map(|a| match a {
@@ -113,35 +110,28 @@ async fn body(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u64, Retry> 
                 Arg::Text(_) | Arg::OptText(_) => "text",
             })
             .collect();
-        let types = types.join(", ");
-        for (name, sql) in [
-            (RECORD, &b.tables.record),
-            (RECORD_OR_FAIL, &b.tables.record_or_fail),
-            (RECORD_NEW, &b.tables.record_new),
-        ] {
-            finish.push_str(&format!("PREPARE {name} ({types}) AS {sql};\n"));
-        }
-        3
-    };
-    let name = match (step.expect_not_applied, step.fresh) {
-        (true, true) => RECORD_NEW,
-        (true, false) => RECORD_OR_FAIL,
-        (false, _) => RECORD,
-    };
-    let placeholders: Vec<String> = (1..=args.len()).map(|i| format!("${i}")).collect();
-    let execute = format!("EXECUTE {name} ({})", placeholders.join(", "));
-    finish.push_str(&super::literal::inline(&execute, &args).map_err(history_err)?);
-    finish.push_str(";\nCOMMIT");
+        finish.push_str(&format!(
+            "PREPARE {name} ({}) AS {template};\n",
+            types.join(", ")
+        ));
+    }
+    let values = super::literal::list(&args).map_err(|message| {
+        TxFailure::Backend(BackendError::History {
+            table: b.tables.name.clone(),
+            message,
+        })
+    })?;
+    finish.push_str(&format!("EXECUTE {name} ({values});\nCOMMIT"));
     let r = results(&mut b.conn, finish).await;
-    // Prepared statements outlive a rolled-back transaction.
-    if r.is_ok() || matches!(&r, Err((done, _)) if *done >= prepares) {
-        b.prepared = true;
+    // A prepared statement outlives a rolled-back transaction.
+    if prepares == 1 && matches!(&r, Ok(_) | Err((1.., _))) {
+        b.prepared.push(name);
     }
     match r {
         Ok(_) => Ok(rows),
         Err((done, e)) if done == prepares => match &e {
             BackendError::Statement { code: Some(c), .. } if c == NO_SUCH_STATEMENT => {
-                b.prepared = false;
+                b.prepared.clear();
                 Err(Retry::Unprepared)
             }
             BackendError::Statement { code: Some(c), .. }
@@ -157,14 +147,7 @@ async fn body(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u64, Retry> 
             }
             _ => Err(TxFailure::Backend(e).into()),
         },
-        Err((done, e)) => {
-            if done > 0 && done < prepares {
-                // Only some were prepared: drop those, so the next step prepares all of them.
-                let names = [RECORD, RECORD_OR_FAIL][..done.min(2)].join("; DEALLOCATE ");
-                let _ = b.raw(&format!("ROLLBACK; DEALLOCATE {names}")).await;
-            }
-            Err(TxFailure::Backend(e).into())
-        }
+        Err((_, e)) => Err(TxFailure::Backend(e).into()),
     }
 }
 
@@ -196,7 +179,7 @@ pub(super) async fn record(
     log: &migra_core::LogEntry,
 ) -> Result<(), BackendError> {
     let sql = b.tables.record.clone();
-    bind_log(bind_revision(sqlx::query(AssertSqlSafe(sql)), rev), log)
+    bind_args(sqlx::query(AssertSqlSafe(sql)), record_args(rev, log))
         .execute(&mut b.conn)
         .await
         .map_err(map_err)?;
