@@ -3,20 +3,16 @@
 
 use migra_core::{DialectId, HistoryDigest};
 
-/// The query returning `"<rows> <applied> <sum>"` for the state table `table` (already quoted).
+/// The query returning `"<rows> <applied> <sum>"` for the state table `table` (already quoted);
+/// on PostgreSQL the three are separate columns ([`pg_text`]) summing the stored terms, and
+/// [`pg_hashing_sql`] is the query for a table without them.
 /// (SQLite has no SHA-256, and reads its fingerprints locally anyway: it has no digest.)
 pub(crate) fn sql(dialect: DialectId, table: &str) -> String {
     match dialect {
-        // The term: the first 15 hex digits of the SHA-256, read as a 60-bit integer. Each row's
-        // stored term where the table has them ([`pg_term_column`]), else the hash: the natural
-        // join brings a NULL `digest_term` exactly when the table has none, so one query serves
-        // both kinds of table and never fails on the missing column.
-        DialectId::Postgres => format!(
-            "SELECT count(*) || ' ' || count(*) FILTER (WHERE status = 'applied') || ' ' || \
-             coalesce(sum(coalesce({PG_TERM_COLUMN}, {})), 0) \
-             FROM {table} NATURAL LEFT JOIN (SELECT NULL::bigint AS {PG_TERM_COLUMN}) AS stored",
-            pg_term(|text| format!("convert_to({text}, 'UTF8')"))
-        ),
+        // Three plain columns: on a freshly started server process every function and operator
+        // a query names is a catalog lookup, and the text concatenation and the hashing
+        // fallback the query once carried cost about 1.3 of its 4.5 ms (pgbench -C).
+        DialectId::Postgres => pg_sum(table, PG_TERM_COLUMN),
         // SUM over integers is DECIMAL: no overflow however long the history. (No stored
         // terms here: on MariaDB hashing a row costs less than the join that would pick them.)
         _ => format!(
@@ -26,6 +22,24 @@ pub(crate) fn sql(dialect: DialectId, table: &str) -> String {
              AS UNSIGNED)), 0)) AS CHAR) FROM {table}"
         ),
     }
+}
+
+/// The PostgreSQL digest query for a state table without the stored terms (made by an older
+/// migra, or by a user who may not alter it): each row's term hashed as the query runs. Same
+/// columns as [`sql`].
+pub(crate) fn pg_hashing_sql(table: &str) -> String {
+    pg_sum(
+        table,
+        &pg_term(|text| format!("convert_to({text}, 'UTF8')")),
+    )
+}
+
+/// Row count, applied count and the sum of `term` (as text: it outgrows `bigint`) over `table`.
+fn pg_sum(table: &str, term: &str) -> String {
+    format!(
+        "SELECT count(*), count(*) FILTER (WHERE status = 'applied'), \
+         coalesce(sum({term}), 0)::text FROM {table}"
+    )
 }
 
 /// PostgreSQL's term of one row, `bytes` turning the row's text expression into its bytes.
@@ -62,6 +76,15 @@ where
     for<'x> String: sqlx::Decode<'x, R::Database> + sqlx::Type<R::Database>,
 {
     r.try_get(0)
+}
+
+/// The digest text from the PostgreSQL columns [`sql`] and [`pg_hashing_sql`] return.
+///
+/// Errors: the columns are not two integers and a text.
+pub(crate) fn pg_text(r: &sqlx::postgres::PgRow) -> Result<String, sqlx::Error> {
+    use sqlx::Row;
+    let (rows, applied, sum): (i64, i64, String) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+    Ok(format!("{rows} {applied} {sum}"))
 }
 
 /// The digest from what [`sql`] returned: no row (no history table) digests as empty; `table`

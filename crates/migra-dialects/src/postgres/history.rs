@@ -11,8 +11,9 @@ pub(super) struct Tables {
     create: String,
     pub kv: crate::kv::KvSql,
     select: String,
-    /// The [`migra_core::HistoryDigest`] query.
+    /// The [`migra_core::HistoryDigest`] query, and the one for a table without stored terms.
     digest: String,
+    digest_hashing: String,
     /// Whether the state table lacks the stored term column: one boolean row.
     term_missing: String,
     /// Adds the stored term column.
@@ -74,6 +75,7 @@ impl Tables {
             ),
             kv,
             digest: crate::digest::sql(migra_core::DialectId::Postgres, &h),
+            digest_hashing: crate::digest::pg_hashing_sql(&h),
             // The name is letters, digits and `_`: safe inside a literal.
             term_missing: format!(
                 "SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('{h}') \
@@ -103,6 +105,14 @@ fn is_missing_table(e: &BackendError) -> bool {
     matches!(e, BackendError::Statement { code: Some(c), .. } if c == "42P01")
 }
 
+/// `e` as a history error (unchanged when it is one).
+fn as_history(table: &str, e: BackendError) -> BackendError {
+    match e {
+        BackendError::History { .. } => e,
+        e => history_err(table, e),
+    }
+}
+
 fn history_err(table: &str, e: impl std::fmt::Display) -> BackendError {
     BackendError::History {
         table: table.to_string(),
@@ -120,6 +130,17 @@ impl PostgresBackend {
         sql: String,
         decode: fn(&sqlx::postgres::PgRow) -> Result<T, sqlx::Error>,
     ) -> Result<Vec<T>, BackendError> {
+        let rows = self.fetch_rows(sql, decode).await;
+        rows.map_err(|e| as_history(&self.tables.name, e))
+    }
+
+    /// [`Self::read_rows`] leaving a failed query's error as the server gave it (its SQLSTATE
+    /// readable); a row that does not decode is a history error.
+    async fn fetch_rows<T>(
+        &mut self,
+        sql: String,
+        decode: fn(&sqlx::postgres::PgRow) -> Result<T, sqlx::Error>,
+    ) -> Result<Vec<T>, BackendError> {
         let rows = match sqlx::raw_sql(AssertSqlSafe(sql))
             .fetch_all(&mut self.conn)
             .await
@@ -127,7 +148,7 @@ impl PostgresBackend {
         {
             Ok(rows) => rows,
             Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
-            Err(e) => return Err(history_err(&self.tables.name, e)),
+            Err(e) => return Err(e),
         };
         rows.iter()
             .map(decode)
@@ -177,7 +198,14 @@ impl HistoryStore for PostgresBackend {
 
     async fn read_digest(&mut self) -> Result<Option<migra_core::HistoryDigest>, BackendError> {
         let sql = self.tables.digest.clone();
-        let rows = self.read_rows(sql, crate::digest::text).await?;
+        let rows = match self.fetch_rows(sql, crate::digest::pg_text).await {
+            // SQLSTATE 42703, undefined column: a table without the stored terms is hashed.
+            Err(BackendError::Statement { code: Some(c), .. }) if c == "42703" => {
+                let sql = self.tables.digest_hashing.clone();
+                self.read_rows(sql, crate::digest::pg_text).await?
+            }
+            rows => rows.map_err(|e| as_history(&self.tables.name, e))?,
+        };
         crate::digest::from_rows(&self.tables.name, &rows).map(Some)
     }
 
