@@ -61,3 +61,42 @@ fn inspect_reads_information_schema_into_the_model() {
         serde_json::to_string_pretty(&db["unmodelled"]).unwrap()
     );
 }
+
+/// A migration's own SQL-level `PREPARE` / `EXECUTE` / `DEALLOCATE PREPARE` (the usual way to
+/// run conditional DDL in MySQL) is apart from the driver's protocol-level statements: the history
+/// writes after it, on the same session, still work, both ways.
+#[test]
+fn sql_level_prepared_statements_leave_the_bookkeeping_alone() {
+    let Some(p) = Project::on(Kind::Mysql) else {
+        return;
+    };
+    let dynamic = "SET @s = 'CREATE TABLE dyn1 (x INT)';\nPREPARE stmt FROM @s;\nEXECUTE stmt;\nDEALLOCATE PREPARE stmt;\n";
+    p.native(
+        "20260101_000001",
+        "dynamic",
+        dynamic,
+        Some("SET @s = 'DROP TABLE dyn1';\nPREPARE stmt FROM @s;\nEXECUTE stmt;\nDEALLOCATE PREPARE stmt;\n"),
+    );
+    p.native(
+        "20260101_000002",
+        "plain",
+        "CREATE TABLE dyn2 (x INT);",
+        Some("DROP TABLE dyn2;"),
+    );
+    let user_tables = || -> Vec<String> {
+        let mut t = p.tables();
+        t.retain(|n| !n.starts_with("migra_history"));
+        t
+    };
+    p.migra(&["apply"]).code(0);
+    assert_eq!(user_tables(), vec!["dyn1", "dyn2"]);
+    let status = p.migra(&["status", "--json"]).code(0).json();
+    assert_eq!(
+        (status["applied"].as_u64(), status["pending"].as_u64()),
+        (Some(2), Some(0))
+    );
+    p.migra(&["rollback", "--steps", "2"]).code(0);
+    assert!(user_tables().is_empty(), "{:?}", user_tables());
+    p.migra(&["apply"]).code(0);
+    assert_eq!(user_tables(), vec!["dyn1", "dyn2"]);
+}
