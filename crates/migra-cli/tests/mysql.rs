@@ -1,5 +1,6 @@
 //! MySQL/MariaDB-only behaviour: introspection of inline ENUMs, unsigned and prefix indexes,
-//! generated columns, checks, routines and triggers.
+//! generated columns, checks, routines and triggers; a migration's own SQL-level prepared
+//! statements next to the driver's.
 #![allow(clippy::unwrap_used)]
 
 mod common;

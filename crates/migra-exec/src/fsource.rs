@@ -96,8 +96,7 @@ fn stat_all(found: &[Found]) -> Vec<Option<std::fs::Metadata>> {
             std::fs::metadata(f.entry.path()).ok()
         }
     };
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if found.len() < 256 || cores < 2 {
+    if found.len() < 256 {
         return found.iter().map(one).collect();
     }
     let (first, second) = found.split_at(found.len() / 2);

@@ -86,7 +86,7 @@ pub(crate) async fn run(
         checks: Vec::new(),
         next: hooks.next.filter(|_| direction == Direction::Up),
         started: hooks.started,
-        fresh: hooks.fresh && !hooks.started,
+        fresh: hooks.fresh && !hooks.started && direction == Direction::Up,
         next_started: false,
     };
     // A backup table must not outlive a failed transactional migration, and vice versa.
@@ -188,7 +188,8 @@ struct Ctx<'a> {
     next: Option<(&'a Migration, usize)>,
     /// See [`Hooks::started`].
     started: bool,
-    /// See [`Hooks::fresh`] (false when the running row was written with the previous record).
+    /// See [`Hooks::fresh`] (false when the running row was written with the previous record,
+    /// and for down steps).
     fresh: bool,
     /// The running row of `next` was written.
     next_started: bool,
@@ -283,7 +284,7 @@ impl Ctx<'_> {
             whole: self.script.mode == migra_core::ScriptMode::Whole,
             runner: self.runner,
             expect_not_applied: self.direction == Direction::Up,
-            fresh: self.direction == Direction::Up && self.fresh,
+            fresh: self.fresh,
             bookkeeping: &bookkeeping,
             annotations: &annotations,
         };
