@@ -166,3 +166,115 @@ async fn no_stamp_where_it_could_not_be_trusted() {
     b.write_revision(&applied("2"), false).await.unwrap();
     assert_eq!(file_stamp(&url), None, "WAL mode");
 }
+
+// A locked run journals in PERSIST mode (fewer metadata flushes per commit) and puts the
+// connection back to DELETE when it unlocks; other modes are the user's and stay.
+
+async fn journal_mode(b: &mut migra_dialects::sqlite::SqliteBackend) -> String {
+    match b.query_value("PRAGMA journal_mode").await.unwrap() {
+        Some(migra_core::SqlValue::Text(m)) => m,
+        other => panic!("journal_mode read as {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_locked_run_keeps_its_journal_and_leaves_none_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = url_in(&dir);
+    let journal = dir.path().join("db.sqlite-journal");
+    let mut b = open(&dir, &SqliteOptions::default()).await;
+    assert_eq!(journal_mode(&mut b).await, "delete");
+    b.lock(&runner("a"), Duration::from_secs(1)).await.unwrap();
+    assert_eq!(journal_mode(&mut b).await, "persist");
+    b.ensure_history().await.unwrap();
+    b.write_revision(&revision("1", RevisionStatus::Applied), true)
+        .await
+        .unwrap();
+    assert!(journal.exists(), "kept between the run's transactions");
+    assert_eq!(
+        file_stamp(&url),
+        None,
+        "no stamp while a journal is beside it"
+    );
+
+    // Another connection in SQLite's default mode reads and writes alongside.
+    let mut other = open(&dir, &SqliteOptions::default()).await;
+    assert_eq!(other.read_history().await.unwrap().len(), 1);
+    other
+        .write_revision(&revision("2", RevisionStatus::Applied), false)
+        .await
+        .unwrap();
+
+    b.unlock(&runner("a")).await.unwrap();
+    assert_eq!(journal_mode(&mut b).await, "delete");
+    assert!(!journal.exists(), "deleted when the run unlocks");
+    assert!(file_stamp(&url).is_some());
+    let versions: Vec<String> = b
+        .read_history()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.version)
+        .collect();
+    assert_eq!(versions, ["1", "2"]);
+}
+
+#[tokio::test]
+async fn a_run_that_never_unlocked_leaves_an_inert_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("db.sqlite-journal");
+    let short = SqliteOptions {
+        lease: Duration::from_millis(50),
+        ..Default::default()
+    };
+    let mut b = open(&dir, &short).await;
+    b.lock(&runner("a"), Duration::from_secs(1)).await.unwrap();
+    b.ensure_history().await.unwrap();
+    b.write_revision(&revision("1", RevisionStatus::Applied), true)
+        .await
+        .unwrap();
+    drop(b);
+    assert!(journal.exists());
+
+    // Not a hot journal: the committed revision is there, and the next run (once the lease
+    // has run out) cleans up.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut next = open(&dir, &SqliteOptions::default()).await;
+    assert_eq!(
+        next.read_history().await.unwrap(),
+        vec![revision("1", RevisionStatus::Applied)]
+    );
+    next.lock(&runner("b"), Duration::from_secs(1))
+        .await
+        .unwrap();
+    next.unlock(&runner("b")).await.unwrap();
+    assert!(!journal.exists());
+}
+
+#[tokio::test]
+async fn a_database_in_another_journal_mode_keeps_it() {
+    for mode in ["wal", "truncate"] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut b = open(&dir, &SqliteOptions::default()).await;
+        b.execute(&format!("PRAGMA journal_mode={mode}"))
+            .await
+            .unwrap();
+        b.lock(&runner("a"), Duration::from_secs(1)).await.unwrap();
+        assert_eq!(journal_mode(&mut b).await, mode);
+        b.ensure_history().await.unwrap();
+        b.unlock(&runner("a")).await.unwrap();
+        assert_eq!(journal_mode(&mut b).await, mode);
+    }
+    let mut memory = migra_dialects::sqlite::SqliteBackend::connect(
+        "sqlite::memory:",
+        &SqliteOptions::default(),
+    )
+    .await
+    .unwrap();
+    memory
+        .lock(&runner("a"), Duration::from_secs(1))
+        .await
+        .unwrap();
+    assert_eq!(journal_mode(&mut memory).await, "memory");
+    memory.unlock(&runner("a")).await.unwrap();
+}

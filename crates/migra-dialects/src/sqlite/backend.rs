@@ -72,6 +72,10 @@ impl Source {
 }
 
 /// A SQLite database driven by the executor.
+///
+/// While it holds the migration lock, a file database in SQLite's default `DELETE` journal mode
+/// is journaled in `PERSIST` mode (the `-journal` file stays beside it between transactions);
+/// unlocking switches the connection back, which deletes that file.
 pub struct SqliteBackend {
     pub(super) conn: Conn,
     target: String,
@@ -81,6 +85,10 @@ pub struct SqliteBackend {
     pub(super) spin: Option<Duration>,
     /// See [`SqliteOptions::in_thread`].
     pub(super) in_thread: bool,
+    /// An in-memory database (or a read-only open of a missing file): it has no journal file.
+    pub(super) in_memory: bool,
+    /// This connection journals in `PERSIST` mode until the lock is released (`journal.rs`).
+    pub(super) journal_kept: bool,
 }
 
 impl SqliteBackend {
@@ -112,6 +120,7 @@ impl SqliteBackend {
         let connect_opts = connect_opts
             .busy_timeout(opts.busy_timeout)
             .disable_statement_logging();
+        let no_file = memory || (opts.read_only && !path.exists());
         let target = if memory {
             "sqlite::memory:".to_string()
         } else {
@@ -131,6 +140,8 @@ impl SqliteBackend {
             lock: LockState::new(opts.lease),
             spin: opts.spin,
             in_thread: opts.in_thread,
+            in_memory: no_file,
+            journal_kept: false,
         })
     }
 
@@ -153,6 +164,10 @@ impl SqliteBackend {
             lock: LockState::new(opts.lease),
             spin: opts.spin,
             in_thread: opts.in_thread,
+            // A pooled connection's database may be a file or not: `PRAGMA journal_mode`
+            // answers `memory` for one in memory, which `keep_journal` leaves alone.
+            in_memory: false,
+            journal_kept: false,
         })
     }
 

@@ -55,6 +55,7 @@ pub(super) async fn acquire(
         let holder = match try_acquire(b, runner).await {
             Ok(None) => {
                 b.lock.last_refresh = Some(Instant::now());
+                b.keep_journal().await;
                 return Ok(());
             }
             Ok(Some(h)) => Some(h),
@@ -166,11 +167,13 @@ pub(super) async fn refresh(b: &mut SqliteBackend, runner: &RunnerId) -> Result<
 
 pub(super) async fn release(b: &mut SqliteBackend, runner: &RunnerId) -> Result<(), BackendError> {
     let sql = b.tables.lock_delete.clone();
-    sqlx::query(AssertSqlSafe(sql))
+    let deleted = sqlx::query(AssertSqlSafe(sql))
         .bind(&runner.id)
         .execute(b.conn())
         .await
-        .map_err(map_err)?;
+        .map_err(map_err);
+    b.drop_journal().await;
+    deleted?;
     b.lock.last_refresh = None;
     Ok(())
 }

@@ -17,6 +17,8 @@ mod hooks;
 #[cfg(feature = "sqlite")]
 mod inspect;
 #[cfg(feature = "sqlite")]
+mod journal;
+#[cfg(feature = "sqlite")]
 mod lock;
 #[cfg(feature = "sqlite")]
 mod probe;

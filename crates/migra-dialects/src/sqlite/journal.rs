@@ -1,0 +1,52 @@
+//! The rollback journal kept between the transactions of one locked run.
+//!
+//! In SQLite's default `DELETE` mode every transaction creates its `-journal` file and deletes
+//! it on commit, so each commit's flushes also carry the file system's metadata (a new file,
+//! new blocks). In `PERSIST` mode the file stays and its header is zeroed (and flushed) at
+//! commit: the same durability, since the commit point is flushed rather than an unlink that
+//! is not, and the following flushes move data only. Measured with the `sqlite3` shell on
+//! 1,000 small migrations plus migra's two history rows each: 1.16x the bare files in `DELETE`
+//! mode, 0.99x in `PERSIST` (`TRUNCATE` was 1.23x).
+//!
+//! The mode belongs to the connection, not the file. A connection in another mode (WAL, a
+//! user's `TRUNCATE`) is left alone, and a `DELETE` connection goes back to `DELETE` when the
+//! lock is released, which deletes the kept file. A run killed in between leaves a journal with
+//! a zeroed header: SQLite ignores it (it is not a hot journal) and the next `DELETE` commit by
+//! any connection removes it.
+
+use super::backend::SqliteBackend;
+use sqlx::AssertSqlSafe;
+
+impl SqliteBackend {
+    /// Switches a file database from `DELETE` to `PERSIST` journaling for the locked run.
+    /// Best effort: when the mode cannot be read or changed the run goes on in its mode, only
+    /// slower.
+    pub(super) async fn keep_journal(&mut self) {
+        if self.journal_kept || self.in_memory {
+            return;
+        }
+        let mode: Result<String, _> = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(self.conn())
+            .await;
+        if !mode.is_ok_and(|m| m.eq_ignore_ascii_case("delete")) {
+            return;
+        }
+        let set: Result<String, _> =
+            sqlx::query_scalar(AssertSqlSafe("PRAGMA journal_mode = PERSIST"))
+                .fetch_one(self.conn())
+                .await;
+        self.journal_kept = set.is_ok_and(|m| m.eq_ignore_ascii_case("persist"));
+    }
+
+    /// Puts a connection [`keep_journal`](Self::keep_journal) switched back to `DELETE`, which
+    /// deletes the kept file. Best effort, like the switch: a journal left behind is inert.
+    pub(super) async fn drop_journal(&mut self) {
+        if !self.journal_kept {
+            return;
+        }
+        let back: Result<String, _> = sqlx::query_scalar("PRAGMA journal_mode = DELETE")
+            .fetch_one(self.conn())
+            .await;
+        self.journal_kept = !back.is_ok_and(|m| m.eq_ignore_ascii_case("delete"));
+    }
+}
