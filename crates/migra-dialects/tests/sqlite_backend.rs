@@ -177,6 +177,13 @@ async fn journal_mode(b: &mut migra_dialects::sqlite::SqliteBackend) -> String {
     }
 }
 
+async fn size_limit(b: &mut migra_dialects::sqlite::SqliteBackend) -> i64 {
+    match b.query_value("PRAGMA journal_size_limit").await.unwrap() {
+        Some(migra_core::SqlValue::Int(n)) => n,
+        other => panic!("journal_size_limit read as {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn a_locked_run_keeps_its_journal_and_leaves_none_behind() {
     let dir = tempfile::tempdir().unwrap();
@@ -186,6 +193,8 @@ async fn a_locked_run_keeps_its_journal_and_leaves_none_behind() {
     assert_eq!(journal_mode(&mut b).await, "delete");
     b.lock(&runner("a"), Duration::from_secs(1)).await.unwrap();
     assert_eq!(journal_mode(&mut b).await, "persist");
+    // A kept journal is cut back to 64 MiB after each commit, not left at its largest.
+    assert_eq!(size_limit(&mut b).await, 64 << 20);
     b.ensure_history().await.unwrap();
     b.write_revision(&revision("1", RevisionStatus::Applied), true)
         .await
@@ -207,6 +216,7 @@ async fn a_locked_run_keeps_its_journal_and_leaves_none_behind() {
 
     b.unlock(&runner("a")).await.unwrap();
     assert_eq!(journal_mode(&mut b).await, "delete");
+    assert_eq!(size_limit(&mut b).await, -1, "SQLite's default again");
     assert!(!journal.exists(), "deleted when the run unlocks");
     assert!(file_stamp(&url).is_some());
     let versions: Vec<String> = b
@@ -277,4 +287,19 @@ async fn a_database_in_another_journal_mode_keeps_it() {
         .unwrap();
     assert_eq!(journal_mode(&mut memory).await, "memory");
     memory.unlock(&runner("a")).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_journal_size_limit_of_its_own_is_kept_or_put_back() {
+    for (own, during) in [(1i64 << 30, 64i64 << 20), (4096, 4096)] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut b = open(&dir, &SqliteOptions::default()).await;
+        b.execute(&format!("PRAGMA journal_size_limit = {own}"))
+            .await
+            .unwrap();
+        b.lock(&runner("a"), Duration::from_secs(1)).await.unwrap();
+        assert_eq!(size_limit(&mut b).await, during);
+        b.unlock(&runner("a")).await.unwrap();
+        assert_eq!(size_limit(&mut b).await, own);
+    }
 }

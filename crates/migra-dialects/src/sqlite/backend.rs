@@ -87,8 +87,9 @@ pub struct SqliteBackend {
     pub(super) in_thread: bool,
     /// An in-memory database (or a read-only open of a missing file): it has no journal file.
     pub(super) in_memory: bool,
-    /// This connection journals in `PERSIST` mode until the lock is released (`journal.rs`).
-    pub(super) journal_kept: bool,
+    /// While this connection journals in `PERSIST` mode (until the lock is released, see
+    /// `journal.rs`): its own `journal_size_limit`, put back then.
+    pub(super) kept_journal: Option<i64>,
 }
 
 impl SqliteBackend {
@@ -141,7 +142,7 @@ impl SqliteBackend {
             spin: opts.spin,
             in_thread: opts.in_thread,
             in_memory: no_file,
-            journal_kept: false,
+            kept_journal: None,
         })
     }
 
@@ -167,7 +168,7 @@ impl SqliteBackend {
             // A pooled connection's database may be a file or not: `PRAGMA journal_mode`
             // answers `memory` for one in memory, which `keep_journal` leaves alone.
             in_memory: false,
-            journal_kept: false,
+            kept_journal: None,
         })
     }
 
