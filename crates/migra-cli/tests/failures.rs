@@ -69,6 +69,12 @@ fn a_failing_migration_in_the_middle_leaves_nothing_of_itself() {
         vec!["0"],
         "lock released after failure"
     );
+    let mut journal = p.db_path().into_os_string();
+    journal.push("-journal");
+    assert!(
+        !std::path::Path::new(&journal).exists(),
+        "the journal kept during the run is gone after the failure too"
+    );
 
     // Human output names the statement and location too.
     let h = p.migra(&["apply"]).code(1);

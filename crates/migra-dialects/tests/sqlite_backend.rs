@@ -3,7 +3,7 @@
 
 mod support;
 
-use migra_core::{Backend, BackendError, HistoryStore, RevisionStatus};
+use migra_core::{Backend, BackendError, HistoryStore, RevisionStatus, SqlValue};
 use migra_dialects::sqlite::{SqliteOptions, file_stamp};
 use std::time::Duration;
 use support::{open, revision, runner, url_in};
@@ -170,18 +170,13 @@ async fn no_stamp_where_it_could_not_be_trusted() {
 // A locked run journals in PERSIST mode (fewer metadata flushes per commit) and puts the
 // connection back to DELETE when it unlocks; other modes are the user's and stay.
 
-async fn journal_mode(b: &mut migra_dialects::sqlite::SqliteBackend) -> String {
-    match b.query_value("PRAGMA journal_mode").await.unwrap() {
-        Some(migra_core::SqlValue::Text(m)) => m,
-        other => panic!("journal_mode read as {other:?}"),
-    }
+async fn pragma(b: &mut migra_dialects::sqlite::SqliteBackend, name: &str) -> SqlValue {
+    let v = b.query_value(&format!("PRAGMA {name}")).await.unwrap();
+    v.unwrap_or(SqlValue::Null)
 }
 
-async fn size_limit(b: &mut migra_dialects::sqlite::SqliteBackend) -> i64 {
-    match b.query_value("PRAGMA journal_size_limit").await.unwrap() {
-        Some(migra_core::SqlValue::Int(n)) => n,
-        other => panic!("journal_size_limit read as {other:?}"),
-    }
+fn text(s: &str) -> SqlValue {
+    SqlValue::Text(s.into())
 }
 
 #[tokio::test]
@@ -190,11 +185,14 @@ async fn a_locked_run_keeps_its_journal_and_leaves_none_behind() {
     let url = url_in(&dir);
     let journal = dir.path().join("db.sqlite-journal");
     let mut b = open(&dir, &SqliteOptions::default()).await;
-    assert_eq!(journal_mode(&mut b).await, "delete");
+    assert_eq!(pragma(&mut b, "journal_mode").await, text("delete"));
     b.lock(&runner("a"), Duration::from_secs(1)).await.unwrap();
-    assert_eq!(journal_mode(&mut b).await, "persist");
+    assert_eq!(pragma(&mut b, "journal_mode").await, text("persist"));
     // A kept journal is cut back to 64 MiB after each commit, not left at its largest.
-    assert_eq!(size_limit(&mut b).await, 64 << 20);
+    assert_eq!(
+        pragma(&mut b, "journal_size_limit").await,
+        SqlValue::Int(64 << 20)
+    );
     b.ensure_history().await.unwrap();
     b.write_revision(&revision("1", RevisionStatus::Applied), true)
         .await
@@ -215,8 +213,12 @@ async fn a_locked_run_keeps_its_journal_and_leaves_none_behind() {
         .unwrap();
 
     b.unlock(&runner("a")).await.unwrap();
-    assert_eq!(journal_mode(&mut b).await, "delete");
-    assert_eq!(size_limit(&mut b).await, -1, "SQLite's default again");
+    assert_eq!(pragma(&mut b, "journal_mode").await, text("delete"));
+    assert_eq!(
+        pragma(&mut b, "journal_size_limit").await,
+        SqlValue::Int(-1),
+        "SQLite's default again"
+    );
     assert!(!journal.exists(), "deleted when the run unlocks");
     assert!(file_stamp(&url).is_some());
     let versions: Vec<String> = b
@@ -270,10 +272,10 @@ async fn a_database_in_another_journal_mode_keeps_it() {
             .await
             .unwrap();
         b.lock(&runner("a"), Duration::from_secs(1)).await.unwrap();
-        assert_eq!(journal_mode(&mut b).await, mode);
+        assert_eq!(pragma(&mut b, "journal_mode").await, text(mode));
         b.ensure_history().await.unwrap();
         b.unlock(&runner("a")).await.unwrap();
-        assert_eq!(journal_mode(&mut b).await, mode);
+        assert_eq!(pragma(&mut b, "journal_mode").await, text(mode));
     }
     let mut memory = migra_dialects::sqlite::SqliteBackend::connect(
         "sqlite::memory:",
@@ -285,7 +287,7 @@ async fn a_database_in_another_journal_mode_keeps_it() {
         .lock(&runner("a"), Duration::from_secs(1))
         .await
         .unwrap();
-    assert_eq!(journal_mode(&mut memory).await, "memory");
+    assert_eq!(pragma(&mut memory, "journal_mode").await, text("memory"));
     memory.unlock(&runner("a")).await.unwrap();
 }
 
@@ -298,8 +300,14 @@ async fn a_journal_size_limit_of_its_own_is_kept_or_put_back() {
             .await
             .unwrap();
         b.lock(&runner("a"), Duration::from_secs(1)).await.unwrap();
-        assert_eq!(size_limit(&mut b).await, during);
+        assert_eq!(
+            pragma(&mut b, "journal_size_limit").await,
+            SqlValue::Int(during)
+        );
         b.unlock(&runner("a")).await.unwrap();
-        assert_eq!(size_limit(&mut b).await, own);
+        assert_eq!(
+            pragma(&mut b, "journal_size_limit").await,
+            SqlValue::Int(own)
+        );
     }
 }

@@ -85,8 +85,6 @@ pub struct SqliteBackend {
     pub(super) spin: Option<Duration>,
     /// See [`SqliteOptions::in_thread`].
     pub(super) in_thread: bool,
-    /// An in-memory database (or a read-only open of a missing file): it has no journal file.
-    pub(super) in_memory: bool,
     /// While this connection journals in `PERSIST` mode (until the lock is released, see
     /// `journal.rs`): its own `journal_size_limit`, put back then.
     pub(super) kept_journal: Option<i64>,
@@ -121,7 +119,6 @@ impl SqliteBackend {
         let connect_opts = connect_opts
             .busy_timeout(opts.busy_timeout)
             .disable_statement_logging();
-        let no_file = memory || (opts.read_only && !path.exists());
         let target = if memory {
             "sqlite::memory:".to_string()
         } else {
@@ -141,7 +138,6 @@ impl SqliteBackend {
             lock: LockState::new(opts.lease),
             spin: opts.spin,
             in_thread: opts.in_thread,
-            in_memory: no_file,
             kept_journal: None,
         })
     }
@@ -165,9 +161,6 @@ impl SqliteBackend {
             lock: LockState::new(opts.lease),
             spin: opts.spin,
             in_thread: opts.in_thread,
-            // A pooled connection's database may be a file or not: `PRAGMA journal_mode`
-            // answers `memory` for one in memory, which `keep_journal` leaves alone.
-            in_memory: false,
             kept_journal: None,
         })
     }

@@ -26,10 +26,10 @@ pub(super) const KEPT_LIMIT: i64 = 64 << 20;
 
 impl SqliteBackend {
     /// Switches a file database from `DELETE` to `PERSIST` journaling for the locked run.
-    /// Best effort: when the mode cannot be read or changed the run goes on in its mode, only
-    /// slower.
+    /// An in-memory database answers `memory` and is left alone. Best effort: when the mode
+    /// cannot be read or changed the run goes on in its mode, only slower.
     pub(super) async fn keep_journal(&mut self) {
-        if self.kept_journal.is_some() || self.in_memory {
+        if self.kept_journal.is_some() {
             return;
         }
         let mode: Result<String, _> = sqlx::query_scalar("PRAGMA journal_mode")
