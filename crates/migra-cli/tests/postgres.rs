@@ -133,6 +133,29 @@ fn connection_errors_say_what_failed_without_the_password() {
         "password shown: {}",
         r.stdout
     );
+    // The server is reachable: a root certificate that is not there is what failed.
+    let sep = if good.contains('?') { '&' } else { '?' };
+    let missing = p.dir.path().join("no-such-root.crt");
+    let tls = format!(
+        "{good}{sep}sslmode=verify-full&sslrootcert={}",
+        missing.display()
+    );
+    let r = p.migra_raw(&["apply", "-d", &tls, "--json"]).code(1);
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        msg.contains(&format!(
+            "cannot read the TLS file `{}` named by `sslrootcert`",
+            missing.display()
+        )) && !msg.contains("cannot reach"),
+        "{msg}"
+    );
+    let bogus = format!("{good}{sep}sslmode=bogus");
+    let r = p.migra_raw(&["apply", "-d", &bogus, "--json"]).code(2);
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        msg.ends_with(": unknown value \"bogus\" for `ssl_mode`"),
+        "{msg}"
+    );
 }
 
 #[test]

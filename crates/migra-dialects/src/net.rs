@@ -1,15 +1,146 @@
-//! Describing network-level connection failures (shared by the server backends).
+//! Describing connection failures (shared by the server backends).
 
-/// Says what failed below the database protocol: TLS or reaching the host. `None` for other
-/// errors (the caller describes database errors itself).
-pub(crate) fn transport_error(e: &sqlx::Error, host: &str, port: u16) -> Option<String> {
+/// The URL query parameters that name TLS files: PostgreSQL's, then MySQL's.
+const TLS_FILE_PARAMS: [&str; 6] = [
+    "sslrootcert",
+    "sslcert",
+    "sslkey",
+    "ssl-ca",
+    "ssl-cert",
+    "ssl-key",
+];
+
+/// The environment variables libpq (and so the driver) reads for the same files.
+const TLS_FILE_VARS: [(&str, &str); 3] = [
+    ("PGSSLROOTCERT", "sslrootcert"),
+    ("PGSSLCERT", "sslcert"),
+    ("PGSSLKEY", "sslkey"),
+];
+
+/// Says what failed below the database protocol: a TLS file that cannot be read, TLS itself, or
+/// reaching the host. `url` is the URL connected to (a redacted one serves: only its query is
+/// read). `None` for other errors (the caller describes database errors itself).
+pub(crate) fn transport_error(e: &sqlx::Error, url: &str, host: &str, port: u16) -> Option<String> {
     match e {
         sqlx::Error::Tls(tls) => Some(format!("TLS with {host}:{port} failed ({tls})")),
         // rustls reports certificate problems through the I/O layer.
         sqlx::Error::Io(io) if io.to_string().contains("certificate") => {
             Some(format!("TLS with {host}:{port} failed ({io})"))
         }
-        sqlx::Error::Io(io) => Some(format!("cannot reach {host}:{port} ({io})")),
+        // The driver reads the TLS files while connecting and reports a missing one as a bare
+        // I/O error, which would otherwise read as an unreachable host.
+        sqlx::Error::Io(io) => Some(
+            unreadable_tls_file(url, |var| std::env::var(var).ok())
+                .unwrap_or_else(|| format!("cannot reach {host}:{port} ({io})")),
+        ),
         _ => None,
+    }
+}
+
+/// The first TLS file named in `url` (or, for PostgreSQL, in the variable `env` gives) that
+/// cannot be opened, described with the reason; `None` when every named file opens. Inline PEM
+/// text is no file.
+fn unreadable_tls_file(url: &str, env: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let mut named: Vec<(String, String)> = parsed
+        .query_pairs()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
+        .filter(|(k, _)| TLS_FILE_PARAMS.contains(&k.as_str()))
+        .collect();
+    if parsed.scheme().starts_with("postgres") {
+        for (var, param) in TLS_FILE_VARS {
+            if !named.iter().any(|(k, _)| k == param)
+                && let Some(path) = env(var)
+            {
+                named.push((var.to_string(), path));
+            }
+        }
+    }
+    named
+        .into_iter()
+        .filter(|(_, path)| !path.trim_start().starts_with("-----BEGIN"))
+        .find_map(|(name, path)| {
+            let e = std::fs::File::open(&path).err()?;
+            Some(format!(
+                "cannot read the TLS file `{path}` named by `{name}` ({e})"
+            ))
+        })
+}
+
+/// A driver's URL error without the driver's repeated "error with configuration" prefixes.
+pub(crate) fn url_error(e: &sqlx::Error) -> String {
+    let text = e.to_string();
+    let mut rest = text.as_str();
+    while let Some(r) = rest.strip_prefix("error with configuration: ") {
+        rest = r;
+    }
+    rest.to_string()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::{unreadable_tls_file, url_error};
+
+    #[test]
+    fn a_missing_tls_file_is_named_with_its_parameter() {
+        let dir = tempfile::tempdir().unwrap();
+        let present = dir.path().join("ca.pem");
+        std::fs::write(&present, "x").unwrap();
+        let missing = dir.path().join("client.key");
+        let url = format!(
+            "postgres://u:p@h/d?sslmode=verify-full&sslrootcert={}&sslkey={}",
+            present.display(),
+            missing.display()
+        );
+        let said = unreadable_tls_file(&url, |_| None).unwrap();
+        assert!(said.starts_with(&format!(
+            "cannot read the TLS file `{}` named by `sslkey` (",
+            missing.display()
+        )));
+        let mysql = format!(
+            "mysql://u:p@h/d?ssl-mode=VERIFY_CA&ssl-ca={}",
+            missing.display()
+        );
+        assert!(
+            unreadable_tls_file(&mysql, |_| None)
+                .unwrap()
+                .contains("`ssl-ca`")
+        );
+    }
+
+    #[test]
+    fn readable_inline_or_absent_files_say_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let present = dir.path().join("ca.pem");
+        std::fs::write(&present, "x").unwrap();
+        let url = format!("postgres://u:p@h/d?sslrootcert={}", present.display());
+        assert_eq!(unreadable_tls_file(&url, |_| None), None);
+        let inline = "postgres://u:p@h/d?sslrootcert=-----BEGIN%20CERTIFICATE-----";
+        assert_eq!(unreadable_tls_file(inline, |_| None), None);
+        assert_eq!(unreadable_tls_file("postgres://u:p@h/d", |_| None), None);
+    }
+
+    #[test]
+    fn postgres_reads_the_libpq_variables_where_the_url_names_no_file() {
+        let env = |v: &str| (v == "PGSSLROOTCERT").then(|| "/nonexistent/root.crt".to_string());
+        let said = unreadable_tls_file("postgres://u@h/d", env).unwrap();
+        assert!(
+            said.contains("`/nonexistent/root.crt` named by `PGSSLROOTCERT`"),
+            "{said}"
+        );
+        // The URL wins over the variable, and MySQL does not read PostgreSQL's variables.
+        let dir = tempfile::tempdir().unwrap();
+        let present = dir.path().join("ca.pem");
+        std::fs::write(&present, "x").unwrap();
+        let url = format!("postgres://u@h/d?sslrootcert={}", present.display());
+        assert_eq!(unreadable_tls_file(&url, env), None);
+        assert_eq!(unreadable_tls_file("mysql://u@h/d", env), None);
+    }
+
+    #[test]
+    fn url_errors_lose_the_repeated_prefix() {
+        let e = sqlx::Error::Configuration("error with configuration: bad port".into());
+        assert_eq!(url_error(&e), "bad port");
     }
 }

@@ -53,7 +53,7 @@ impl MysqlBackend {
         let options = MySqlConnectOptions::from_str(&normalized)
             .map_err(|e| BackendError::InvalidUrl {
                 url: target.clone(),
-                reason: e.to_string(),
+                reason: crate::net::url_error(&e),
             })?
             .disable_statement_logging();
         let conn = options.connect().await.map_err(|e| {
@@ -68,8 +68,13 @@ impl MysqlBackend {
                     }
                     _ => db.message().to_string(),
                 },
-                other => crate::net::transport_error(other, options.get_host(), options.get_port())
-                    .unwrap_or_else(|| other.to_string()),
+                other => crate::net::transport_error(
+                    other,
+                    &target,
+                    options.get_host(),
+                    options.get_port(),
+                )
+                .unwrap_or_else(|| other.to_string()),
             };
             BackendError::Connect {
                 target: target.clone(),

@@ -52,7 +52,7 @@ impl PostgresBackend {
         let options = PgConnectOptions::from_str(url)
             .map_err(|e| BackendError::InvalidUrl {
                 url: target.clone(),
-                reason: e.to_string(),
+                reason: crate::net::url_error(&e),
             })?
             .disable_statement_logging();
         let conn = open(&options, &target).await?;
@@ -119,8 +119,10 @@ pub(super) async fn open(
                 ),
                 _ => db.message().to_string(),
             },
-            other => crate::net::transport_error(other, options.get_host(), options.get_port())
-                .unwrap_or_else(|| other.to_string()),
+            other => {
+                crate::net::transport_error(other, target, options.get_host(), options.get_port())
+                    .unwrap_or_else(|| other.to_string())
+            }
         };
         BackendError::Connect {
             target: target.to_string(),
