@@ -27,6 +27,7 @@ pub(crate) fn sql(dialect: DialectId, table: &str) -> String {
 /// The PostgreSQL digest query for a state table without the stored terms (made by an older
 /// migra, or by a user who may not alter it): each row's term hashed as the query runs. Same
 /// columns as [`sql`].
+#[cfg(feature = "postgres")]
 pub(crate) fn pg_hashing_sql(table: &str) -> String {
     pg_sum(
         table,
@@ -43,6 +44,7 @@ fn pg_sum(table: &str, term: &str) -> String {
 }
 
 /// PostgreSQL's term of one row, `bytes` turning the row's text expression into its bytes.
+#[cfg(feature = "postgres")]
 fn pg_term(bytes: impl Fn(&str) -> String) -> String {
     let text = bytes("sort_key || ' ' || version || ' ' || checksum_algorithm || ' ' || checksum");
     format!("('x' || left(encode(sha256({text}), 'hex'), 15))::bit(60)::bigint")
@@ -57,6 +59,7 @@ fn pg_term(bytes: impl Fn(&str) -> String) -> String {
 /// A generated column may only call immutable functions, and `convert_to` is not: the text goes
 /// through `bytea` input instead, with every backslash doubled so none reads as an escape: the
 /// text's bytes in the database's encoding.
+#[cfg(feature = "postgres")]
 pub(crate) fn pg_term_column() -> String {
     format!(
         "{PG_TERM_COLUMN} BIGINT GENERATED ALWAYS AS ({}) STORED",
@@ -70,6 +73,7 @@ pub(crate) const PG_TERM_COLUMN: &str = "digest_term";
 /// The digest text in the row [`sql`] returned.
 ///
 /// Errors: the value is not text.
+#[cfg(feature = "mysql")]
 pub(crate) fn text<R: sqlx::Row>(r: &R) -> Result<String, sqlx::Error>
 where
     usize: sqlx::ColumnIndex<R>,
@@ -81,6 +85,7 @@ where
 /// The digest text from the PostgreSQL columns [`sql`] and [`pg_hashing_sql`] return.
 ///
 /// Errors: the columns are not two integers and a text.
+#[cfg(feature = "postgres")]
 pub(crate) fn pg_text(r: &sqlx::postgres::PgRow) -> Result<String, sqlx::Error> {
     use sqlx::Row;
     let (rows, applied, sum): (i64, i64, String) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);

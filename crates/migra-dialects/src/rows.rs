@@ -1,6 +1,6 @@
 //! History rows to and from any sqlx database: one decoding and one binding for all dialects.
 
-use migra_core::{LogAction, LogEntry, Revision, RevisionStatus};
+use migra_core::{LogAction, LogEntry, Revision};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Row, Type};
 
 /// A query with its arguments, on database `DB`.
@@ -48,7 +48,8 @@ pub(crate) fn update_all(new_value: impl Fn(&str) -> String) -> String {
         .join(", ")
 }
 
-/// Decodes a state row selected as [`COLUMNS`].
+/// Decodes a state row selected as [`COLUMNS`] (SQLite decodes its rows by hand).
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 pub(crate) fn revision<R: Row>(r: &R) -> Result<Revision, sqlx::Error>
 where
     usize: ColumnIndex<R>,
@@ -62,7 +63,7 @@ where
         name: r.try_get(2)?,
         checksum: r.try_get(3)?,
         checksum_algorithm: r.try_get(4)?,
-        status: RevisionStatus::parse(&status)
+        status: migra_core::RevisionStatus::parse(&status)
             .ok_or_else(|| sqlx::Error::Decode(format!("unknown status `{status}`").into()))?,
         applied_statements: r.try_get::<i64, _>(6)? as u32,
         total_statements: r.try_get::<i64, _>(7)? as u32,
@@ -159,6 +160,7 @@ pub(crate) fn log_rest_args(e: &LogEntry) -> [Arg<'_>; 8] {
 
 /// A state row's values and then its log row's, `version` first: the order of a statement
 /// writing both at once.
+#[cfg(feature = "postgres")]
 pub(crate) fn record_args<'a>(rev: &'a Revision, log: &'a LogEntry) -> Vec<Arg<'a>> {
     let mut args = revision_args(rev).to_vec();
     args.push(Arg::Text(&log.version));
