@@ -4,6 +4,7 @@
 //! executor records progress after every statement instead, under the lock.
 
 use super::backend::{MysqlBackend, map_err};
+use crate::faults::{history_err, or_absent};
 use crate::rows::COLUMNS;
 use migra_core::{BackendError, HistoryStore, LogEntry, Revision, async_trait};
 use sqlx::AssertSqlSafe;
@@ -103,13 +104,6 @@ fn is_missing_table(e: &BackendError) -> bool {
     matches!(e, BackendError::Statement { code: Some(c), .. } if c == "42S02")
 }
 
-fn history_err(table: &str, e: impl std::fmt::Display) -> BackendError {
-    BackendError::History {
-        table: table.to_string(),
-        message: e.to_string(),
-    }
-}
-
 impl MysqlBackend {
     /// Runs `sql` and decodes each row; an absent history table reads as empty (and is not created).
     ///
@@ -120,15 +114,10 @@ impl MysqlBackend {
         sql: String,
         decode: fn(&sqlx::mysql::MySqlRow) -> Result<T, sqlx::Error>,
     ) -> Result<Vec<T>, BackendError> {
-        let rows = match sqlx::raw_sql(AssertSqlSafe(sql))
+        let rows = sqlx::raw_sql(AssertSqlSafe(sql))
             .fetch_all(&mut self.conn)
-            .await
-            .map_err(map_err)
-        {
-            Ok(rows) => rows,
-            Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
-            Err(e) => return Err(history_err(&self.tables.name, e)),
-        };
+            .await;
+        let rows = or_absent(rows, Vec::new(), is_missing_table, &self.tables.name)?;
         rows.iter()
             .map(decode)
             .collect::<Result<_, _>>()
@@ -211,13 +200,8 @@ impl HistoryStore for MysqlBackend {
         &mut self,
         kind: migra_core::AnnotationKind,
     ) -> Result<Vec<migra_core::Annotation>, BackendError> {
-        match crate::kv::read(&mut self.conn, &self.tables.kv, kind)
-            .await
-            .map_err(map_err)
-        {
-            Err(e) if is_missing_table(&e) => Ok(Vec::new()),
-            r => r.map_err(|e| history_err(&self.tables.name, e)),
-        }
+        let read = crate::kv::read(&mut self.conn, &self.tables.kv, kind).await;
+        or_absent(read, Vec::new(), is_missing_table, &self.tables.name)
     }
 
     async fn delete_annotations(
@@ -227,10 +211,11 @@ impl HistoryStore for MysqlBackend {
         key: Option<&str>,
     ) -> Result<u64, BackendError> {
         let done = crate::kv::delete(&mut self.conn, &self.tables.kv, (kind, sort_key, key)).await;
-        match done.map_err(map_err) {
-            Ok(done) => Ok(done.rows_affected()),
-            Err(e) if is_missing_table(&e) => Ok(0),
-            Err(e) => Err(e),
-        }
+        or_absent(
+            done.map(|d| d.rows_affected()),
+            0,
+            is_missing_table,
+            &self.tables.name,
+        )
     }
 }

@@ -131,16 +131,7 @@ pub(super) async fn open(
     })
 }
 
-/// Maps a sqlx error to a backend error, keeping the database's message and SQLSTATE.
-pub(super) fn map_err(e: sqlx::Error) -> BackendError {
-    match e {
-        sqlx::Error::Database(db) => BackendError::Statement {
-            message: db.message().to_string(),
-            code: db.code().map(|c| c.to_string()),
-        },
-        other => BackendError::Driver(Box::new(other)),
-    }
-}
+pub(super) use crate::faults::map_err;
 
 #[async_trait]
 impl Backend for PostgresBackend {

@@ -1,6 +1,7 @@
 //! The history state table and append-only log in PostgreSQL.
 
 use super::backend::{PostgresBackend, map_err};
+use crate::faults::{history_err, or_absent};
 use crate::rows::COLUMNS;
 use migra_core::{BackendError, HistoryStore, LogEntry, Revision, async_trait};
 use sqlx::AssertSqlSafe;
@@ -110,13 +111,6 @@ fn as_history(table: &str, e: BackendError) -> BackendError {
     match e {
         BackendError::History { .. } => e,
         e => history_err(table, e),
-    }
-}
-
-fn history_err(table: &str, e: impl std::fmt::Display) -> BackendError {
-    BackendError::History {
-        table: table.to_string(),
-        message: e.to_string(),
     }
 }
 
@@ -258,13 +252,8 @@ impl HistoryStore for PostgresBackend {
         &mut self,
         kind: migra_core::AnnotationKind,
     ) -> Result<Vec<migra_core::Annotation>, BackendError> {
-        match crate::kv::read(&mut self.conn, &self.tables.kv, kind)
-            .await
-            .map_err(map_err)
-        {
-            Err(e) if is_missing_table(&e) => Ok(Vec::new()),
-            r => r.map_err(|e| history_err(&self.tables.name, e)),
-        }
+        let read = crate::kv::read(&mut self.conn, &self.tables.kv, kind).await;
+        or_absent(read, Vec::new(), is_missing_table, &self.tables.name)
     }
 
     async fn delete_annotations(
@@ -274,10 +263,11 @@ impl HistoryStore for PostgresBackend {
         key: Option<&str>,
     ) -> Result<u64, BackendError> {
         let done = crate::kv::delete(&mut self.conn, &self.tables.kv, (kind, sort_key, key)).await;
-        match done.map_err(map_err) {
-            Ok(done) => Ok(done.rows_affected()),
-            Err(e) if is_missing_table(&e) => Ok(0),
-            Err(e) => Err(e),
-        }
+        or_absent(
+            done.map(|d| d.rows_affected()),
+            0,
+            is_missing_table,
+            &self.tables.name,
+        )
     }
 }

@@ -212,16 +212,7 @@ pub(super) fn is_dml(sql: &str) -> bool {
         .any(|k| word.eq_ignore_ascii_case(k))
 }
 
-/// Maps a sqlx error to a backend error, keeping the database's message and code.
-pub(super) fn map_err(e: sqlx::Error) -> BackendError {
-    match e {
-        sqlx::Error::Database(db) => BackendError::Statement {
-            message: db.message().to_string(),
-            code: db.code().map(|c| c.to_string()),
-        },
-        other => BackendError::Driver(Box::new(other)),
-    }
-}
+pub(super) use crate::faults::map_err;
 
 #[async_trait]
 impl Backend for SqliteBackend {

@@ -1,6 +1,7 @@
 //! The history state table and append-only log in SQLite.
 
 use super::backend::{SqliteBackend, map_err};
+use crate::faults::{history_err, or_absent};
 use crate::rows::{COLUMNS, bind_log, bind_revision};
 use migra_core::{
     BackendError, Fingerprint, HistoryStore, LogEntry, Revision, RevisionStatus, async_trait,
@@ -163,13 +164,6 @@ fn is_missing_table(e: &BackendError) -> bool {
     matches!(e, BackendError::Statement { message, .. } if message.starts_with("no such table"))
 }
 
-fn history_err(table: &str, e: impl std::fmt::Display) -> BackendError {
-    BackendError::History {
-        table: table.to_string(),
-        message: e.to_string(),
-    }
-}
-
 #[async_trait]
 impl HistoryStore for SqliteBackend {
     async fn ensure_history(&mut self) -> Result<(), BackendError> {
@@ -186,14 +180,12 @@ impl HistoryStore for SqliteBackend {
 
     async fn read_history(&mut self) -> Result<Vec<Revision>, BackendError> {
         let sql = self.tables.select.clone();
-        let json: String = match sqlx::query_scalar(AssertSqlSafe(sql))
+        let json = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql))
             .fetch_one(self.conn())
-            .await
-            .map_err(map_err)
-        {
-            Ok(json) => json,
-            Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
-            Err(e) => return Err(history_err(&self.tables.name, e)),
+            .await;
+        let Some(json) = or_absent(json.map(Some), None, is_missing_table, &self.tables.name)?
+        else {
+            return Ok(Vec::new());
         };
         let rows: Vec<RevisionRow> =
             serde_json::from_str(&json).map_err(|e| history_err(&self.tables.name, e))?;
@@ -225,15 +217,10 @@ impl HistoryStore for SqliteBackend {
 
     async fn read_fingerprints(&mut self) -> Result<Vec<Fingerprint>, BackendError> {
         let sql = self.tables.select_fingerprints.clone();
-        let text: Option<String> = match sqlx::query_scalar(AssertSqlSafe(sql))
+        let text = sqlx::query_scalar::<_, Option<String>>(AssertSqlSafe(sql))
             .fetch_one(self.conn())
-            .await
-            .map_err(map_err)
-        {
-            Ok(text) => text,
-            Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
-            Err(e) => return Err(history_err(&self.tables.name, e)),
-        };
+            .await;
+        let text = or_absent(text, None, is_missing_table, &self.tables.name)?;
         let table = self.tables.name.clone();
         text.unwrap_or_default()
             .lines()
@@ -292,15 +279,8 @@ impl HistoryStore for SqliteBackend {
 
     async fn read_log(&mut self) -> Result<Vec<LogEntry>, BackendError> {
         let sql = self.tables.select_log.clone();
-        let rows = match sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(self.conn())
-            .await
-            .map_err(map_err)
-        {
-            Ok(rows) => rows,
-            Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
-            Err(e) => return Err(history_err(&self.tables.name, e)),
-        };
+        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(self.conn()).await;
+        let rows = or_absent(rows, Vec::new(), is_missing_table, &self.tables.name)?;
         let table = self.tables.name.clone();
         rows.iter()
             .map(crate::rows::log_entry)
@@ -318,13 +298,8 @@ impl HistoryStore for SqliteBackend {
         &mut self,
         kind: migra_core::AnnotationKind,
     ) -> Result<Vec<migra_core::Annotation>, BackendError> {
-        match crate::kv::read(self.conn.get(), &self.tables.kv, kind)
-            .await
-            .map_err(map_err)
-        {
-            Err(e) if is_missing_table(&e) => Ok(Vec::new()),
-            r => r.map_err(|e| history_err(&self.tables.name, e)),
-        }
+        let read = crate::kv::read(self.conn.get(), &self.tables.kv, kind).await;
+        or_absent(read, Vec::new(), is_missing_table, &self.tables.name)
     }
 
     async fn delete_annotations(
@@ -334,10 +309,11 @@ impl HistoryStore for SqliteBackend {
         key: Option<&str>,
     ) -> Result<u64, BackendError> {
         let done = crate::kv::delete(self.conn.get(), &self.tables.kv, (kind, sort_key, key)).await;
-        match done.map_err(map_err) {
-            Ok(done) => Ok(done.rows_affected()),
-            Err(e) if is_missing_table(&e) => Ok(0),
-            Err(e) => Err(e),
-        }
+        or_absent(
+            done.map(|d| d.rows_affected()),
+            0,
+            is_missing_table,
+            &self.tables.name,
+        )
     }
 }
