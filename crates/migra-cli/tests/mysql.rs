@@ -1,6 +1,6 @@
 //! MySQL/MariaDB-only behaviour: introspection of inline ENUMs, unsigned and prefix indexes,
 //! generated columns, checks, routines and triggers; a migration's own SQL-level prepared
-//! statements next to the driver's.
+//! statements next to the driver's; connection errors that say what failed.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -100,4 +100,46 @@ fn sql_level_prepared_statements_leave_the_bookkeeping_alone() {
     assert!(user_tables().is_empty(), "{:?}", user_tables());
     p.migra(&["apply"]).code(0);
     assert_eq!(user_tables(), vec!["dyn1", "dyn2"]);
+}
+
+#[test]
+fn connection_errors_say_what_failed_without_the_password() {
+    let Some(p) = Project::on(Kind::Mysql) else {
+        return;
+    };
+    p.native("20260101_000001", "a", "SELECT 1;", None);
+    let good = p.url();
+    let bad_password = good.replacen(":migra_test@", ":wrong-s3cret@", 1);
+    let r = p
+        .migra_raw(&["apply", "-d", &bad_password, "--json"])
+        .code(1);
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        msg.contains(
+            "authentication failed for user `migra_test`: Access denied for user 'migra_test'"
+        ) && !r.stdout.contains("wrong-s3cret"),
+        "{msg}"
+    );
+    let (base, _) = good.rsplit_once('/').unwrap();
+    let r = p
+        .migra_raw(&["apply", "-d", &format!("{base}/no_such_db_here"), "--json"])
+        .code(1);
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        msg.contains("database `no_such_db_here` does not exist"),
+        "{msg}"
+    );
+    let socket = p.dir.path().join("no-server.sock");
+    let url = format!("{good}?socket={}", socket.display());
+    let r = p.migra_raw(&["apply", "-d", &url, "--json"]).code(1);
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        msg.contains(&format!("cannot reach {} (", socket.display())),
+        "{msg}"
+    );
+    assert!(
+        !r.stdout.contains("migra_test:migra_test"),
+        "password shown: {}",
+        r.stdout
+    );
 }

@@ -112,7 +112,7 @@ fn connection_errors_say_what_failed_without_the_password() {
         .code(1);
     let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
     assert!(
-        msg.contains("authentication failed for user `migra_test`")
+        msg.contains("authentication failed for user `migra_test`: password authentication failed")
             && !r.stdout.contains("wrong-s3cret"),
         "{msg}"
     );
@@ -147,6 +147,37 @@ fn connection_errors_say_what_failed_without_the_password() {
             "cannot read the TLS file `{}` named by `sslrootcert`",
             missing.display()
         )) && !msg.contains("cannot reach"),
+        "{msg}"
+    );
+    // A socket directory with no server in it: the socket's path is what cannot be reached.
+    let sockets = p.dir.path().join("sockets");
+    std::fs::create_dir(&sockets).unwrap();
+    let socket_url = format!(
+        "postgres:///postgres?host={}&user=migra_test&port=5432",
+        sockets.display()
+    );
+    let r = p.migra_raw(&["apply", "-d", &socket_url, "--json"]).code(1);
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        msg.contains(&format!(
+            "cannot reach {}/.s.PGSQL.5432 (",
+            sockets.display()
+        )),
+        "{msg}"
+    );
+    let r = p
+        .migra_raw(&[
+            "apply",
+            "-d",
+            "postgres://u@/db?host=/run/postgresql",
+            "--json",
+        ])
+        .code(2);
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        msg.contains(
+            "empty host (a user needs a host after it; for a Unix socket: `postgres:///DB?host="
+        ),
         "{msg}"
     );
     let bogus = format!("{good}{sep}sslmode=bogus");

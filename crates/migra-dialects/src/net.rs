@@ -18,23 +18,30 @@ const TLS_FILE_VARS: [(&str, &str); 3] = [
 ];
 
 /// Says what failed below the database protocol: a TLS file that cannot be read, TLS itself, or
-/// reaching the host. `url` is the URL connected to (a redacted one serves: only its query is
-/// read). `None` for other errors (the caller describes database errors itself).
-pub(crate) fn transport_error(e: &sqlx::Error, url: &str, host: &str, port: u16) -> Option<String> {
+/// reaching `place` (`host:port`, or the Unix socket's path). `url` is the URL connected to (a
+/// redacted one serves: only its query is read). `None` for other errors (the caller describes
+/// database errors itself).
+pub(crate) fn transport_error(e: &sqlx::Error, url: &str, place: &str) -> Option<String> {
     match e {
-        sqlx::Error::Tls(tls) => Some(format!("TLS with {host}:{port} failed ({tls})")),
+        sqlx::Error::Tls(tls) => Some(format!("TLS with {place} failed ({tls})")),
         // rustls reports certificate problems through the I/O layer.
         sqlx::Error::Io(io) if io.to_string().contains("certificate") => {
-            Some(format!("TLS with {host}:{port} failed ({io})"))
+            Some(format!("TLS with {place} failed ({io})"))
         }
         // The driver reads the TLS files while connecting and reports a missing one as a bare
         // I/O error, which would otherwise read as an unreachable host.
         sqlx::Error::Io(io) => Some(
             unreadable_tls_file(url, |var| std::env::var(var).ok())
-                .unwrap_or_else(|| format!("cannot reach {host}:{port} ({io})")),
+                .unwrap_or_else(|| format!("cannot reach {place} ({io})")),
         ),
         _ => None,
     }
+}
+
+/// A refused login: `user` and the server's own words (which say why: the password, a missing
+/// `pg_hba.conf` entry, peer authentication, the client host; never the password itself).
+pub(crate) fn login_refused(user: &str, server: &str) -> String {
+    format!("authentication failed for user `{user}`: {server}")
 }
 
 /// The first TLS file named in `url` (or, for PostgreSQL, in the variable `env` gives) that
@@ -67,12 +74,18 @@ fn unreadable_tls_file(url: &str, env: impl Fn(&str) -> Option<String>) -> Optio
         })
 }
 
-/// A driver's URL error without the driver's repeated "error with configuration" prefixes.
-pub(crate) fn url_error(e: &sqlx::Error) -> String {
+/// A driver's URL error without the driver's repeated "error with configuration" prefixes;
+/// `socket_form` shows the dialect's way to a Unix socket, for a URL with `user@` and no host.
+pub(crate) fn url_error(e: &sqlx::Error, socket_form: &str) -> String {
     let text = e.to_string();
     let mut rest = text.as_str();
     while let Some(r) = rest.strip_prefix("error with configuration: ") {
         rest = r;
+    }
+    if rest == "empty host" {
+        return format!(
+            "empty host (a user needs a host after it; for a Unix socket: {socket_form})"
+        );
     }
     rest.to_string()
 }
@@ -141,6 +154,11 @@ mod tests {
     #[test]
     fn url_errors_lose_the_repeated_prefix() {
         let e = sqlx::Error::Configuration("error with configuration: bad port".into());
-        assert_eq!(url_error(&e), "bad port");
+        assert_eq!(url_error(&e, "x"), "bad port");
+        let e = sqlx::Error::Configuration("empty host".into());
+        assert_eq!(
+            url_error(&e, "`y`"),
+            "empty host (a user needs a host after it; for a Unix socket: `y`)"
+        );
     }
 }

@@ -53,13 +53,18 @@ impl MysqlBackend {
         let options = MySqlConnectOptions::from_str(&normalized)
             .map_err(|e| BackendError::InvalidUrl {
                 url: target.clone(),
-                reason: crate::net::url_error(&e),
+                reason: crate::net::url_error(
+                    &e,
+                    "`mysql://NAME@localhost/DB?socket=/path/to/mysqld.sock`",
+                ),
             })?
             .disable_statement_logging();
         let conn = options.connect().await.map_err(|e| {
             let message = match &e {
                 sqlx::Error::Database(db) => match db.code().as_deref() {
-                    Some("28000") => format!("access denied for user `{}`", options.get_username()),
+                    Some("28000") => {
+                        crate::net::login_refused(options.get_username(), db.message())
+                    }
                     Some("42000") if db.message().contains("Unknown database") => {
                         format!(
                             "database `{}` does not exist",
@@ -68,13 +73,8 @@ impl MysqlBackend {
                     }
                     _ => db.message().to_string(),
                 },
-                other => crate::net::transport_error(
-                    other,
-                    &target,
-                    options.get_host(),
-                    options.get_port(),
-                )
-                .unwrap_or_else(|| other.to_string()),
+                other => crate::net::transport_error(other, &target, &place(&options))
+                    .unwrap_or_else(|| other.to_string()),
             };
             BackendError::Connect {
                 target: target.clone(),
@@ -96,6 +96,14 @@ impl MysqlBackend {
             .await
             .map_err(map_err)?;
         Ok(r.rows_affected())
+    }
+}
+
+/// Where `options` connect: `host:port`, or the Unix socket's path.
+fn place(options: &MySqlConnectOptions) -> String {
+    match options.get_socket() {
+        Some(path) => path.display().to_string(),
+        None => format!("{}:{}", options.get_host(), options.get_port()),
     }
 }
 

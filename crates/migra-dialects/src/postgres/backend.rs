@@ -52,7 +52,7 @@ impl PostgresBackend {
         let options = PgConnectOptions::from_str(url)
             .map_err(|e| BackendError::InvalidUrl {
                 url: target.clone(),
-                reason: crate::net::url_error(&e),
+                reason: crate::net::url_error(&e, "`postgres:///DB?host=/socket/dir&user=NAME`"),
             })?
             .disable_statement_logging();
         let conn = open(&options, &target).await?;
@@ -101,6 +101,19 @@ pub(super) fn may_drop_prepared(sql: &str) -> bool {
     holds(b"deallocate") || holds(b"discard")
 }
 
+/// Where `options` connect: `host:port`, or the Unix socket the driver opens for a socket
+/// directory (given as `host=/dir` or a socket option).
+fn place(options: &PgConnectOptions) -> String {
+    let port = options.get_port();
+    match options.get_socket() {
+        Some(dir) => format!("{}/.s.PGSQL.{port}", dir.display()),
+        None if options.get_host().starts_with('/') => {
+            format!("{}/.s.PGSQL.{port}", options.get_host())
+        }
+        None => format!("{}:{port}", options.get_host()),
+    }
+}
+
 /// Opens one connection, turning driver errors into messages that say what failed.
 pub(super) async fn open(
     options: &PgConnectOptions,
@@ -109,20 +122,17 @@ pub(super) async fn open(
     options.connect().await.map_err(|e| {
         let message = match &e {
             sqlx::Error::Database(db) => match db.code().as_deref() {
-                Some("28P01") | Some("28000") => format!(
-                    "authentication failed for user `{}`",
-                    options.get_username()
-                ),
+                Some("28P01") | Some("28000") => {
+                    crate::net::login_refused(options.get_username(), db.message())
+                }
                 Some("3D000") => format!(
                     "database `{}` does not exist",
                     options.get_database().unwrap_or("?")
                 ),
                 _ => db.message().to_string(),
             },
-            other => {
-                crate::net::transport_error(other, target, options.get_host(), options.get_port())
-                    .unwrap_or_else(|| other.to_string())
-            }
+            other => crate::net::transport_error(other, target, &place(options))
+                .unwrap_or_else(|| other.to_string()),
         };
         BackendError::Connect {
             target: target.to_string(),
