@@ -36,6 +36,11 @@ mod url;
 
 pub use url::redact_url;
 
+/// How long opening a connection to a database server may take unless the URL
+/// (`connect_timeout=SECONDS`) or the backend's options say otherwise: a server that accepts
+/// the connection and never answers would otherwise hang a run.
+pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 use migra_core::{Dialect, DialectId};
 
 /// The dialect for `id`.

@@ -74,6 +74,48 @@ fn unreadable_tls_file(url: &str, env: impl Fn(&str) -> Option<String>) -> Optio
         })
 }
 
+/// How long connecting may take before it is given up: the URL's `connect_timeout` (seconds,
+/// libpq's name; `0` waits forever), else `default`. `None` waits forever.
+///
+/// Errors: a `connect_timeout` that is not a whole number of seconds (the reason).
+pub(crate) fn connect_timeout(
+    url: &str,
+    default: Option<std::time::Duration>,
+) -> Result<Option<std::time::Duration>, String> {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return Ok(default);
+    };
+    let Some((_, v)) = parsed.query_pairs().find(|(k, _)| k == "connect_timeout") else {
+        return Ok(default);
+    };
+    match v.trim().parse::<u64>() {
+        Ok(0) => Ok(None),
+        Ok(s) => Ok(Some(std::time::Duration::from_secs(s))),
+        Err(_) => Err(format!(
+            "connect_timeout must be a whole number of seconds (0 waits forever), not `{v}`"
+        )),
+    }
+}
+
+/// Runs `connecting` for at most `limit`; past it, says that `place` gave no answer in time.
+pub(crate) async fn within<T>(
+    limit: Option<std::time::Duration>,
+    place: &str,
+    server: &str,
+    connecting: impl std::future::Future<Output = T>,
+) -> Result<T, String> {
+    let Some(limit) = limit else {
+        return Ok(connecting.await);
+    };
+    tokio::time::timeout(limit, connecting).await.map_err(|_| {
+        format!(
+            "no answer from {place} within {} s (is a {server} server listening there? \
+             `connect_timeout=SECONDS` in the URL waits longer, 0 forever)",
+            limit.as_secs()
+        )
+    })
+}
+
 /// A driver's URL error without the driver's repeated "error with configuration" prefixes;
 /// `socket_form` shows the dialect's way to a Unix socket, for a URL with `user@` and no host.
 pub(crate) fn url_error(e: &sqlx::Error, socket_form: &str) -> String {
@@ -149,6 +191,22 @@ mod tests {
         let url = format!("postgres://u@h/d?sslrootcert={}", present.display());
         assert_eq!(unreadable_tls_file(&url, env), None);
         assert_eq!(unreadable_tls_file("mysql://u@h/d", env), None);
+    }
+
+    #[test]
+    fn connect_timeout_comes_from_the_url_else_the_default() {
+        use super::connect_timeout;
+        use std::time::Duration;
+        let d = Some(Duration::from_secs(30));
+        assert_eq!(connect_timeout("postgres://u@h/d", d), Ok(d));
+        let five = connect_timeout("postgres://u@h/d?sslmode=disable&connect_timeout=5", d);
+        assert_eq!(five, Ok(Some(Duration::from_secs(5))));
+        assert_eq!(
+            connect_timeout("mysql://u@h/d?connect_timeout=0", d),
+            Ok(None)
+        );
+        let bad = connect_timeout("mysql://u@h/d?connect_timeout=2.5", d).unwrap_err();
+        assert!(bad.contains("not `2.5`"), "{bad}");
     }
 
     #[test]

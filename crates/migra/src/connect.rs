@@ -19,6 +19,10 @@ pub struct ConnectOptions {
     /// SQLite only: run each migration step on the caller's thread (see
     /// [`migra_dialects::sqlite::SqliteOptions::in_thread`]).
     pub in_thread: bool,
+    /// Servers only: how long opening a connection may take (default
+    /// [`migra_dialects::DEFAULT_CONNECT_TIMEOUT`]); a URL's `connect_timeout=SECONDS`
+    /// overrides it (`0` waits forever). `None` waits forever.
+    pub connect_timeout: Option<Duration>,
 }
 
 impl Default for ConnectOptions {
@@ -29,6 +33,7 @@ impl Default for ConnectOptions {
             busy_timeout: Duration::from_secs(5),
             spin: None,
             in_thread: false,
+            connect_timeout: Some(migra_dialects::DEFAULT_CONNECT_TIMEOUT),
         }
     }
 }
@@ -90,6 +95,7 @@ pub async fn connect(url: &str, opts: &ConnectOptions) -> Result<Box<dyn Backend
         DialectId::Postgres => {
             let o = migra_dialects::postgres::PostgresOptions {
                 table: opts.table.clone(),
+                connect_timeout: opts.connect_timeout,
             };
             Ok(Box::new(
                 migra_dialects::postgres::PostgresBackend::connect(url, &o).await?,
@@ -97,7 +103,11 @@ pub async fn connect(url: &str, opts: &ConnectOptions) -> Result<Box<dyn Backend
         }
         #[cfg(feature = "mysql")]
         DialectId::Mysql => {
-            let o = migra_dialects::mysql::MysqlOptions { table: opts.table.clone(), ..Default::default() };
+            let o = migra_dialects::mysql::MysqlOptions {
+                table: opts.table.clone(),
+                connect_timeout: opts.connect_timeout,
+                ..Default::default()
+            };
             Ok(Box::new(migra_dialects::mysql::MysqlBackend::connect(url, &o).await?))
         }
         other => Err(BackendError::Unsupported {

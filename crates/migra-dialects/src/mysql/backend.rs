@@ -16,6 +16,10 @@ pub struct MysqlOptions {
     pub table: String,
     /// Lease of the migration lock.
     pub lease: Duration,
+    /// How long opening the connection may take
+    /// ([`crate::DEFAULT_CONNECT_TIMEOUT`]); the URL's `connect_timeout` (seconds,
+    /// `0` = forever) overrides it. `None` waits forever.
+    pub connect_timeout: Option<Duration>,
 }
 
 impl Default for MysqlOptions {
@@ -23,6 +27,7 @@ impl Default for MysqlOptions {
         Self {
             table: "migra_history".into(),
             lease: migra_core::backend::DEFAULT_LEASE,
+            connect_timeout: Some(crate::DEFAULT_CONNECT_TIMEOUT),
         }
     }
 }
@@ -59,7 +64,20 @@ impl MysqlBackend {
                 ),
             })?
             .disable_statement_logging();
-        let conn = options.connect().await.map_err(|e| {
+        let limit = crate::net::connect_timeout(url, opts.connect_timeout).map_err(|reason| {
+            BackendError::InvalidUrl {
+                url: target.clone(),
+                reason,
+            }
+        })?;
+        let connecting = options.connect();
+        let connected = crate::net::within(limit, &place(&options), "MySQL or MariaDB", connecting)
+            .await
+            .map_err(|message| BackendError::Connect {
+                target: target.clone(),
+                message,
+            })?;
+        let conn = connected.map_err(|e| {
             let message = match &e {
                 sqlx::Error::Database(db) => match db.code().as_deref() {
                     Some("28000") => {

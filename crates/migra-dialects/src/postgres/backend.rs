@@ -7,6 +7,7 @@ use migra_core::{Backend, BackendError, Capabilities, Dialect, DialectId, Runner
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions};
 use std::str::FromStr;
+use std::time::Duration;
 
 /// How to open a PostgreSQL database.
 #[derive(Debug, Clone)]
@@ -14,12 +15,16 @@ pub struct PostgresOptions {
     /// History table name; the log table is `<table>_log`. The lock is an advisory lock keyed by
     /// this name.
     pub table: String,
+    /// How long opening a connection may take ([`crate::DEFAULT_CONNECT_TIMEOUT`]); the URL's
+    /// `connect_timeout` (seconds, `0` = forever) overrides it. `None` waits forever.
+    pub connect_timeout: Option<Duration>,
 }
 
 impl Default for PostgresOptions {
     fn default() -> Self {
         Self {
             table: "migra_history".into(),
+            connect_timeout: Some(crate::DEFAULT_CONNECT_TIMEOUT),
         }
     }
 }
@@ -35,6 +40,8 @@ pub struct PostgresBackend {
     pub(super) lock_conn: Option<PgConnection>,
     /// The bookkeeping statements this session has `PREPARE`d (see `tx.rs`).
     pub(super) prepared: Vec<&'static str>,
+    /// How long opening each connection may take.
+    pub(super) connect_timeout: Option<Duration>,
 }
 
 impl PostgresBackend {
@@ -55,7 +62,13 @@ impl PostgresBackend {
                 reason: crate::net::url_error(&e, "`postgres:///DB?host=/socket/dir&user=NAME`"),
             })?
             .disable_statement_logging();
-        let conn = open(&options, &target).await?;
+        let invalid = |reason| BackendError::InvalidUrl {
+            url: target.clone(),
+            reason,
+        };
+        let connect_timeout =
+            crate::net::connect_timeout(url, opts.connect_timeout).map_err(invalid)?;
+        let conn = open(&options, &target, connect_timeout).await?;
         Ok(Self {
             conn,
             options,
@@ -63,6 +76,7 @@ impl PostgresBackend {
             tables,
             lock_conn: None,
             prepared: Vec::new(),
+            connect_timeout,
         })
     }
 
@@ -114,12 +128,20 @@ fn place(options: &PgConnectOptions) -> String {
     }
 }
 
-/// Opens one connection, turning driver errors into messages that say what failed.
+/// Opens one connection within `limit`, turning driver errors into messages that say what
+/// failed.
 pub(super) async fn open(
     options: &PgConnectOptions,
     target: &str,
+    limit: Option<Duration>,
 ) -> Result<PgConnection, BackendError> {
-    options.connect().await.map_err(|e| {
+    let connected = crate::net::within(limit, &place(options), "PostgreSQL", options.connect())
+        .await
+        .map_err(|message| BackendError::Connect {
+            target: target.to_string(),
+            message,
+        })?;
+    connected.map_err(|e| {
         let message = match &e {
             sqlx::Error::Database(db) => match db.code().as_deref() {
                 Some("28P01") | Some("28000") => {

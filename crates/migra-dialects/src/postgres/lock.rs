@@ -32,7 +32,8 @@ pub(super) async fn acquire(
         .chars()
         .take(63)
         .collect();
-    let mut c = open(&b.options.clone().application_name(&name), &b.target).await?;
+    let options = b.options.clone().application_name(&name);
+    let mut c = open(&options, &b.target, b.connect_timeout).await?;
     let t0 = Instant::now();
     let mut delay = Duration::from_millis(20);
     loop {
