@@ -190,6 +190,19 @@ fn a_half_applied_migration_resumes_after_a_fix_or_is_repaired(p: &Project) {
     let progress =
         "SELECT concat(status, ' ', applied_statements, '/', total_statements) FROM migra_history";
     assert_eq!(p.query(progress), vec!["failed 1/3"]);
+    // Status says how far it got and how it goes on, not only the error.
+    let s = p.migra(&["status", "--json"]).code(0).json();
+    assert_eq!(s["failed"][0]["state"], "failed", "{s}");
+    assert_eq!(
+        s["failed"][0]["progress"],
+        serde_json::json!({"ran": 1, "of": 3}),
+        "{s}"
+    );
+    let human = p.migra(&["status"]).code(0).stdout;
+    assert!(
+        human.contains("(1 of 3 statements took effect; once the file is fixed, `migra apply` resumes at statement 2)"),
+        "{human}"
+    );
     // Rollback does not start from a half state.
     let rb = p.migra(&["rollback"]).code(3);
     assert!(

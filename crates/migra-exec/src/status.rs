@@ -29,7 +29,9 @@ pub struct PendingItem {
     pub file: String,
     /// Statements in the up part.
     pub statements: usize,
-    /// Runs in one transaction.
+    /// The file asks for one transaction (no `-- migra:no-transaction`). Where DDL commits
+    /// implicitly (MySQL/MariaDB) it runs statement by statement all the same, with progress
+    /// recorded after each.
     pub transaction: bool,
     /// Has a down part.
     pub reversible: bool,
@@ -37,7 +39,8 @@ pub struct PendingItem {
     pub state: String,
     /// The last recorded error, if it failed before.
     pub last_error: Option<String>,
-    /// For a migration stopped part-way (`partial`, `rollback_partial`): how far it got.
+    /// For a migration stopped part-way (`partial`, `rollback_partial`, or `failed` outside a
+    /// transaction after some statements took effect): how far it got.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<Progress>,
 }
@@ -160,12 +163,7 @@ pub fn compare(migrations: &[Migration], history: &[Revision]) -> PlanReport {
                 state: rev.map_or("new", |r| r.status.as_str()).to_string(),
                 last_error: rev.and_then(|r| r.error.clone()),
                 progress: rev
-                    .filter(|r| {
-                        matches!(
-                            r.status,
-                            RevisionStatus::Partial | RevisionStatus::RollbackPartial
-                        )
-                    })
+                    .filter(|r| crate::resume::is_half_applied(r))
                     .map(|r| Progress {
                         ran: r.applied_statements,
                         of: r.total_statements,

@@ -101,13 +101,25 @@ pub async fn status(s: &Settings, out: Out) -> Result<(), Failure> {
     print_status(&report, &ctx.backend.target(), out)
 }
 
-/// Why a migration stopped, for the human status: its recorded error, else how far it got
-/// (a run that was killed records none).
+/// Why a migration stopped, for the human status: its recorded error, and how far it got when
+/// some of it is in effect (a run that was killed records no error).
 fn stop_reason(f: &migra::exec::PendingItem) -> String {
-    if let Some(e) = &f.last_error {
-        return e.clone();
-    }
     let down = f.state == migra::core::RevisionStatus::RollbackPartial.as_str();
+    if let Some(e) = &f.last_error {
+        return match f.progress {
+            Some(p) if !down => format!(
+                "{e} ({} of {} statements took effect; once the file is fixed, `migra apply` resumes at statement {})",
+                p.ran,
+                p.of,
+                p.ran + 1
+            ),
+            Some(p) => format!(
+                "{e} ({} of {} down statements ran; `migra rollback` resumes it)",
+                p.ran, p.of
+            ),
+            None => e.clone(),
+        };
+    }
     match (down, f.progress) {
         (true, Some(p)) => format!(
             "interrupted after {} of {} down statements (`migra rollback` resumes it)",
