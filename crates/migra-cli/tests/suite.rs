@@ -113,8 +113,11 @@ fn a_failure_leaves_nothing_of_the_failed_migration(p: &Project) {
             "CREATE TABLE b (x INTEGER);\nINSERT INTO b VALUES (1);\nINSERT INTO b VALUES (2);",
             None,
         );
-        let r = p.migra(&["apply", "--json"]).code(0).json();
-        assert_eq!(r["migrations"][0]["resumed_at_statement"], 3, "{r}");
+        let human = p.migra(&["apply"]).code(0).stdout;
+        assert!(
+            human.contains("Applying 20260101_000002 b (resuming at statement 3) ... ok"),
+            "{human}"
+        );
         assert_eq!(p.query("SELECT count(*) FROM b"), vec!["2"]);
         assert_eq!(user_tables(p), vec!["a", "b", "c"]);
         return;
@@ -239,8 +242,17 @@ fn a_half_applied_migration_resumes_after_a_fix_or_is_repaired(p: &Project) {
         &file("CREATE TABLE a (x INTEGER);", "CREATE TABLE b (y INTEGER);"),
         None,
     );
-    let r = p.migra(&["apply", "--json"]).code(0).json();
+    let run = p.migra(&["apply", "--json"]).code(0);
+    let r = run.json();
     assert_eq!(r["migrations"][0]["resumed_at_statement"], 2, "{r}");
+    // The progress events say so as it starts.
+    assert!(
+        run.stderr.lines().any(
+            |l| l.contains(r#""event":"started""#) && l.contains(r#""resumed_at_statement":2"#)
+        ),
+        "{}",
+        run.stderr
+    );
     assert_eq!(user_tables(p), vec!["a", "b", "z"]);
     assert_eq!(p.query(progress), vec!["applied 3/3"]);
 

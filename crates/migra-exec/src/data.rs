@@ -121,6 +121,8 @@ impl Executor<'_> {
                 version: dm.version(),
                 name: dm.name(),
                 direction,
+                // A data migration continues after its last checkpoint, shown by its batches.
+                resumed_at: None,
             });
         }
         let t0 = Instant::now();

@@ -297,14 +297,15 @@ impl<'a> Executor<'a> {
                 continue;
             }
             let version = m.version.to_string();
+            let start_at = start_of(m);
             if let Some(cb) = opts.on_event.as_mut() {
                 cb(&Event::Started {
                     version: &version,
                     name: &m.name,
                     direction,
+                    resumed_at: (start_at > 0).then_some(start_at + 1),
                 });
             }
-            let start_at = start_of(m);
             let next = todo.get(i + 1).map(|n| (*n, start_of(n)));
             let hooks = step::Hooks {
                 note: opts.audit_note.as_deref(),

@@ -108,6 +108,8 @@ pub enum Event<'a> {
         name: &'a str,
         /// Up or down.
         direction: Direction,
+        /// The 1-based statement a half-applied migration resumes at; `None` from the start.
+        resumed_at: Option<usize>,
     },
     /// A migration committed.
     Finished {

@@ -42,6 +42,7 @@ impl Progress {
                 version,
                 name,
                 direction,
+                resumed_at,
             } => {
                 let verb = if *direction == Direction::Up {
                     "Applying"
@@ -50,7 +51,10 @@ impl Progress {
                 };
                 self.batched = false;
                 self.reported = 0;
-                say_raw!("{verb} {version} {name} ... ");
+                let resuming = resumed_at
+                    .map(|k| format!(" (resuming at statement {k})"))
+                    .unwrap_or_default();
+                say_raw!("{verb} {version} {name}{resuming} ... ");
             }
             Event::Batch { .. } => self.batch(e),
             Event::Finished { duration_ms, .. } => {
@@ -131,7 +135,14 @@ fn event_json(e: &Event<'_>) -> serde_json::Value {
             version,
             name,
             direction,
-        } => json!({"event": "started", "version": version, "name": name, "direction": direction}),
+            resumed_at,
+        } => {
+            let mut j = json!({"event": "started", "version": version, "name": name, "direction": direction});
+            if let Some(k) = resumed_at {
+                j["resumed_at_statement"] = json!(k);
+            }
+            j
+        }
         Event::Finished {
             version,
             duration_ms,
