@@ -1,18 +1,6 @@
 //! The one escaping writer: every identifier and string literal a planner emits goes through it.
 
 use migra_core::dialect::quote_with;
-use migra_core::schema::FkAction;
-
-/// A referential action's keywords (the same in every dialect here).
-pub(crate) fn fk_action(a: FkAction) -> &'static str {
-    match a {
-        FkAction::NoAction => "NO ACTION",
-        FkAction::Restrict => "RESTRICT",
-        FkAction::Cascade => "CASCADE",
-        FkAction::SetNull => "SET NULL",
-        FkAction::SetDefault => "SET DEFAULT",
-    }
-}
 
 /// A dialect's quoting rules.
 #[derive(Debug, Clone, Copy)]

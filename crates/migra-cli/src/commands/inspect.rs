@@ -120,13 +120,23 @@ fn table(t: &Table) -> String {
         ));
     }
     for f in &t.foreign_keys {
+        // NO ACTION is every database's default: only the other actions are worth a word.
+        let action = |on: &str, a: migra::core::schema::FkAction| match a {
+            migra::core::schema::FkAction::NoAction => String::new(),
+            a => format!(" on {on} {}", a.keywords().to_lowercase()),
+        };
         o.push_str(&format!(
-            "    foreign key ({}) references {} ({}) on delete {:?} on update {:?}\n",
+            "    foreign key ({}) references {} ({}){}{}{}\n",
             f.columns.join(", "),
             f.ref_table,
             f.ref_columns.join(", "),
-            f.on_delete,
-            f.on_update
+            action("delete", f.on_delete),
+            action("update", f.on_update),
+            match (f.deferrable, f.initially_deferred) {
+                (true, true) => " deferrable initially deferred",
+                (true, false) => " deferrable",
+                (false, _) => "",
+            }
         ));
     }
     for c in &t.checks {

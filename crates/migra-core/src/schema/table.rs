@@ -179,6 +179,19 @@ pub enum FkAction {
     SetDefault,
 }
 
+impl FkAction {
+    /// The action's SQL keywords (`NO ACTION`, `SET NULL`, ...): the same in every dialect here.
+    pub fn keywords(self) -> &'static str {
+        match self {
+            FkAction::NoAction => "NO ACTION",
+            FkAction::Restrict => "RESTRICT",
+            FkAction::Cascade => "CASCADE",
+            FkAction::SetNull => "SET NULL",
+            FkAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
 /// A check constraint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {

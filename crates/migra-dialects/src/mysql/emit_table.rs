@@ -3,7 +3,6 @@
 //! with `MODIFY COLUMN`, as MySQL requires).
 
 use super::emit::{SQL, unsupported};
-use crate::sql::fk_action;
 use crate::steps::{Out, hazard};
 use migra_core::schema::{
     Check, Column, ColumnDefault, ForeignKey, Index, IndexPart, PrimaryKey, Table,
@@ -80,8 +79,8 @@ fn fk_sql(ns: &str, k: &ForeignKey) -> Result<String, PlanError> {
         "{name}FOREIGN KEY ({}) REFERENCES {target} ({}) ON DELETE {} ON UPDATE {}",
         SQL.idents(&k.columns),
         SQL.idents(&k.ref_columns),
-        fk_action(k.on_delete),
-        fk_action(k.on_update)
+        k.on_delete.keywords(),
+        k.on_update.keywords()
     ))
 }
 

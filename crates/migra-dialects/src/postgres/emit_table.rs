@@ -2,7 +2,6 @@
 //! `ALTER TABLE` for each table change.
 
 use super::emit::{Out, SQL, hazard, unsupported};
-use crate::sql::fk_action;
 use migra_core::schema::{
     Check, Column, ColumnDefault, ForeignKey, Index, IndexPart, PrimaryKey, Table,
 };
@@ -64,8 +63,8 @@ fn fk_sql(ns: &str, k: &ForeignKey) -> String {
         SQL.constraint(&k.name),
         SQL.idents(&k.columns),
         SQL.idents(&k.ref_columns),
-        fk_action(k.on_update),
-        fk_action(k.on_delete)
+        k.on_update.keywords(),
+        k.on_delete.keywords()
     );
     if k.deferrable {
         s.push_str(" DEFERRABLE");

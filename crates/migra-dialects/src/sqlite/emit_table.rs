@@ -3,7 +3,6 @@
 //! `ALTER TABLE` can make a change without a rebuild.
 
 use super::emit::{SQL, unsupported};
-use crate::sql::fk_action;
 use crate::steps::Out;
 use migra_core::PlanError;
 use migra_core::schema::{Check, Column, ColumnDefault, ForeignKey, Index, IndexPart, Table};
@@ -85,8 +84,8 @@ fn fk_sql(k: &ForeignKey) -> String {
         SQL.constraint(&k.name),
         SQL.idents(&k.columns),
         SQL.ident(&k.ref_table),
-        fk_action(k.on_update),
-        fk_action(k.on_delete)
+        k.on_update.keywords(),
+        k.on_delete.keywords()
     );
     if k.deferrable {
         s.push_str(" DEFERRABLE");
