@@ -52,6 +52,20 @@ pub enum HazardKind {
     NonTransactional,
 }
 
+impl HazardKind {
+    /// The kind in words, for people (`data loss`, `table rewrite`, ...).
+    pub fn label(self) -> &'static str {
+        match self {
+            HazardKind::DataLoss => "data loss",
+            HazardKind::TableRewrite => "table rewrite",
+            HazardKind::ExclusiveLock => "exclusive lock",
+            HazardKind::WriteLock => "write lock",
+            HazardKind::MayFail => "may fail",
+            HazardKind::NonTransactional => "not in a transaction",
+        }
+    }
+}
+
 /// Turns typed changes into a dialect's statements.
 pub trait Planner: Send + Sync {
     /// The statements for `changes` applied to the schema `from`, in order, each with its

@@ -157,7 +157,7 @@ pub async fn run(
     }
     for step in &up.steps {
         for h in &step.hazards {
-            say!("-- {:?}: {}", h.kind, h.message);
+            say!("-- {}: {}", h.kind.label(), h.message);
         }
         say!("{};", step.command);
     }
