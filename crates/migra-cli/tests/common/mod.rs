@@ -189,6 +189,35 @@ impl Run {
 }
 
 impl Project {
+    /// The message `migra apply --json` fails with on `url` (exit `code`), checked to show no
+    /// password.
+    pub fn connect_error(&self, url: &str, code: i32) -> String {
+        let r = self.migra_raw(&["apply", "-d", url, "--json"]).code(code);
+        assert!(
+            !r.stdout.contains("s3cret") && !r.stdout.contains("migra_test:migra_test"),
+            "password shown: {}",
+            r.stdout
+        );
+        r.json()["error"]["message"].as_str().unwrap().to_string()
+    }
+
+    /// Checks what a wrong password (`refused`: the server's reason, after the user) and a
+    /// database that does not exist say on this project's server.
+    pub fn check_login_errors(&self, refused: &str) {
+        let good = self.url();
+        let msg = self.connect_error(&good.replacen(":migra_test@", ":wrong-s3cret@", 1), 1);
+        let expected = format!("authentication failed for user `migra_test`: {refused}");
+        assert!(msg.contains(&expected), "{msg}");
+        let (base, _) = good.rsplit_once('/').unwrap();
+        let msg = self.connect_error(&format!("{base}/no_such_db_here"), 1);
+        assert!(
+            msg.contains("database `no_such_db_here` does not exist"),
+            "{msg}"
+        );
+    }
+}
+
+impl Project {
     /// Runs `sql` (several statements allowed) on the test database, panicking on error.
     pub fn exec(&self, sql: &str) {
         let mut url = self.url();
