@@ -55,7 +55,8 @@ pub fn describe(c: &Change) -> String {
     }
 }
 
-fn table_change(c: &TableChange) -> String {
+/// One line for a change inside a table (`add column email`).
+pub fn table_change(c: &TableChange) -> String {
     match c {
         TableChange::AddColumn { column } => format!("add column {}", column.name),
         TableChange::DropColumn { column } => format!("drop column {}", column.name),

@@ -174,7 +174,7 @@ fn change(out: &mut Out, c: &Change) -> Result<(), PlanError> {
         }
         other => {
             return Err(unsupported(
-                format!("{other:?}"),
+                migra_core::describe::describe(other),
                 "this change is newer than the PostgreSQL planner",
             ));
         }

@@ -332,7 +332,7 @@ pub(super) fn alter_table(
         ),
         other => {
             return Err(unsupported(
-                format!("{other:?}"),
+                migra_core::describe::table_change(other),
                 "this change is newer than the PostgreSQL planner",
             ));
         }

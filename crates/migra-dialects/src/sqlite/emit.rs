@@ -113,7 +113,7 @@ fn change(out: &mut Out, state: &Database, c: &Change) -> Result<(), PlanError> 
         }
         other => {
             return Err(unsupported(
-                format!("{other:?}"),
+                migra_core::describe::describe(other),
                 "this change is newer than the SQLite planner",
             ));
         }
