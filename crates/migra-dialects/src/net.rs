@@ -1,4 +1,7 @@
-//! Describing connection failures (shared by the server backends).
+//! Opening server connections and describing their failures (shared by the server backends).
+
+use migra_core::BackendError;
+use std::time::Duration;
 
 /// The URL query parameters that name TLS files: PostgreSQL's, then MySQL's.
 const TLS_FILE_PARAMS: [&str; 6] = [
@@ -17,11 +20,62 @@ const TLS_FILE_VARS: [(&str, &str); 3] = [
     ("PGSSLKEY", "sslkey"),
 ];
 
+/// Where a server connection goes, for the messages of its failures.
+pub(crate) struct Endpoint<'a> {
+    /// The URL connected to, redacted (its query names the TLS files).
+    pub target: &'a str,
+    /// `host:port`, or the Unix socket's path.
+    pub place: String,
+    /// The kind of server, for people (`PostgreSQL`).
+    pub server: &'static str,
+    /// How long connecting may take; `None` waits forever.
+    pub limit: Option<Duration>,
+}
+
+/// Runs `connecting` within `to.limit`.
+///
+/// Errors: [`BackendError::Connect`] saying what failed: no answer in time, a TLS file that
+/// cannot be read, TLS, reaching the place, or a database error, which `database` words for
+/// the dialect (a refused login, a missing database; `None` keeps the server's message).
+pub(crate) async fn open<C>(
+    to: &Endpoint<'_>,
+    connecting: impl std::future::Future<Output = Result<C, sqlx::Error>>,
+    database: impl Fn(&dyn sqlx::error::DatabaseError) -> Option<String>,
+) -> Result<C, BackendError> {
+    let failed = |message| BackendError::Connect {
+        target: to.target.to_string(),
+        message,
+    };
+    let outcome = match to.limit {
+        None => connecting.await,
+        Some(limit) => tokio::time::timeout(limit, connecting)
+            .await
+            .map_err(|_| failed(no_answer(to, limit)))?,
+    };
+    outcome.map_err(|e| {
+        failed(match &e {
+            sqlx::Error::Database(db) => {
+                database(db.as_ref()).unwrap_or_else(|| db.message().to_string())
+            }
+            other => transport_error(other, to).unwrap_or_else(|| other.to_string()),
+        })
+    })
+}
+
+fn no_answer(to: &Endpoint<'_>, limit: Duration) -> String {
+    format!(
+        "no answer from {} within {} s (is a {} server listening there? \
+         `connect_timeout=SECONDS` in the URL waits longer, 0 forever)",
+        to.place,
+        limit.as_secs(),
+        to.server
+    )
+}
+
 /// Says what failed below the database protocol: a TLS file that cannot be read, TLS itself, or
-/// reaching `place` (`host:port`, or the Unix socket's path). `url` is the URL connected to (a
-/// redacted one serves: only its query is read). `None` for other errors (the caller describes
-/// database errors itself).
-pub(crate) fn transport_error(e: &sqlx::Error, url: &str, place: &str) -> Option<String> {
+/// reaching the place. `None` for other errors.
+fn transport_error(e: &sqlx::Error, to: &Endpoint<'_>) -> Option<String> {
+    let place = &to.place;
     match e {
         sqlx::Error::Tls(tls) => Some(format!("TLS with {place} failed ({tls})")),
         // rustls reports certificate problems through the I/O layer.
@@ -29,11 +83,20 @@ pub(crate) fn transport_error(e: &sqlx::Error, url: &str, place: &str) -> Option
             Some(format!("TLS with {place} failed ({io})"))
         }
         // The driver reads the TLS files while connecting and reports a missing one as a bare
-        // I/O error, which would otherwise read as an unreachable host.
-        sqlx::Error::Io(io) => Some(
-            unreadable_tls_file(url, |var| std::env::var(var).ok())
-                .unwrap_or_else(|| format!("cannot reach {place} ({io})")),
-        ),
+        // I/O error, which would otherwise read as an unreachable host. Only such an error
+        // (not a refused or reset connection) sends us to look at the files.
+        sqlx::Error::Io(io) => {
+            let file_error = matches!(
+                io.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied
+            );
+            Some(
+                file_error
+                    .then(|| unreadable_tls_file(to.target, |var| std::env::var(var).ok()))
+                    .flatten()
+                    .unwrap_or_else(|| format!("cannot reach {place} ({io})")),
+            )
+        }
         _ => None,
     }
 }
@@ -77,11 +140,20 @@ fn unreadable_tls_file(url: &str, env: impl Fn(&str) -> Option<String>) -> Optio
 /// How long connecting may take before it is given up: the URL's `connect_timeout` (seconds,
 /// libpq's name; `0` waits forever), else `default`. `None` waits forever.
 ///
-/// Errors: a `connect_timeout` that is not a whole number of seconds (the reason).
+/// Errors: [`BackendError::InvalidUrl`] (shown as `target`) for a `connect_timeout` that is
+/// not a whole number of seconds.
 pub(crate) fn connect_timeout(
     url: &str,
-    default: Option<std::time::Duration>,
-) -> Result<Option<std::time::Duration>, String> {
+    target: &str,
+    default: Option<Duration>,
+) -> Result<Option<Duration>, BackendError> {
+    timeout_of(url, default).map_err(|reason| BackendError::InvalidUrl {
+        url: target.to_string(),
+        reason,
+    })
+}
+
+fn timeout_of(url: &str, default: Option<Duration>) -> Result<Option<Duration>, String> {
     let Ok(parsed) = url::Url::parse(url) else {
         return Ok(default);
     };
@@ -90,30 +162,11 @@ pub(crate) fn connect_timeout(
     };
     match v.trim().parse::<u64>() {
         Ok(0) => Ok(None),
-        Ok(s) => Ok(Some(std::time::Duration::from_secs(s))),
+        Ok(s) => Ok(Some(Duration::from_secs(s))),
         Err(_) => Err(format!(
             "connect_timeout must be a whole number of seconds (0 waits forever), not `{v}`"
         )),
     }
-}
-
-/// Runs `connecting` for at most `limit`; past it, says that `place` gave no answer in time.
-pub(crate) async fn within<T>(
-    limit: Option<std::time::Duration>,
-    place: &str,
-    server: &str,
-    connecting: impl std::future::Future<Output = T>,
-) -> Result<T, String> {
-    let Some(limit) = limit else {
-        return Ok(connecting.await);
-    };
-    tokio::time::timeout(limit, connecting).await.map_err(|_| {
-        format!(
-            "no answer from {place} within {} s (is a {server} server listening there? \
-             `connect_timeout=SECONDS` in the URL waits longer, 0 forever)",
-            limit.as_secs()
-        )
-    })
 }
 
 /// A driver's URL error without the driver's repeated "error with configuration" prefixes;
@@ -195,7 +248,7 @@ mod tests {
 
     #[test]
     fn connect_timeout_comes_from_the_url_else_the_default() {
-        use super::connect_timeout;
+        use super::timeout_of as connect_timeout;
         use std::time::Duration;
         let d = Some(Duration::from_secs(30));
         assert_eq!(connect_timeout("postgres://u@h/d", d), Ok(d));

@@ -64,41 +64,24 @@ impl MysqlBackend {
                 ),
             })?
             .disable_statement_logging();
-        let limit = crate::net::connect_timeout(url, opts.connect_timeout).map_err(|reason| {
-            BackendError::InvalidUrl {
-                url: target.clone(),
-                reason,
-            }
-        })?;
-        let connecting = options.connect();
-        let connected = crate::net::within(limit, &place(&options), "MySQL or MariaDB", connecting)
-            .await
-            .map_err(|message| BackendError::Connect {
-                target: target.clone(),
-                message,
-            })?;
-        let conn = connected.map_err(|e| {
-            let message = match &e {
-                sqlx::Error::Database(db) => match db.code().as_deref() {
-                    Some("28000") => {
-                        crate::net::login_refused(options.get_username(), db.message())
-                    }
-                    Some("42000") if db.message().contains("Unknown database") => {
-                        format!(
-                            "database `{}` does not exist",
-                            options.get_database().unwrap_or("?")
-                        )
-                    }
-                    _ => db.message().to_string(),
-                },
-                other => crate::net::transport_error(other, &target, &place(&options))
-                    .unwrap_or_else(|| other.to_string()),
-            };
-            BackendError::Connect {
-                target: target.clone(),
-                message,
-            }
-        })?;
+        let to = crate::net::Endpoint {
+            target: &target,
+            place: place(&options),
+            server: "MySQL or MariaDB",
+            limit: crate::net::connect_timeout(url, &target, opts.connect_timeout)?,
+        };
+        let conn = crate::net::open(&to, options.connect(), |db| match db.code().as_deref() {
+            Some("28000") => Some(crate::net::login_refused(
+                options.get_username(),
+                db.message(),
+            )),
+            Some("42000") if db.message().contains("Unknown database") => Some(format!(
+                "database `{}` does not exist",
+                options.get_database().unwrap_or("?")
+            )),
+            _ => None,
+        })
+        .await?;
         Ok(Self {
             conn,
             target,

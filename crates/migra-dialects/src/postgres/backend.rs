@@ -62,12 +62,7 @@ impl PostgresBackend {
                 reason: crate::net::url_error(&e, "`postgres:///DB?host=/socket/dir&user=NAME`"),
             })?
             .disable_statement_logging();
-        let invalid = |reason| BackendError::InvalidUrl {
-            url: target.clone(),
-            reason,
-        };
-        let connect_timeout =
-            crate::net::connect_timeout(url, opts.connect_timeout).map_err(invalid)?;
+        let connect_timeout = crate::net::connect_timeout(url, &target, opts.connect_timeout)?;
         let conn = open(&options, &target, connect_timeout).await?;
         Ok(Self {
             conn,
@@ -135,32 +130,24 @@ pub(super) async fn open(
     target: &str,
     limit: Option<Duration>,
 ) -> Result<PgConnection, BackendError> {
-    let connected = crate::net::within(limit, &place(options), "PostgreSQL", options.connect())
-        .await
-        .map_err(|message| BackendError::Connect {
-            target: target.to_string(),
-            message,
-        })?;
-    connected.map_err(|e| {
-        let message = match &e {
-            sqlx::Error::Database(db) => match db.code().as_deref() {
-                Some("28P01") | Some("28000") => {
-                    crate::net::login_refused(options.get_username(), db.message())
-                }
-                Some("3D000") => format!(
-                    "database `{}` does not exist",
-                    options.get_database().unwrap_or("?")
-                ),
-                _ => db.message().to_string(),
-            },
-            other => crate::net::transport_error(other, target, &place(options))
-                .unwrap_or_else(|| other.to_string()),
-        };
-        BackendError::Connect {
-            target: target.to_string(),
-            message,
-        }
+    let to = crate::net::Endpoint {
+        target,
+        place: place(options),
+        server: "PostgreSQL",
+        limit,
+    };
+    crate::net::open(&to, options.connect(), |db| match db.code().as_deref() {
+        Some("28P01") | Some("28000") => Some(crate::net::login_refused(
+            options.get_username(),
+            db.message(),
+        )),
+        Some("3D000") => Some(format!(
+            "database `{}` does not exist",
+            options.get_database().unwrap_or("?")
+        )),
+        _ => None,
     })
+    .await
 }
 
 pub(super) use crate::faults::map_err;
