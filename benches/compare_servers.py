@@ -13,6 +13,10 @@ a deterministic measure of what each side asks of the disk. Before every run the
 out what earlier runs left dirty (PostgreSQL `CHECKPOINT`; MariaDB flushes its buffer pool), so no
 run pays for the one before it.
 
+With MIGRA_BENCH_SQLX set to an `sqlx` binary (sqlx-cli, a peer the issue names; e.g.
+`cargo install sqlx-cli --no-default-features --features mysql,postgres,rustls --root /tmp/sqlxcli`),
+`sqlx migrate run` joins the alternation in (b) on the same files, and its no-op run is timed in (a).
+
 usage: benches/compare_servers.py [ROUNDS=5]
 Needs MIGRA_TEST_PG_URL and MIGRA_TEST_MYSQL_URL (scripts/servers.sh sets them up; both point at
 an admin database of a user allowed to create databases). Builds `migra` in release mode first.
@@ -42,6 +46,7 @@ def main():
     pg, my = os.environ["MIGRA_TEST_PG_URL"], os.environ["MIGRA_TEST_MYSQL_URL"]
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "migra-cli"], cwd=ROOT, check=True)
     migra = os.path.join(ROOT, "target", "release", "migra")
+    sqlx = os.environ.get("MIGRA_BENCH_SQLX")
     work = tempfile.mkdtemp(prefix="migra-bench-")
     created = set()
     try:
@@ -99,16 +104,20 @@ def main():
                 return timed(["mariadb", "-h", my_host, "-P", my_port, "-u", my_user, f"-p{my_pass}", name], stdin=f)
 
         for kind, label in (("pg", "PostgreSQL"), ("my", "MariaDB")):
-            fl, mg, bare = [], [], []
-            syncs = {"floor": [], "migra": [], "bare": []}
+            fl, mg, bare, peer = [], [], [], []
+            syncs = {"floor": [], "migra": [], "bare": [], "sqlx": []}
+            order = ("floor", "migra", "bare") + (("sqlx",) if sqlx else ())
             for r in range(rounds):
-                for who in (("floor", "migra", "bare") if r % 2 == 0 else ("bare", "migra", "floor")):
+                for who in (order if r % 2 == 0 else tuple(reversed(order))):
                     name = f"migra_bench_{who}"
                     url = fresh(kind, name)
                     settle(kind)
                     before = flushes(kind)
                     if who == "floor":
                         fl.append(floor(kind, url, name))
+                    elif who == "sqlx":
+                        peer.append(timed([sqlx, "migrate", "run", "--source", os.path.join(work, "w", "sqlx"),
+                                           "--database-url", url]))
                     elif who == "migra":
                         mg.append(timed([migra, "apply", "--dir", mdir, "-d", url]))
                     else:
@@ -123,12 +132,25 @@ def main():
             print(f"    median of per-round ratios: migra {pm:.3f}, migra --no-validate {pb:.3f}")
             sf, sm, sb = (statistics.median(syncs[w]) for w in ("floor", "migra", "bare"))
             print(f"    disk flushes per migration (median): {client} {sf:.2f}, migra {sm:.2f}, migra --no-validate {sb:.2f}")
+            if sqlx:
+                pp = statistics.median(x / y for x, y in zip(peer, fl))
+                print(f"    sqlx-cli: median {statistics.median(peer):.3f} s, per-round ratio {pp:.3f}, "
+                      f"disk flushes per migration {statistics.median(syncs['sqlx']):.2f}")
             url = fresh(kind, "migra_bench_noop")
             run([migra, "apply", "--dir", mdir, "-d", url])
+            peer_url = None
+            if sqlx:
+                peer_url = fresh(kind, "migra_bench_noop_sqlx")
+                run([sqlx, "migrate", "run", "--source", os.path.join(work, "w", "sqlx"), "--database-url", peer_url])
             variants = [("", "")] if kind == "my" else [("?sslmode=disable", " without TLS"), ("?sslmode=require", " with TLS")]
             for suffix, note in variants:
                 ts = [timed([migra, "status", "--dir", mdir, "-d", url + suffix]) for _ in range(21)]
                 print(f"(a) {label}: `migra status`{note}, 1000 applied: median {statistics.median(ts) * 1000:.1f} ms, min {min(ts) * 1000:.1f} ms")
+                if peer_url:
+                    # The peer's startup check is a `migrate run` that finds nothing to do.
+                    ts = [timed([sqlx, "migrate", "run", "--source", os.path.join(work, "w", "sqlx"),
+                                 "--database-url", peer_url + suffix]) for _ in range(21)]
+                    print(f"    sqlx-cli `migrate run` with nothing pending{note}: median {statistics.median(ts) * 1000:.1f} ms, min {min(ts) * 1000:.1f} ms")
     finally:
         # Each bench database holds 1,000 tables: left behind, they slow the next runs.
         for kind, name in sorted(created):
