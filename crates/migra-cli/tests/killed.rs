@@ -26,8 +26,8 @@ fn killed_runner_is_taken_over(kind: Kind, sleep: &str) {
         .spawn()
         .unwrap();
     // Kill once progress is recorded (a statement done and written down). A kill between a
-    // non-transactional statement and its progress row makes the resumed run repeat that
-    // statement: MySQL cannot commit DDL and bookkeeping together.
+    // DDL statement and its progress row makes the resumed run repeat that statement: MySQL
+    // cannot commit DDL and bookkeeping together (DML it can: see dml_progress.rs).
     let mut tries = 0;
     while !p.tables().iter().any(|t| t == "migra_history")
         || p.query("SELECT count(*) FROM migra_history WHERE applied_statements >= 1") == vec!["0"]

@@ -144,6 +144,14 @@ pub trait Backend: HistoryStore {
     async fn execute(&mut self, sql: &str) -> Result<u64, BackendError>;
     /// Runs a multi-statement script in one call; returns the rows affected in total.
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError>;
+    /// True when `sql` runs inside a transaction without ending it (plain DML on this database).
+    /// A migration run statement by statement then commits it together with its progress row,
+    /// so a run stopped between the two never leaves it in effect but unrecorded, to be run a
+    /// second time on resume. Default: `false` (every statement commits on its own).
+    fn joins_transaction(&self, sql: &str) -> bool {
+        let _ = sql;
+        false
+    }
 
     /// Starts the transaction of one batch of a batched statement (`-- migra:batch`).
     ///

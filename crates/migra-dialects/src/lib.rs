@@ -15,6 +15,8 @@ pub mod convert;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod digest;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod dml;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod faults;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod fingerprint;

@@ -80,7 +80,17 @@ impl Ctx<'_> {
             let batch = (u.kind == UnitKind::Statement)
                 .then(|| self.script.batch_of(index))
                 .flatten();
-            let run = if let Some(spec) = batch {
+            let done_with_statement = units.get(k + 1).is_none_or(|n| n.origin != index);
+            // DML commits with its progress row: a stop between the two cannot leave it in
+            // effect but unrecorded, to run a second time on resume.
+            let atomic = !whole
+                && done_with_statement
+                && u.kind == UnitKind::Statement
+                && batch.is_none()
+                && backend.joins_transaction(&unit.sql);
+            let run = if atomic {
+                self.with_progress(backend, &unit.sql, index).await?
+            } else if let Some(spec) = batch {
                 let events = on_event.as_deref_mut();
                 match self
                     .run_batches(backend, spec, &unit.sql, index, events)
@@ -130,9 +140,9 @@ impl Ctx<'_> {
                 }
             }
             // After the last statement the final state row below replaces progress at once; a
-            // batched statement moved it with its last checkpoint.
-            let done_with_statement = units.get(k + 1).is_none_or(|n| n.origin != index);
+            // batched statement moved it with its last checkpoint, DML with its own commit.
             if !whole
+                && !atomic
                 && done_with_statement
                 && u.kind == UnitKind::Statement
                 && batch.is_none()
@@ -161,6 +171,36 @@ impl Ctx<'_> {
             None => backend.record(&rev, &log).await?,
         }
         Ok(())
+    }
+
+    /// Runs DML statement `index` and moves progress past it in one transaction. The inner
+    /// error is the statement's own (rolled back, for the caller to record as the failure); the
+    /// outer one is transaction control or the progress write failing (rolled back too).
+    async fn with_progress(
+        &self,
+        backend: &mut dyn Backend,
+        sql: &str,
+        index: usize,
+    ) -> Result<Result<u64, migra_core::BackendError>, Failure> {
+        backend.begin().await?;
+        let rows = match backend.execute(sql).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                let _ = backend.rollback().await;
+                return Ok(Err(e));
+            }
+        };
+        let row = self.revision(self.in_progress(), index as u32 + 1, None);
+        let kept = match backend.write_revision(&row, false).await {
+            Ok(()) => backend.commit().await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = kept {
+            // Its own error would hide the cause; nothing of the statement may stay.
+            let _ = backend.rollback().await;
+            return Err(Failure::Backend(e));
+        }
+        Ok(Ok(rows))
     }
 
     /// Records a check that failed outside a transaction (`applied` statements in effect).

@@ -145,6 +145,9 @@ impl Backend for MysqlBackend {
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
         self.raw(sql).await
     }
+    fn joins_transaction(&self, sql: &str) -> bool {
+        crate::dml::is_dml(sql)
+    }
     async fn record(
         &mut self,
         rev: &migra_core::Revision,

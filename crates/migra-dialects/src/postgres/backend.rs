@@ -197,6 +197,9 @@ impl Backend for PostgresBackend {
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
         self.user_sql(sql).await
     }
+    fn joins_transaction(&self, sql: &str) -> bool {
+        crate::dml::is_dml(sql)
+    }
     async fn query_value(
         &mut self,
         sql: &str,

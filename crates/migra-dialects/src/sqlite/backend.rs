@@ -190,28 +190,7 @@ pub(super) fn target_of(path: &std::path::Path) -> String {
     format!("sqlite://{}", path.display())
 }
 
-/// True when the statement's first keyword is one whose changed rows SQLite counts.
-pub(super) fn is_dml(sql: &str) -> bool {
-    let mut rest = sql.trim_start();
-    // Skip leading comments.
-    loop {
-        if let Some(r) = rest.strip_prefix("--") {
-            rest = r.split_once('\n').map_or("", |(_, t)| t).trim_start();
-        } else if let Some(r) = rest.strip_prefix("/*") {
-            rest = r.split_once("*/").map_or("", |(_, t)| t).trim_start();
-        } else {
-            break;
-        }
-    }
-    let word: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .collect();
-    ["INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"]
-        .iter()
-        .any(|k| word.eq_ignore_ascii_case(k))
-}
-
+pub(super) use crate::dml::is_dml;
 pub(super) use crate::faults::map_err;
 
 #[async_trait]
@@ -252,6 +231,9 @@ impl Backend for SqliteBackend {
     }
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
         self.raw(sql).await
+    }
+    fn joins_transaction(&self, sql: &str) -> bool {
+        crate::dml::is_dml(sql)
     }
     async fn query_value(
         &mut self,

@@ -1,0 +1,45 @@
+//! Which statements are plain DML: they change rows inside the current transaction and end none.
+//! SQLite counts changed rows only for these; every SQL backend commits one together with its
+//! progress row when a migration runs statement by statement.
+
+/// True when the first keyword of `sql` (after leading comments) is `INSERT`, `UPDATE`,
+/// `DELETE`, `REPLACE`, `MERGE` or `WITH` (a common table expression heads a query or DML,
+/// never DDL).
+pub(crate) fn is_dml(sql: &str) -> bool {
+    let mut rest = sql.trim_start();
+    loop {
+        if let Some(r) = rest.strip_prefix("--") {
+            rest = r.split_once('\n').map_or("", |(_, t)| t).trim_start();
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/").map_or("", |(_, t)| t).trim_start();
+        } else {
+            break;
+        }
+    }
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    ["INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "WITH"]
+        .iter()
+        .any(|k| word.eq_ignore_ascii_case(k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_dml;
+
+    #[test]
+    fn first_keyword_after_comments_decides() {
+        assert!(is_dml("-- seed\n/* rows */ insert into t values (1)"));
+        assert!(is_dml("WITH x AS (SELECT 1) UPDATE t SET a = 1"));
+        assert!(is_dml(
+            "MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE"
+        ));
+        assert!(!is_dml("CREATE TABLE t (x INTEGER)"));
+        assert!(!is_dml("-- insert\nALTER TABLE t ADD COLUMN y INTEGER"));
+        assert!(!is_dml("INSERTX"));
+        assert!(!is_dml("CALL refresh()"));
+        assert!(!is_dml(""));
+    }
+}
