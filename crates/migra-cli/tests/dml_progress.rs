@@ -2,6 +2,7 @@
 //! progress write fails (here a trigger on the history table refuses it, standing in for a run
 //! stopped between the two), the statement's rows go back with it, and the resumed run inserts
 //! them exactly once. Before, the rows stayed while history said the statement had not run.
+//! And a migration of DML alone runs in one transaction even on MySQL/MariaDB: all or nothing.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -34,6 +35,39 @@ fn dml_commits_with_its_progress(kind: Kind, refuse: &[&str], allow: &str) {
     assert_eq!(r["steps_completed"], 1, "{r}");
     assert_eq!(p.query("SELECT x FROM t ORDER BY x"), vec!["1", "2"]);
     assert_eq!(p.query(PROGRESS), vec!["applied 2/2"]);
+}
+
+fn a_dml_only_migration_is_all_or_nothing(kind: Kind) {
+    let Some(p) = Project::on(kind) else { return };
+    p.native("20260101_000001", "t", "CREATE TABLE t (x INTEGER);", None);
+    let seed = |second: &str| format!("INSERT INTO t VALUES (1);\n{second}");
+    p.native(
+        "20260101_000002",
+        "seed",
+        &seed("INSERT INTO nope VALUES (2);"),
+        None,
+    );
+    let r = p.migra(&["apply", "--no-validate"]).code(1);
+    assert!(r.stderr.contains("nope"), "{}", r.stderr);
+    assert_eq!(p.query("SELECT count(*) FROM t"), vec!["0"]);
+    assert_eq!(p.query(PROGRESS), vec!["failed 0/2"]);
+
+    p.native(
+        "20260101_000002",
+        "seed",
+        &seed("INSERT INTO t VALUES (2);"),
+        None,
+    );
+    p.migra(&["apply"]).code(0);
+    assert_eq!(p.query("SELECT x FROM t ORDER BY x"), vec!["1", "2"]);
+    assert_eq!(p.query(PROGRESS), vec!["applied 2/2"]);
+}
+
+#[test]
+fn dml_only_migrations_are_all_or_nothing() {
+    for kind in [Kind::Sqlite, Kind::Postgres, Kind::Mysql] {
+        a_dml_only_migration_is_all_or_nothing(kind);
+    }
 }
 
 #[test]

@@ -270,7 +270,6 @@ impl<'a> Executor<'a> {
         opts: &mut RunOptions<'_>,
     ) -> Result<ExecutionResult, ExecError> {
         let mut result = ExecutionResult::new(direction, opts.dry_run);
-        let caps = self.backend.capabilities();
         // Versions with a state row, as read under the lock.
         let recorded: std::collections::BTreeSet<&str> =
             history.iter().map(|r| r.sort_key.as_str()).collect();
@@ -312,7 +311,7 @@ impl<'a> Executor<'a> {
                 batch: &opts.batch,
                 on_event: opts.on_event.as_deref_mut(),
                 backups: &opts.backups,
-                next: next.filter(|&(n, at)| step::stepwise(n, &n.up, at, &caps)),
+                next: next.filter(|&(n, at)| step::stepwise(n, &n.up, at, &*self.backend)),
                 started: std::mem::take(&mut started),
                 fresh: !recorded.contains(m.version.sort_key()),
             };

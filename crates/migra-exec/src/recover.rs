@@ -8,10 +8,7 @@ use migra_core::{Backend, Migration, RunnerId};
 
 /// True when `m`'s up part ran outside a transaction (so a failure left part of it in effect).
 pub(crate) fn ran_outside_transaction(b: &dyn Backend, m: &Migration, start_at: usize) -> bool {
-    !(start_at == 0
-        && m.transaction
-        && m.up.batches.is_empty()
-        && b.capabilities().transactional_ddl)
+    step::stepwise(m, &m.up, start_at, b)
 }
 
 /// Runs `m`'s down part after its up part failed with `err`; returns `err` saying what happened.

@@ -31,7 +31,7 @@ pub struct PendingItem {
     pub statements: usize,
     /// The file asks for one transaction (no `-- migra:no-transaction`). Where DDL commits
     /// implicitly (MySQL/MariaDB) it runs statement by statement all the same, with progress
-    /// recorded after each.
+    /// recorded after each, unless all its statements are DML.
     pub transaction: bool,
     /// Has a down part.
     pub reversible: bool,

@@ -8,7 +8,8 @@ use crate::runner::now_rfc3339;
 use crate::units::{Unit, UnitKind, made, restored};
 use migra_core::{
     Annotation, AnnotationKind, Backend, BackendError, BackupAction, BackupRecord, LogAction,
-    LogEntry, Migration, Revision, RevisionStatus, RunnerId, Script, Statement, TxFailure, TxStep,
+    LogEntry, Migration, Revision, RevisionStatus, RunnerId, Script, ScriptMode, Statement,
+    TxFailure, TxStep,
 };
 use std::time::Instant;
 
@@ -32,14 +33,19 @@ pub(crate) struct Hooks<'a, 'e> {
 }
 
 /// True when `script` of `m`, starting at statement `start_at`, runs statement by statement
-/// rather than in one transaction on a database with `caps`.
-pub(crate) fn stepwise(
-    m: &Migration,
-    script: &Script,
-    start_at: usize,
-    caps: &migra_core::Capabilities,
-) -> bool {
-    !(start_at == 0 && m.transaction && script.batches.is_empty() && caps.transactional_ddl)
+/// rather than in one transaction on `b`. Where DDL commits implicitly (MySQL), a script of
+/// DML statements alone still runs in one transaction: all of it takes effect or none.
+pub(crate) fn stepwise(m: &Migration, script: &Script, start_at: usize, b: &dyn Backend) -> bool {
+    let all_dml = || {
+        script.mode == ScriptMode::Statements
+            && !script.statements.is_empty()
+            && script
+                .statements
+                .iter()
+                .all(|s| b.joins_transaction(&s.sql))
+    };
+    let tx = b.capabilities().transactional_ddl || all_dml();
+    !(start_at == 0 && m.transaction && script.batches.is_empty() && tx)
 }
 
 /// Runs `m` in `direction`, recording it in history (with the hooks' note in its log entry) and in
@@ -91,7 +97,10 @@ pub(crate) async fn run(
     };
     // A backup table must not outlive a failed transactional migration, and vice versa.
     let checked = direction == Direction::Up && !m.checks.is_empty();
-    let outcome = if !stepwise(m, script, start_at, &backend.capabilities()) {
+    // Copies and restores hold DDL: without transactional DDL they run statement by statement.
+    let plain = backend.capabilities().transactional_ddl
+        || ctx.units.iter().all(|u| u.kind == UnitKind::Statement);
+    let outcome = if plain && !stepwise(m, script, start_at, &*backend) {
         if checked {
             ctx.checked_transaction(backend).await
         } else {
