@@ -231,9 +231,10 @@ pub enum Command {
         #[arg(long, value_name = "VERSION")]
         remove_version: Option<String>,
     },
-    /// Record by hand that a half-applied migration is now applied or rolled back (after you made
-    /// the database match); logged as a repair.
-    #[command(group(clap::ArgGroup::new("mark").required(true).args(["mark_applied", "mark_rolled_back"])))]
+    /// Record by hand that a half-applied migration is now applied, rolled back, or in effect up
+    /// to a statement (after you made the database match, or checked that it does); logged as a
+    /// repair.
+    #[command(group(clap::ArgGroup::new("mark").required(true).args(["mark_applied", "mark_rolled_back", "mark_progress"])))]
     Repair {
         /// The version to record.
         #[arg(value_name = "VERSION")]
@@ -244,6 +245,10 @@ pub enum Command {
         /// None of it is in effect (the version is pending again).
         #[arg(long)]
         mark_rolled_back: bool,
+        /// Exactly its first N statements are in effect (a run stopped after one took effect and
+        /// before its progress was written): `migra apply` resumes at statement N+1.
+        #[arg(long, value_name = "N")]
+        mark_progress: Option<u32>,
         /// Why, for the audit log.
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,

@@ -153,6 +153,7 @@ impl From<ExecError> for Failure {
             ExecError::Irreversible { .. } => Self::new(3, "irreversible", message),
             ExecError::HalfApplied { .. } => Self::new(3, "half_applied", message),
             ExecError::UnknownVersion { .. } => Self::new(2, "unknown_version", message),
+            ExecError::RepairRefused { .. } => Self::new(2, "repair_refused", message),
             // The gate printed its findings; the exit code says "unsafe".
             ExecError::Refused { blocking, .. } => Self::unsafe_migration(blocking),
             ExecError::MigrationFailed { report, .. } => Self {

@@ -64,6 +64,14 @@ pub enum ExecError {
         /// Why it does not fit.
         reason: String,
     },
+    /// `repair` was asked for a state that does not fit the migration; nothing was written.
+    #[error("cannot repair {version}: {reason}")]
+    RepairRefused {
+        /// The version named.
+        version: String,
+        /// Why the mark does not fit, and what would.
+        reason: String,
+    },
     /// A migration failed; earlier ones stay applied and `report` says what ran.
     #[error("migration {version} ({name}) failed{}: {message}", .line.as_ref().map(|l| format!(" at {l}")).unwrap_or_default())]
     MigrationFailed {

@@ -273,6 +273,11 @@ impl<'a> Executor<'a> {
         // Versions with a state row, as read under the lock.
         let recorded: std::collections::BTreeSet<&str> =
             history.iter().map(|r| r.sort_key.as_str()).collect();
+        let interrupted: std::collections::BTreeSet<&str> = history
+            .iter()
+            .filter(|r| r.status == RevisionStatus::Partial)
+            .map(|r| r.sort_key.as_str())
+            .collect();
         let start_of = |m: &Migration| resume.get(m.version.sort_key()).copied().unwrap_or(0);
         // The running row of this migration went with the previous one's final record.
         let mut started = false;
@@ -314,6 +319,7 @@ impl<'a> Executor<'a> {
                 next: next.filter(|&(n, at)| step::stepwise(n, &n.up, at, &*self.backend)),
                 started: std::mem::take(&mut started),
                 fresh: !recorded.contains(m.version.sort_key()),
+                interrupted: interrupted.contains(m.version.sort_key()),
             };
             match step::run(
                 self.backend,
@@ -343,6 +349,7 @@ impl<'a> Executor<'a> {
                         next: None,
                         started: false,
                         fresh: false,
+                        interrupted: false,
                     };
                     return Err(
                         crate::recover::roll_back(self.backend, &self.runner, m, hooks, e).await,

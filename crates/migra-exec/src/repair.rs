@@ -14,6 +14,22 @@ pub enum RepairMark {
     Applied,
     /// None of it is (the version is pending again).
     RolledBack,
+    /// Exactly the first `n` statements of the up part are in effect (a run stopped after a
+    /// statement took effect and before its progress was written): `migra apply` resumes at
+    /// statement `n + 1`, checking that those `n` are unchanged in the file.
+    Progress(u32),
+}
+
+impl RepairMark {
+    /// How the audit log and the CLI word the mark (`applied`, `rolled back`, `2 of 5
+    /// statements in effect`), for a migration of `total` statements.
+    pub fn describe(self, total: u32) -> String {
+        match self {
+            RepairMark::Applied => "applied".into(),
+            RepairMark::RolledBack => "rolled back".into(),
+            RepairMark::Progress(n) => format!("{n} of {total} statements in effect"),
+        }
+    }
 }
 
 impl Executor<'_> {
@@ -21,8 +37,9 @@ impl Executor<'_> {
     /// carrying `reason`. Use it after making the database match by hand.
     ///
     /// Errors: [`ExecError::UnknownVersion`] when the version is in neither the directory nor
-    /// history (marking applied needs its file, whose checksum is recorded); lock and database
-    /// errors.
+    /// history (marking applied or progress needs its file, whose checksums are recorded);
+    /// [`ExecError::RepairRefused`] when progress is marked on a version recorded as applied, on
+    /// a `no-split` script, or past its last statement; lock and database errors.
     pub async fn repair(
         &mut self,
         version: &str,
@@ -72,6 +89,17 @@ impl Executor<'_> {
             (RepairMark::RolledBack, _, None) => {
                 return Err(unknown("it has no history to roll back"));
             }
+            (RepairMark::Progress(_), None, _) => {
+                return Err(unknown("marking progress needs its file in the directory"));
+            }
+            (RepairMark::Progress(n), Some(m), row) => {
+                progress_fits(version, m, row, n)?;
+                Revision {
+                    started_at: row.map_or_else(|| now.clone(), |r| r.started_at.clone()),
+                    applied_by: self.runner.display.clone(),
+                    ..Revision::of(m, RevisionStatus::Partial, n)
+                }
+            }
         };
         let log = LogEntry {
             version: rev.version.clone(),
@@ -83,11 +111,7 @@ impl Executor<'_> {
             by: self.runner.display.clone(),
             error: Some(format!(
                 "marked {} by hand{}",
-                if mark == RepairMark::Applied {
-                    "applied"
-                } else {
-                    "rolled back"
-                },
+                mark.describe(rev.total_statements),
                 reason.map(|r| format!(": {r}")).unwrap_or_default()
             )),
             failing_statement: None,
@@ -120,4 +144,38 @@ impl Executor<'_> {
         }
         Ok(rev)
     }
+}
+
+/// Whether `n` statements of `m` (history row `row`) can be marked in effect.
+///
+/// Errors: [`ExecError::RepairRefused`] saying why not.
+fn progress_fits(
+    version: &str,
+    m: &migra_core::Migration,
+    row: Option<&Revision>,
+    n: u32,
+) -> Result<(), ExecError> {
+    let total = m.up.statements.len() as u32;
+    let refuse = |reason: String| {
+        Err(ExecError::RepairRefused {
+            version: version.to_string(),
+            reason,
+        })
+    };
+    if row.is_some_and(|r| r.status == RevisionStatus::Applied) {
+        return refuse(
+            "it is recorded as applied; to run part of it again, mark it rolled back first".into(),
+        );
+    }
+    if m.up.mode == migra_core::ScriptMode::Whole {
+        return refuse(
+            "it runs as one script (`no-split`), so it cannot resume part-way; use --mark-applied or --mark-rolled-back".into(),
+        );
+    }
+    if n > total {
+        return refuse(format!(
+            "it has {total} statement(s), so at most {total} can be in effect"
+        ));
+    }
+    Ok(())
 }

@@ -16,7 +16,8 @@ pub(crate) fn is_half_applied(r: &Revision) -> bool {
 fn repair_hint(version: &str) -> String {
     format!(
         "make the database match one side by hand, then record it with `migra repair {version} --mark-applied` \
-         or `--mark-rolled-back`"
+         or `--mark-rolled-back` (or, when exactly its first N statements are in effect, `--mark-progress N`, \
+         and `migra apply` resumes after them)"
     )
 }
 

@@ -30,6 +30,9 @@ pub(crate) struct Hooks<'a, 'e> {
     pub started: bool,
     /// History held no state row for this migration when it was read under the lock.
     pub fresh: bool,
+    /// Its last run was interrupted (killed, not failed): the statement it resumes at may have
+    /// taken effect before the stop without its progress being written.
+    pub interrupted: bool,
 }
 
 /// True when `script` of `m`, starting at statement `start_at`, runs statement by statement
@@ -74,6 +77,7 @@ pub(crate) async fn run(
         ),
         Direction::Down => (Vec::new(), restores_of(backend, key).await?),
     };
+    let interrupted = hooks.interrupted && direction == Direction::Up;
     let units = crate::units::expand(script, &backups, &restores);
     let mut ctx = Ctx {
         runner,
@@ -131,19 +135,29 @@ pub(crate) async fn run(
             let units = script.units();
             let unit = &units[index.min(units.len().saturating_sub(1))];
             let location = format!("{}:{}", script.path, unit.line);
+            let mut message = error.to_string();
+            if interrupted && index == start_at {
+                message.push_str(&format!(
+                    " (its last run was stopped after {start_at} statement(s) and may have run \
+                     this one without recording it: if this statement is in effect, `migra repair \
+                     {} --mark-progress {}` records that and `migra apply` goes on after it)",
+                    m.version,
+                    start_at + 1
+                ));
+            }
             result.success = false;
             result.rows_affected += ctx.rows;
             result.errors.push(StepError {
                 version: m.version.to_string(),
                 name: m.name.clone(),
-                message: error.to_string(),
+                message: message.clone(),
                 statement: Some(sql),
                 location: Some(location.clone()),
             });
             Err(ExecError::MigrationFailed {
                 version: m.version.to_string(),
                 name: m.name.clone(),
-                message: error.to_string(),
+                message,
                 line: Some(location),
                 report: Box::new(result.clone()),
             })

@@ -117,13 +117,14 @@ pub async fn run(mut cli: Cli, out: Out) -> Result<(), Failure> {
         Command::Repair {
             migration,
             mark_applied,
+            mark_progress,
             reason,
             ..
         } => {
-            let mark = if mark_applied {
-                migra::exec::RepairMark::Applied
-            } else {
-                migra::exec::RepairMark::RolledBack
+            let mark = match (mark_applied, mark_progress) {
+                (true, _) => migra::exec::RepairMark::Applied,
+                (false, Some(n)) => migra::exec::RepairMark::Progress(n),
+                (false, None) => migra::exec::RepairMark::RolledBack,
             };
             repair::run(&settings, out, &migration, mark, reason.as_deref()).await
         }

@@ -1,4 +1,4 @@
-//! `migra repair VERSION --mark-applied | --mark-rolled-back [--reason TEXT]`.
+//! `migra repair VERSION --mark-applied | --mark-rolled-back | --mark-progress N [--reason TEXT]`.
 
 use super::Context;
 use crate::config::Settings;
@@ -28,16 +28,19 @@ pub async fn run(
             "version": rev.version,
             "name": rev.name,
             "status": rev.status,
+            "applied_statements": rev.applied_statements,
             "reason": reason,
         }));
     } else {
-        let what = if mark == RepairMark::Applied {
-            "applied"
-        } else {
-            "rolled back"
+        let what = mark.describe(rev.total_statements);
+        let next = match mark {
+            RepairMark::Progress(n) => {
+                format!("; `migra apply` resumes it at statement {}", n + 1)
+            }
+            _ => String::new(),
         };
         say!(
-            "Recorded {} ({}) as {what}; the repair is in the history log.",
+            "Recorded {} ({}) as {what}{next}; the repair is in the history log.",
             rev.version,
             rev.name
         );
