@@ -29,6 +29,17 @@ fn interrupted_ddl_is_recorded_with_mark_progress(kind: Kind) {
     ));
     p.exec("DROP TABLE b");
 
+    // The validator sees statement 1 fail and says what may explain it...
+    let r = p.migra(&["apply"]).code(3);
+    assert!(
+        r.stderr.contains(&format!(
+            "The last run of {V} was stopped after 0 statement(s) and may have run this one \
+             without recording it: if it is in effect, `migra repair {V} --mark-progress 1`"
+        )),
+        "{}",
+        r.stderr
+    );
+    // ...and so does the failure itself.
     let r = p.migra(&["apply", "--no-validate"]).code(1);
     assert!(
         r.stderr.contains(&format!(

@@ -11,6 +11,9 @@ pub struct Pending<'a> {
     pub migration: &'a Migration,
     /// Up statements already in effect (a half-applied migration being resumed); the rest run.
     pub done: usize,
+    /// Its last run was interrupted (killed, not failed), so statement `done + 1` may have taken
+    /// effect before the stop without its progress being written.
+    pub interrupted: bool,
 }
 
 /// What a gate decided.

@@ -245,6 +245,9 @@ impl<'a> Executor<'a> {
                 .map(|m| migra_core::Pending {
                     migration: m,
                     done: resume.get(m.version.sort_key()).copied().unwrap_or(0),
+                    interrupted: history.iter().any(|r| {
+                        r.sort_key == m.version.sort_key() && r.status == RevisionStatus::Partial
+                    }),
                 })
                 .collect();
             match gate.check(&mut *self.backend, &pending).await? {

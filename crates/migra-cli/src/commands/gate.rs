@@ -45,6 +45,11 @@ impl ApplyGate for Gate<'_> {
             .collect();
         let mut report = v.check_migrations(&mut Schema::new(live), &todo, 0);
         migra::probe::probe_findings(backend, &mut report.findings, &s.validate).await?;
+        for (p, m) in pending.iter().zip(&todo) {
+            if p.interrupted {
+                resume_hint(&mut report, p.done, m);
+            }
+        }
         if self.backup {
             for f in report
                 .findings
@@ -57,6 +62,27 @@ impl ApplyGate for Gate<'_> {
             }
         }
         Ok(self.verdict(&report))
+    }
+}
+
+/// A blocking finding on the statement an interrupted migration `m` resumes at (after `done`)
+/// may only mean that the stopped run had already run it: says how to record that.
+fn resume_hint(report: &mut Report, done: usize, m: &Migration) {
+    let Some(first) = m.up.statements.first() else {
+        return;
+    };
+    let at = |f: &migra::validate::Finding| {
+        f.is_blocking() && f.location.file == m.up.path && f.location.line == first.line
+    };
+    for f in report.findings.iter_mut().filter(|f| at(f)) {
+        f.steps.push(format!(
+            "The last run of {} was stopped after {done} statement(s) and may have run this one \
+             without recording it: if it is in effect, `migra repair {} --mark-progress {}` \
+             records that and `migra apply` goes on after it",
+            m.version,
+            m.version,
+            done + 1
+        ));
     }
 }
 
