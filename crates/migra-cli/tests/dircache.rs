@@ -23,7 +23,7 @@ fn cache_files_of(dir: &std::path::Path, summaries: bool) -> Vec<PathBuf> {
     cache_entries(dir, |name| {
         name.starts_with("dir-")
             && name.ends_with(".json")
-            && name.ends_with(".sum.json") == summaries
+            && name.ends_with(".summary.json") == summaries
     })
 }
 

@@ -76,13 +76,30 @@ impl DirSummary {
     }
 }
 
-/// The summary file: the stamps it is valid for and the summary.
+/// The summary file: a digest of the stamps it is valid for, and the summary. A digest, not the
+/// stamps: on a 1,000-file directory their 145 KB of JSON took longer to decode than the
+/// connection it runs beside.
 #[derive(Serialize, Deserialize)]
 struct SummaryFile {
     format: u32,
     key: String,
-    stamps: Vec<Stamp>,
+    stamps: String,
     summary: DirSummary,
+}
+
+/// The digest of `stamps` a summary file records.
+fn stamps_digest(stamps: &[Stamp]) -> String {
+    use std::fmt::Write;
+    let mut text = String::with_capacity(stamps.len() * 96);
+    for s in stamps {
+        // A path holds no NUL; the numbers hold no newline.
+        let _ = writeln!(
+            text,
+            "{}\0{} {} {} {} {}",
+            s.path, s.len, s.inode, s.device, s.modified_ns, s.changed_ns
+        );
+    }
+    digest(&text)
 }
 
 /// Cache files not rewritten for this long are removed when another one is written (their
@@ -142,7 +159,7 @@ pub fn dir_summary_cached(dir: &Path, opts: &LoadOptions, cache_dir: &Path) -> O
         });
         (list(dir, true).ok(), reader.join().ok().flatten())
     });
-    let stamps = stamps(&found?)?;
+    let stamps = stamps_digest(&stamps(&found?)?);
     cached.filter(|c| c.stamps == stamps).map(|c| c.summary)
 }
 
@@ -151,7 +168,9 @@ fn cache_path(cache_dir: &Path, key: &str) -> std::path::PathBuf {
 }
 
 fn summary_path(cache: &Path) -> std::path::PathBuf {
-    cache.with_extension("sum.json")
+    // Not the `sum.json` of summaries that listed every stamp: a cache hit writes a summary
+    // only where none exists.
+    cache.with_extension("summary.json")
 }
 
 /// The directory's identity for the cache: its absolute path, the options and this version.
@@ -258,7 +277,7 @@ fn write_summary(path: &Path, key: &str, stamps: &[Stamp], migrations: &[Migrati
     let sum = SummaryFile {
         format: FORMAT,
         key: key.to_string(),
-        stamps: stamps.to_vec(),
+        stamps: stamps_digest(stamps),
         summary: DirSummary::of(migrations),
     };
     serde_json::to_vec(&sum).is_ok_and(|bytes| replace(path, &bytes).is_ok())
