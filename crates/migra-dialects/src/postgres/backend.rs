@@ -85,6 +85,9 @@ impl PostgresBackend {
 
     /// Runs a migration's own `sql`; see [`may_drop_prepared`].
     async fn user_sql(&mut self, sql: &str) -> Result<u64, BackendError> {
+        if super::copy::client_copy(sql) {
+            return Err(super::copy::refused());
+        }
         let r = self.raw(sql).await;
         if may_drop_prepared(sql) {
             self.forget_cached_statements().await;

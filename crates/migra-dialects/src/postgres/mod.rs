@@ -3,6 +3,8 @@
 
 #[cfg(feature = "postgres")]
 mod backend;
+#[cfg(feature = "postgres")]
+mod copy;
 mod emit;
 mod emit_table;
 #[cfg(feature = "postgres")]

@@ -12,6 +12,7 @@
 //!   and divides by that zero count. Either error stops the string before `COMMIT`.
 
 use super::backend::{PostgresBackend, map_err, may_drop_prepared};
+use super::copy::client_copy;
 use crate::rows::{Arg, bind_args, record_args};
 use futures_util::StreamExt;
 use migra_core::backend::run_transaction_stepwise;
@@ -27,6 +28,11 @@ const NO_SUCH_STATEMENT: &str = "26000";
 
 /// Runs `step` (see [`migra_core::Backend::run_transaction`]); rolled back on any failure.
 pub(super) async fn run(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u64, TxFailure> {
+    // Refused before anything runs: sent along, it would leave the session waiting for rows.
+    if let Some(index) = step.units.iter().position(|u| client_copy(&u.sql)) {
+        let error = super::copy::refused();
+        return Err(TxFailure::Statement { index, error });
+    }
     // A whole-file unit may hold several statements, so results cannot tell such units apart
     // (a single one is the failing unit whatever failed).
     if !step.annotations.is_empty() || step.units.is_empty() || step.whole && step.units.len() > 1 {
@@ -41,6 +47,8 @@ pub(super) async fn run(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u6
         return match r {
             Ok(rows) => Ok(rows),
             Err(Retry::Failed(f)) => Err(f),
+            // Nothing ran: one statement at a time finds the one that does not parse.
+            Err(Retry::Unparsed) => run_transaction_stepwise(b, step).await,
             // Everything of the step was rolled back: running it again is running it once.
             Err(Retry::Unprepared) if !second_try => {
                 second_try = true;
@@ -55,10 +63,14 @@ pub(super) async fn run(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u6
     }
 }
 
-/// Why [`body`] failed: for good, or because the session lost its prepared statements.
+/// Why [`body`] failed: for good, because the session lost its prepared statements, or because
+/// the server refused the string before running any of it.
 enum Retry {
     Failed(TxFailure),
     Unprepared,
+    /// PostgreSQL parses a whole simple query before running its first statement, so a syntax
+    /// error anywhere fails it before `BEGIN` completes, naming no statement.
+    Unparsed,
 }
 
 impl From<TxFailure> for Retry {
@@ -86,6 +98,7 @@ async fn body(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u64, Retry> 
     let rows = match ran {
         Ok(counts) => counts.iter().skip(1).sum(),
         // Result 0 is `BEGIN`'s; result k + 1 is unit k's.
+        Err((0, BackendError::Statement { .. })) => return Err(Retry::Unparsed),
         Err((0, e)) => return Err(TxFailure::Backend(e).into()),
         Err((done, error)) => {
             let index = (done - 1).min(step.units.len() - 1);
