@@ -3,7 +3,7 @@
 //! - A syntax error: the server parses a whole simple query before running any of it, so the
 //!   pipelined step failed before `BEGIN` and the error named no statement and went unrecorded.
 //! - psql's `COPY ... FROM stdin` with its data lines: sent as a query it left the session
-//!   waiting for rows forever; it is refused before anything runs.
+//!   waiting for rows forever; the validator and the backend refuse it before anything runs.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -46,6 +46,15 @@ fn copy_from_stdin_is_refused_not_left_waiting() {
         "m",
         "CREATE TABLE t (x int);\nCOPY t (x) FROM stdin;\n1\n2\n\\.\n",
         None,
+    );
+    // The validator refuses it before the run; past it, the backend does.
+    let r = p.migra(&["apply"]).code(3);
+    assert!(
+        r.stderr.contains("TX707")
+            && r.stderr
+                .contains("COPY ... FROM STDIN / TO STDOUT moves rows"),
+        "{}",
+        r.stderr
     );
     let r = p.migra(&["apply", "--no-validate"]).code(1);
     assert!(r.stderr.contains(refused), "{}", r.stderr);

@@ -13,6 +13,7 @@ pub mod batch;
 pub mod change;
 pub mod checks;
 pub mod checksum;
+pub mod client;
 pub mod column_diff;
 pub mod data_migration;
 pub mod describe;

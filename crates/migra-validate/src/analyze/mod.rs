@@ -260,6 +260,11 @@ pub fn analyze(target: &Target, schema: &Schema, sql: &str) -> Analysis {
         opaque: None,
         mongo: None,
     };
+    // A client's command (psql `\set`, COPY FROM STDIN, `.import`) never reaches the server.
+    if let Some(why) = migra_core::client::client_command(target.dialect, sql) {
+        a.syntax_error = Some(why);
+        return a;
+    }
     let parsed = parse_one(target, sql)
         .or_else(|e| retry_without(target, sql, &a.words, "CONCURRENTLY").ok_or(e));
     match parsed {

@@ -1,0 +1,145 @@
+//! Commands of the database clients (psql, the sqlite3 shell, the mysql client) written into
+//! migrations: they are not SQL the server runs, and migra sends statements to the server only.
+
+use crate::DialectId;
+
+/// Why a [`client_copy`] statement cannot run, and what to write instead.
+pub const CLIENT_COPY: &str = "COPY ... FROM STDIN / TO STDOUT moves rows between psql and the \
+     server, and migra sends statements only: write the rows as INSERT statements, or COPY from \
+     a file on the database server";
+
+/// True when `sql` holds a `COPY ... FROM STDIN` or `TO STDOUT`: its rows travel in the copy
+/// sub-protocol from or to the client (psql sends the lines after the statement up to `\.`),
+/// which migra does not speak, and sent as a plain query it would leave the session waiting.
+pub fn client_copy(sql: &str) -> bool {
+    let lower = sql.to_ascii_lowercase();
+    if !lower.contains("stdin") && !lower.contains("stdout") {
+        return false;
+    }
+    let statements =
+        crate::split::split(sql, 1, &crate::SplitOptions::POSTGRES).unwrap_or_else(|_| {
+            vec![crate::Statement {
+                sql: sql.to_string(),
+                line: 1,
+                column: 1,
+            }]
+        });
+    statements.iter().any(|s| {
+        let words = unquoted_words(&s.sql);
+        words.first().is_some_and(|w| w == "copy")
+            && words.iter().any(|w| w == "stdin" || w == "stdout")
+    })
+}
+
+/// The lowercase words of `sql` outside quotes and comments.
+fn unquoted_words(sql: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut chars = sql.chars().peekable();
+    let mut word = String::new();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                for q in chars.by_ref() {
+                    if q == c {
+                        break;
+                    }
+                }
+            }
+            '-' if chars.peek() == Some(&'-') => {
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        break;
+                    }
+                }
+            }
+            c if c.is_alphanumeric() || c == '_' => {
+                word.push(c.to_ascii_lowercase());
+                continue;
+            }
+            _ => {}
+        }
+        if !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// What is wrong with `sql` when it is a client command rather than SQL for `dialect`: a psql or
+/// mysql client backslash command (`\set`, `\connect`, `\.`), a sqlite3 shell dot command
+/// (`.import`), the mysql client's `source`, or PostgreSQL's [`client_copy`]. `None` for SQL.
+pub fn client_command(dialect: DialectId, sql: &str) -> Option<String> {
+    let text = sql.trim_start();
+    let first_line = text.lines().next().unwrap_or("").trim();
+    let word = |w: &str| {
+        first_line
+            .split_whitespace()
+            .next()
+            .is_some_and(|f| f.eq_ignore_ascii_case(w))
+    };
+    let client = match dialect {
+        DialectId::Postgres => "the psql client",
+        DialectId::Mysql => "the mysql client",
+        DialectId::Sqlite => "a database client",
+        DialectId::Mongodb => return None,
+    };
+    if text.starts_with('\\') || (dialect == DialectId::Mysql && word("source")) {
+        return Some(format!(
+            "`{first_line}` is a command of {client}, not SQL: migra sends statements to the \
+             database only"
+        ));
+    }
+    if dialect == DialectId::Sqlite
+        && text.starts_with('.')
+        && text[1..].starts_with(|c: char| c.is_ascii_alphabetic())
+    {
+        return Some(format!(
+            "`{first_line}` is a command of the sqlite3 shell, not SQL: migra sends statements to \
+             the database only"
+        ));
+    }
+    if dialect == DialectId::Postgres && client_copy(sql) {
+        return Some(CLIENT_COPY.into());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{client_command, client_copy};
+    use crate::DialectId;
+
+    #[test]
+    fn copy_with_client_data_is_recognised_outside_quotes_and_bodies() {
+        assert!(client_copy("COPY t (x) FROM stdin"));
+        assert!(client_copy("copy t from STDIN with (format csv)"));
+        assert!(client_copy("COPY (SELECT 1) TO STDOUT"));
+        assert!(client_copy("CREATE TABLE a (x int);\nCOPY a FROM stdin;"));
+        assert!(!client_copy("COPY t FROM '/srv/data.csv'"));
+        assert!(!client_copy("COPY t FROM '/tmp/stdin'"));
+        assert!(!client_copy("INSERT INTO stdin VALUES (1)"));
+        assert!(!client_copy("-- COPY t FROM stdin\nSELECT 1"));
+        assert!(!client_copy(
+            "CREATE FUNCTION f() RETURNS void AS $$ BEGIN COPY t FROM stdin; END $$ LANGUAGE plpgsql"
+        ));
+    }
+
+    #[test]
+    fn client_commands_are_named_with_their_client() {
+        let pg = client_command(DialectId::Postgres, "\\set ON_ERROR_STOP on\nSELECT 1").unwrap();
+        assert!(
+            pg.starts_with("`\\set ON_ERROR_STOP on` is a command of the psql client"),
+            "{pg}"
+        );
+        let lite = client_command(DialectId::Sqlite, ".import x.csv t").unwrap();
+        assert!(lite.contains("sqlite3 shell"), "{lite}");
+        assert!(client_command(DialectId::Mysql, "SOURCE seed.sql").is_some());
+        assert!(client_command(DialectId::Postgres, "COPY t FROM stdin").is_some());
+        assert!(client_command(DialectId::Mysql, "COPY t FROM stdin").is_none());
+        assert!(client_command(DialectId::Sqlite, "SELECT .5").is_none());
+        assert!(client_command(DialectId::Postgres, "SELECT source FROM t").is_none());
+    }
+}
