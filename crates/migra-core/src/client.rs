@@ -129,12 +129,13 @@ mod tests {
 
     #[test]
     fn client_commands_are_named_with_their_client() {
-        let pg = client_command(DialectId::Postgres, "\\set ON_ERROR_STOP on\nSELECT 1").unwrap();
+        let pg = client_command(DialectId::Postgres, "\\set ON_ERROR_STOP on\nSELECT 1")
+            .unwrap_or_default();
         assert!(
             pg.starts_with("`\\set ON_ERROR_STOP on` is a command of the psql client"),
             "{pg}"
         );
-        let lite = client_command(DialectId::Sqlite, ".import x.csv t").unwrap();
+        let lite = client_command(DialectId::Sqlite, ".import x.csv t").unwrap_or_default();
         assert!(lite.contains("sqlite3 shell"), "{lite}");
         assert!(client_command(DialectId::Mysql, "SOURCE seed.sql").is_some());
         assert!(client_command(DialectId::Postgres, "COPY t FROM stdin").is_some());
