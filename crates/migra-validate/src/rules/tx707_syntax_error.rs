@@ -8,9 +8,9 @@ static INFO: Info = Info {
     name: "syntax-error",
     severity: Severity::Error,
     dialects: ANY,
-    detects: "A statement that is not valid SQL for the target dialect, such as two statements run together by a missing `;` (for MongoDB: not a JSON command document).",
+    detects: "A statement that is not valid SQL for the target dialect, such as two statements run together by a missing `;`, or a command of a database client written into the migration (psql's `\\set` or `COPY ... FROM STDIN`, the sqlite3 shell's `.import`, the mysql client's `source`), which never reaches the server (for MongoDB: not a JSON command document).",
     why: "The migration fails at this statement; in a non-transactional migration (or on MySQL) everything before it stays applied.",
-    instead: "Fix the statement; for a missing `;`, end the previous statement.",
+    instead: "Fix the statement; for a missing `;`, end the previous statement; for a client command, write what it does in SQL (INSERT rows instead of COPY FROM STDIN).",
     probe: None,
     examples: &[
         Example::new(
