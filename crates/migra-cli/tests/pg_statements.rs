@@ -2,8 +2,10 @@
 //! file and line, recorded in history, and nothing of the migration stays.
 //! - A syntax error: the server parses a whole simple query before running any of it, so the
 //!   pipelined step failed before `BEGIN` and the error named no statement and went unrecorded.
-//! - psql's `COPY ... FROM stdin` with its data lines: sent as a query it left the session
-//!   waiting for rows forever; the validator and the backend refuse it before anything runs.
+//! - psql's `COPY ... FROM stdin` with its rows after it runs as psql runs it (it used to leave
+//!   the session waiting for rows forever); `COPY ... TO STDOUT` is refused by the validator
+//!   and the backend before anything runs, and a COPY FROM STDIN without its rows is a
+//!   malformed file.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -36,45 +38,78 @@ fn a_syntax_error_fails_as_its_statement() {
 }
 
 #[test]
-fn copy_from_stdin_is_refused_not_left_waiting() {
+fn copy_from_stdin_runs_its_rows_as_psql_does() {
     let Some(p) = Project::on(Kind::Postgres) else {
         return;
     };
-    let refused = "unsupported by postgresql: COPY ... FROM STDIN / TO STDOUT";
+    let copy = |rows: &str, then: &str| {
+        format!("CREATE TABLE t (x int, s text);\nCOPY t (x, s) FROM stdin;\n{rows}\\.\n{then}")
+    };
+    // A bad row fails as the COPY statement, and nothing of the migration stays.
+    p.native("20260101_000001", "m", &copy("1\ta\nzz\tb\n", ""), None);
+    let r = p.migra(&["apply", "--no-validate"]).code(1);
+    assert!(
+        r.stderr
+            .contains("failed at 20260101_000001_m.sql:4: invalid input syntax for type integer"),
+        "{}",
+        r.stderr
+    );
+    assert!(!p.tables().iter().any(|t| t == "t"), "{:?}", p.tables());
+    // Rows with a `;`, a tab and a NULL, then a statement after them on its own line number.
     p.native(
         "20260101_000001",
         "m",
-        "CREATE TABLE t (x int);\nCOPY t (x) FROM stdin;\n1\n2\n\\.\n",
+        &copy("1\ta; b\n2\t\\N\n", "INSERT INTO t VALUES (3, 'c');"),
+        None,
+    );
+    let r = p.migra(&["apply", "--json"]).code(0).json();
+    assert_eq!(r["rows_affected"], 3, "{r}");
+    assert_eq!(
+        p.query("SELECT concat(x, ':', coalesce(s, 'NULL')) FROM t ORDER BY x"),
+        vec!["1:a; b", "2:NULL", "3:c"]
+    );
+}
+
+#[test]
+fn copy_without_its_rows_is_refused_not_left_waiting() {
+    let Some(p) = Project::on(Kind::Postgres) else {
+        return;
+    };
+    let refused = "unsupported by postgresql: COPY ... TO STDOUT sends rows to the client";
+    p.native(
+        "20260101_000001",
+        "m",
+        "CREATE TABLE t (x int);\nCOPY (SELECT 1) TO STDOUT;",
         None,
     );
     // The validator refuses it before the run; past it, the backend does.
     let r = p.migra(&["apply"]).code(3);
     assert!(
-        r.stderr.contains("TX707")
-            && r.stderr
-                .contains("COPY ... FROM STDIN / TO STDOUT moves rows"),
+        r.stderr.contains("TX707") && r.stderr.contains("COPY ... TO STDOUT sends rows"),
         "{}",
         r.stderr
-    );
-    let r = p.migra(&["apply", "--no-validate"]).code(1);
-    assert!(r.stderr.contains(refused), "{}", r.stderr);
-    assert!(!p.tables().iter().any(|t| t == "t"), "{:?}", p.tables());
-    // Outside a transaction too: the statements before it ran, it did not.
-    p.native(
-        "20260101_000001",
-        "m",
-        "-- migra:no-transaction\nCREATE TABLE t (x int);\nCOPY t FROM STDIN WITH (FORMAT csv);",
-        None,
     );
     let r = p.migra(&["apply", "--no-validate"]).code(1);
     assert!(
         r.stderr
-            .contains(&format!("failed at 20260101_000001_m.sql:5: {refused}")),
+            .contains(&format!("failed at 20260101_000001_m.sql:4: {refused}")),
         "{}",
         r.stderr
     );
-    assert_eq!(
-        p.query("SELECT concat(status, ' ', applied_statements) FROM migra_history"),
-        vec!["failed 1"]
+    assert!(!p.tables().iter().any(|t| t == "t"), "{:?}", p.tables());
+    // COPY FROM STDIN with no rows after it: the file is malformed, and nothing runs.
+    p.native(
+        "20260101_000001",
+        "m",
+        "CREATE TABLE t (x int);\nCOPY t FROM STDIN WITH (FORMAT csv);\nSELECT 1;",
+        None,
     );
+    let r = p.migra(&["apply", "--no-validate"]).code(2);
+    assert!(
+        r.stderr
+            .contains("20260101_000001_m.sql:4: unterminated COPY ... FROM STDIN rows"),
+        "{}",
+        r.stderr
+    );
+    assert!(!p.tables().iter().any(|t| t == "t"), "{:?}", p.tables());
 }

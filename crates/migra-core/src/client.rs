@@ -4,30 +4,69 @@
 use crate::DialectId;
 
 /// Why a [`client_copy`] statement cannot run, and what to write instead.
-pub const CLIENT_COPY: &str = "COPY ... FROM STDIN / TO STDOUT moves rows between psql and the \
-     server, and migra sends statements only: write the rows as INSERT statements, or COPY from \
-     a file on the database server";
+pub const CLIENT_COPY: &str = "COPY ... TO STDOUT sends rows to the client, and COPY ... FROM \
+     STDIN waits for rows from it unless they follow it in the file (up to a line `\\.`, as psql \
+     reads them): migra reads no rows back and sends no others; put the rows after the COPY, write \
+     them as INSERT statements, or COPY from or to a file on the database server";
 
-/// True when `sql` holds a `COPY ... FROM STDIN` or `TO STDOUT`: its rows travel in the copy
-/// sub-protocol from or to the client (psql sends the lines after the statement up to `\.`),
-/// which migra does not speak, and sent as a plain query it would leave the session waiting.
+/// True when `sql` holds a `COPY ... FROM STDIN` or `TO STDOUT` that does not carry its rows
+/// ([`copy_data`]): those rows would travel in the copy sub-protocol from or to the client, and
+/// sent as a plain query the statement would leave the session waiting.
 pub fn client_copy(sql: &str) -> bool {
     let lower = sql.to_ascii_lowercase();
-    if !lower.contains("stdin") && !lower.contains("stdout") {
+    if (!lower.contains("stdin") && !lower.contains("stdout")) || copy_data(sql).is_some() {
         return false;
     }
-    let statements =
-        crate::split::split(sql, 1, &crate::SplitOptions::POSTGRES).unwrap_or_else(|_| {
-            vec![crate::Statement {
-                sql: sql.to_string(),
-                line: 1,
-                column: 1,
-            }]
-        });
-    statements.iter().any(|s| {
-        let words = unquoted_words(&s.sql);
-        words.first().is_some_and(|w| w == "copy")
-            && words.iter().any(|w| w == "stdin" || w == "stdout")
+    statements(sql).iter().any(|s| copy_word(&s.sql).is_some())
+}
+
+/// A `COPY ... FROM STDIN` statement followed by its rows, as psql reads them from a script and
+/// the splitter keeps them (the lines after the statement's `;` up to a line `\.`): the COPY
+/// statement and the rows, each line ended by a newline. `None` for anything else.
+pub fn copy_data(sql: &str) -> Option<(String, String)> {
+    let body = sql.trim_end();
+    let without_end = body.strip_suffix("\\.")?;
+    if !(without_end.is_empty() || without_end.ends_with('\n')) {
+        return None;
+    }
+    let first = statements(sql).into_iter().next()?;
+    if copy_word(&first.sql) != Some("stdin") {
+        return None;
+    }
+    // The command ends at its `;`; the rows start on the next line.
+    let after = body.get(first.sql.len()..)?;
+    let rows_at = after.find('\n').map(|i| first.sql.len() + i + 1)?;
+    let rows = body.get(rows_at..without_end.len()).unwrap_or("");
+    Some((first.sql, rows.to_string()))
+}
+
+/// `stdin` or `stdout` when `statement` is a COPY from or to the client.
+pub(crate) fn copy_word(statement: &str) -> Option<&'static str> {
+    let words = unquoted_words(statement);
+    if words.first().is_none_or(|w| w != "copy") {
+        return None;
+    }
+    if words.iter().any(|w| w == "stdin") {
+        Some("stdin")
+    } else if words.iter().any(|w| w == "stdout") {
+        Some("stdout")
+    } else {
+        None
+    }
+}
+
+/// `sql` split by PostgreSQL's rules, keeping no COPY rows (so a row never reads as SQL here).
+fn statements(sql: &str) -> Vec<crate::Statement> {
+    let opts = crate::SplitOptions {
+        copy_data: false,
+        ..crate::SplitOptions::POSTGRES
+    };
+    crate::split::split(sql, 1, &opts).unwrap_or_else(|_| {
+        vec![crate::Statement {
+            sql: sql.to_string(),
+            line: 1,
+            column: 1,
+        }]
     })
 }
 

@@ -26,6 +26,9 @@ pub struct SplitOptions {
     pub nested_comments: bool,
     /// The script is a stream of JSON command documents (MongoDB), one statement each.
     pub json_documents: bool,
+    /// psql's `COPY ... FROM STDIN;` followed by its rows up to a line `\.` (PostgreSQL): the
+    /// rows belong to the statement ([`crate::client::copy_data`]).
+    pub copy_data: bool,
 }
 
 impl SplitOptions {
@@ -38,6 +41,7 @@ impl SplitOptions {
         bracket_identifiers: false,
         nested_comments: true,
         json_documents: false,
+        copy_data: true,
     };
     /// MySQL and MariaDB.
     pub const MYSQL: Self = Self {
@@ -48,6 +52,7 @@ impl SplitOptions {
         bracket_identifiers: false,
         nested_comments: false,
         json_documents: false,
+        copy_data: false,
     };
     /// MongoDB: JSON command documents.
     pub const MONGODB: Self = Self {
@@ -58,6 +63,7 @@ impl SplitOptions {
         bracket_identifiers: false,
         nested_comments: false,
         json_documents: true,
+        copy_data: false,
     };
     /// SQLite.
     pub const SQLITE: Self = Self {
@@ -68,6 +74,7 @@ impl SplitOptions {
         bracket_identifiers: true,
         nested_comments: false,
         json_documents: false,
+        copy_data: false,
     };
 }
 
@@ -195,8 +202,12 @@ impl Splitter<'_> {
                 b'#' if self.opts.hash_comments => self.skip_line(),
                 b'/' if self.peek(1) == Some(b'*') => self.block_comment()?,
                 b';' if self.delim == ";" && body.depth == 0 => {
-                    self.finish(&mut out, &mut start, self.i);
-                    self.i += 1;
+                    if let Some(end) = self.copy_rows(start)? {
+                        self.finish(&mut out, &mut start, end);
+                    } else {
+                        self.finish(&mut out, &mut start, self.i);
+                        self.i += 1;
+                    }
                     body = Body::default();
                 }
                 _ => {
@@ -209,6 +220,38 @@ impl Splitter<'_> {
         }
         self.finish(&mut out, &mut start, self.b.len());
         Ok(out)
+    }
+
+    /// At the `;` ending a statement that began at `start`: when it is a `COPY ... FROM STDIN`
+    /// (with [`SplitOptions::copy_data`]), consumes its rows up to and including the line `\.`
+    /// and returns where the statement ends.
+    ///
+    /// Errors: no line `\.` ends the rows.
+    fn copy_rows(&mut self, start: Option<(usize, u32)>) -> Result<Option<usize>, SplitError> {
+        let Some((s, line)) = start.filter(|_| self.opts.copy_data) else {
+            return Ok(None);
+        };
+        if crate::client::copy_word(&self.text[s..self.i]) != Some("stdin") {
+            return Ok(None);
+        }
+        let mut at = self.text[self.i..]
+            .find('\n')
+            .map_or(self.b.len(), |n| self.i + n + 1);
+        let mut lines = 1;
+        while at < self.b.len() {
+            let end = self.text[at..].find('\n').map_or(self.b.len(), |n| at + n);
+            if self.text[at..end].trim_end_matches('\r') == "\\." {
+                self.i = end;
+                self.line += lines;
+                return Ok(Some(end));
+            }
+            lines += 1;
+            at = end + 1;
+        }
+        Err(unterminated(
+            line,
+            "COPY ... FROM STDIN rows (no line `\\.` ends them)",
+        ))
     }
 
     fn at_custom_delimiter(&self) -> bool {

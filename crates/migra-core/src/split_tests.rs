@@ -167,3 +167,38 @@ fn last_statement_needs_no_semicolon_and_utf8_is_kept() {
         vec!["SELECT 'héllo'", "SELECT 'ünï'"]
     );
 }
+
+#[test]
+fn copy_from_stdin_keeps_its_rows() {
+    let text = "CREATE TABLE t (x int, s text);\nCOPY t (x, s) FROM stdin;\n1\ta; b\n2\t\\N\n\\.\nSELECT 1;\n";
+    let got = split(text, 1, &SplitOptions::POSTGRES).expect("splits");
+    let sql: Vec<&str> = got.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(
+        sql,
+        [
+            "CREATE TABLE t (x int, s text)",
+            "COPY t (x, s) FROM stdin;\n1\ta; b\n2\t\\N\n\\.",
+            "SELECT 1"
+        ]
+    );
+    assert_eq!(got[2].line, 6);
+    let (command, rows) = crate::client::copy_data(&got[1].sql).expect("rows");
+    assert_eq!(command, "COPY t (x, s) FROM stdin");
+    assert_eq!(rows, "1\ta; b\n2\t\\N\n");
+    // Elsewhere the rows are not special, and without their end they are an error.
+    assert_eq!(
+        sqls("COPY t FROM stdin;\nx;\n", &SplitOptions::SQLITE).len(),
+        2
+    );
+    let e = split("COPY t FROM stdin;\n1\n", 3, &SplitOptions::POSTGRES).expect_err("no end");
+    assert_eq!(e.line, 3);
+    // Not from the client: an ordinary statement.
+    assert_eq!(
+        sqls(
+            "COPY t FROM '/srv/t.csv';\nSELECT 1;",
+            &SplitOptions::POSTGRES
+        )
+        .len(),
+        2
+    );
+}

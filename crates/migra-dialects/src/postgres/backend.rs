@@ -85,6 +85,9 @@ impl PostgresBackend {
 
     /// Runs a migration's own `sql`; see [`may_drop_prepared`].
     async fn user_sql(&mut self, sql: &str) -> Result<u64, BackendError> {
+        if let Some((command, rows)) = migra_core::client::copy_data(sql) {
+            return super::copy::copy_in(&mut self.conn, &command, &rows).await;
+        }
         if super::copy::client_copy(sql) {
             return Err(super::copy::refused());
         }

@@ -34,8 +34,16 @@ pub(super) async fn run(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u6
         return Err(TxFailure::Statement { index, error });
     }
     // A whole-file unit may hold several statements, so results cannot tell such units apart
-    // (a single one is the failing unit whatever failed).
-    if !step.annotations.is_empty() || step.units.is_empty() || step.whole && step.units.len() > 1 {
+    // (a single one is the failing unit whatever failed); COPY rows need their own exchange.
+    let copies = step
+        .units
+        .iter()
+        .any(|u| migra_core::client::copy_data(&u.sql).is_some());
+    if !step.annotations.is_empty()
+        || step.units.is_empty()
+        || step.whole && step.units.len() > 1
+        || copies
+    {
         return run_transaction_stepwise(b, step).await;
     }
     let mut second_try = false;
