@@ -15,11 +15,10 @@ use common::db::Kind;
 const STATE: &str =
     "SELECT concat(status, ' ', applied_statements, ': ', error) FROM migra_history";
 
-fn fails_at(p: &Project, line: u32, says: &str) {
-    let r = p.migra(&["apply", "--no-validate"]).code(1);
-    let at = format!("failed at 20260101_000001_m.sql:{line}: {says}");
-    assert!(r.stderr.contains(&at), "{}", r.stderr);
-    assert_eq!(p.query(STATE), vec![format!("failed 0: {says}")]);
+/// `apply --no-validate` exits with `code` saying `says`, and no table `t` stays.
+fn stops(p: &Project, code: i32, says: &str) {
+    let r = p.migra(&["apply", "--no-validate"]).code(code);
+    assert!(r.stderr.contains(says), "{}", r.stderr);
     assert!(!p.tables().iter().any(|t| t == "t"), "{:?}", p.tables());
 }
 
@@ -34,7 +33,9 @@ fn a_syntax_error_fails_as_its_statement() {
         "CREATE TABLE t (x int);\nSELEC 1;",
         None,
     );
-    fails_at(&p, 4, "syntax error at or near \"SELEC\"");
+    let says = "syntax error at or near \"SELEC\"";
+    stops(&p, 1, &format!("failed at 20260101_000001_m.sql:4: {says}"));
+    assert_eq!(p.query(STATE), vec![format!("failed 0: {says}")]);
 }
 
 #[test]
@@ -47,14 +48,11 @@ fn copy_from_stdin_runs_its_rows_as_psql_does() {
     };
     // A bad row fails as the COPY statement, and nothing of the migration stays.
     p.native("20260101_000001", "m", &copy("1\ta\nzz\tb\n", ""), None);
-    let r = p.migra(&["apply", "--no-validate"]).code(1);
-    assert!(
-        r.stderr
-            .contains("failed at 20260101_000001_m.sql:4: invalid input syntax for type integer"),
-        "{}",
-        r.stderr
+    stops(
+        &p,
+        1,
+        "failed at 20260101_000001_m.sql:4: invalid input syntax for type integer",
     );
-    assert!(!p.tables().iter().any(|t| t == "t"), "{:?}", p.tables());
     // Rows with a `;`, a tab and a NULL, then a statement after them on its own line number.
     p.native(
         "20260101_000001",
@@ -89,14 +87,11 @@ fn copy_without_its_rows_is_refused_not_left_waiting() {
         "{}",
         r.stderr
     );
-    let r = p.migra(&["apply", "--no-validate"]).code(1);
-    assert!(
-        r.stderr
-            .contains(&format!("failed at 20260101_000001_m.sql:4: {refused}")),
-        "{}",
-        r.stderr
+    stops(
+        &p,
+        1,
+        &format!("failed at 20260101_000001_m.sql:4: {refused}"),
     );
-    assert!(!p.tables().iter().any(|t| t == "t"), "{:?}", p.tables());
     // COPY FROM STDIN with no rows after it: the file is malformed, and nothing runs.
     p.native(
         "20260101_000001",
@@ -104,12 +99,9 @@ fn copy_without_its_rows_is_refused_not_left_waiting() {
         "CREATE TABLE t (x int);\nCOPY t FROM STDIN WITH (FORMAT csv);\nSELECT 1;",
         None,
     );
-    let r = p.migra(&["apply", "--no-validate"]).code(2);
-    assert!(
-        r.stderr
-            .contains("20260101_000001_m.sql:4: unterminated COPY ... FROM STDIN rows"),
-        "{}",
-        r.stderr
+    stops(
+        &p,
+        2,
+        "20260101_000001_m.sql:4: unterminated COPY ... FROM STDIN rows",
     );
-    assert!(!p.tables().iter().any(|t| t == "t"), "{:?}", p.tables());
 }
