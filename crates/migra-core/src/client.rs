@@ -2,28 +2,49 @@
 //! migrations: they are not SQL the server runs, and migra sends statements to the server only.
 
 use crate::DialectId;
+use crate::words::{contains_ignore_case, first_word, unquoted_words};
 
-/// Why a [`client_copy`] statement cannot run, and what to write instead.
+/// Why a [`ClientCopy::Refused`] statement cannot run, and what to write instead.
 pub const CLIENT_COPY: &str = "COPY ... TO STDOUT sends rows to the client, and COPY ... FROM \
      STDIN waits for rows from it unless they follow it in the file (up to a line `\\.`, as psql \
      reads them): migra reads no rows back and sends no others; put the rows after the COPY, write \
      them as INSERT statements, or COPY from or to a file on the database server";
 
-/// True when `sql` holds a `COPY ... FROM STDIN` or `TO STDOUT` that does not carry its rows
-/// ([`copy_data`]): those rows would travel in the copy sub-protocol from or to the client, and
-/// sent as a plain query the statement would leave the session waiting.
-pub fn client_copy(sql: &str) -> bool {
-    let lower = sql.to_ascii_lowercase();
-    if (!lower.contains("stdin") && !lower.contains("stdout")) || copy_data(sql).is_some() {
-        return false;
-    }
-    statements(sql).iter().any(|s| copy_word(&s.sql).is_some())
+/// What a PostgreSQL statement's `COPY` exchanges with the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientCopy {
+    /// `COPY ... FROM STDIN` followed by its rows, as psql reads them from a script and the
+    /// splitter keeps them (the lines after the statement's `;` up to a line `\.`).
+    Rows {
+        /// The COPY statement, without its `;`.
+        command: String,
+        /// The rows, each line ended by a newline.
+        rows: String,
+    },
+    /// `COPY ... TO STDOUT`, or `COPY ... FROM STDIN` without its rows: their rows would travel
+    /// in the copy sub-protocol, and sent as a plain query the statement would leave the session
+    /// waiting ([`CLIENT_COPY`] says what to write instead).
+    Refused,
 }
 
-/// A `COPY ... FROM STDIN` statement followed by its rows, as psql reads them from a script and
-/// the splitter keeps them (the lines after the statement's `;` up to a line `\.`): the COPY
-/// statement and the rows, each line ended by a newline. `None` for anything else.
-pub fn copy_data(sql: &str) -> Option<(String, String)> {
+/// How `sql` (one statement, or several for a `no-split` script) copies rows from or to the
+/// client; `None` when it does not.
+pub fn client_copy(sql: &str) -> Option<ClientCopy> {
+    // Most statements name neither: no split, no allocation.
+    if !contains_ignore_case(sql, "stdin") && !contains_ignore_case(sql, "stdout") {
+        return None;
+    }
+    if let Some(rows) = copy_rows(sql) {
+        return Some(rows);
+    }
+    statements(sql)
+        .iter()
+        .any(|s| copy_word(&s.sql).is_some())
+        .then_some(ClientCopy::Refused)
+}
+
+/// [`ClientCopy::Rows`] when `sql` is a `COPY ... FROM STDIN` statement followed by its rows.
+fn copy_rows(sql: &str) -> Option<ClientCopy> {
     let body = sql.trim_end();
     let without_end = body.strip_suffix("\\.")?;
     if !(without_end.is_empty() || without_end.ends_with('\n')) {
@@ -37,15 +58,20 @@ pub fn copy_data(sql: &str) -> Option<(String, String)> {
     let after = body.get(first.sql.len()..)?;
     let rows_at = after.find('\n').map(|i| first.sql.len() + i + 1)?;
     let rows = body.get(rows_at..without_end.len()).unwrap_or("");
-    Some((first.sql, rows.to_string()))
+    Some(ClientCopy::Rows {
+        command: first.sql,
+        rows: rows.to_string(),
+    })
 }
 
 /// `stdin` or `stdout` when `statement` is a COPY from or to the client.
 pub(crate) fn copy_word(statement: &str) -> Option<&'static str> {
-    let words = unquoted_words(statement);
-    if words.first().is_none_or(|w| w != "copy") {
+    // The splitter asks this at the end of every PostgreSQL statement: the first word decides
+    // before any word is collected.
+    if !first_word(statement).eq_ignore_ascii_case("copy") {
         return None;
     }
+    let words = unquoted_words(statement);
     if words.iter().any(|w| w == "stdin") {
         Some("stdin")
     } else if words.iter().any(|w| w == "stdout") {
@@ -70,62 +96,22 @@ fn statements(sql: &str) -> Vec<crate::Statement> {
     })
 }
 
-/// The lowercase words of `sql` outside quotes and comments.
-fn unquoted_words(sql: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut chars = sql.chars().peekable();
-    let mut word = String::new();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' | '"' => {
-                for q in chars.by_ref() {
-                    if q == c {
-                        break;
-                    }
-                }
-            }
-            '-' if chars.peek() == Some(&'-') => {
-                for n in chars.by_ref() {
-                    if n == '\n' {
-                        break;
-                    }
-                }
-            }
-            c if c.is_alphanumeric() || c == '_' => {
-                word.push(c.to_ascii_lowercase());
-                continue;
-            }
-            _ => {}
-        }
-        if !word.is_empty() {
-            words.push(std::mem::take(&mut word));
-        }
-    }
-    if !word.is_empty() {
-        words.push(word);
-    }
-    words
-}
-
 /// What is wrong with `sql` when it is a client command rather than SQL for `dialect`: a psql or
 /// mysql client backslash command (`\set`, `\connect`, `\.`), a sqlite3 shell dot command
-/// (`.import`), the mysql client's `source`, or PostgreSQL's [`client_copy`]. `None` for SQL.
+/// (`.import`), the mysql client's `source`, or PostgreSQL's [`ClientCopy::Refused`]. `None` for
+/// SQL.
 pub fn client_command(dialect: DialectId, sql: &str) -> Option<String> {
     let text = sql.trim_start();
     let first_line = text.lines().next().unwrap_or("").trim();
-    let word = |w: &str| {
-        first_line
-            .split_whitespace()
-            .next()
-            .is_some_and(|f| f.eq_ignore_ascii_case(w))
-    };
     let client = match dialect {
         DialectId::Postgres => "the psql client",
         DialectId::Mysql => "the mysql client",
         DialectId::Sqlite => "a database client",
         DialectId::Mongodb => return None,
     };
-    if text.starts_with('\\') || (dialect == DialectId::Mysql && word("source")) {
+    if text.starts_with('\\')
+        || (dialect == DialectId::Mysql && first_word(text).eq_ignore_ascii_case("source"))
+    {
         return Some(format!(
             "`{first_line}` is a command of {client}, not SQL: migra sends statements to the \
              database only"
@@ -140,7 +126,7 @@ pub fn client_command(dialect: DialectId, sql: &str) -> Option<String> {
              the database only"
         ));
     }
-    if dialect == DialectId::Postgres && client_copy(sql) {
+    if dialect == DialectId::Postgres && client_copy(sql) == Some(ClientCopy::Refused) {
         return Some(CLIENT_COPY.into());
     }
     None
@@ -148,22 +134,37 @@ pub fn client_command(dialect: DialectId, sql: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{client_command, client_copy};
+    use super::{ClientCopy, client_command, client_copy};
     use crate::DialectId;
 
     #[test]
     fn copy_with_client_data_is_recognised_outside_quotes_and_bodies() {
-        assert!(client_copy("COPY t (x) FROM stdin"));
-        assert!(client_copy("copy t from STDIN with (format csv)"));
-        assert!(client_copy("COPY (SELECT 1) TO STDOUT"));
-        assert!(client_copy("CREATE TABLE a (x int);\nCOPY a FROM stdin;"));
-        assert!(!client_copy("COPY t FROM '/srv/data.csv'"));
-        assert!(!client_copy("COPY t FROM '/tmp/stdin'"));
-        assert!(!client_copy("INSERT INTO stdin VALUES (1)"));
-        assert!(!client_copy("-- COPY t FROM stdin\nSELECT 1"));
-        assert!(!client_copy(
-            "CREATE FUNCTION f() RETURNS void AS $$ BEGIN COPY t FROM stdin; END $$ LANGUAGE plpgsql"
-        ));
+        let refused = |sql: &str| client_copy(sql) == Some(ClientCopy::Refused);
+        assert!(refused("COPY t (x) FROM stdin"));
+        assert!(refused("copy t from STDIN with (format csv)"));
+        assert!(refused("COPY (SELECT 1) TO STDOUT"));
+        assert!(refused("CREATE TABLE a (x int);\nCOPY a FROM stdin;"));
+        assert_eq!(client_copy("COPY t FROM '/srv/data.csv'"), None);
+        assert_eq!(client_copy("COPY t FROM '/tmp/stdin'"), None);
+        assert_eq!(
+            client_copy("COPY t /* not stdin */ FROM '/srv/t.csv'"),
+            None
+        );
+        assert_eq!(client_copy("INSERT INTO stdin VALUES (1)"), None);
+        assert_eq!(client_copy("-- COPY t FROM stdin\nSELECT 1"), None);
+        assert_eq!(
+            client_copy(
+                "CREATE FUNCTION f() RETURNS void AS $$ BEGIN COPY t FROM stdin; END $$ LANGUAGE plpgsql"
+            ),
+            None
+        );
+        assert_eq!(
+            client_copy("COPY t FROM stdin;\n1\n\\.\n"),
+            Some(ClientCopy::Rows {
+                command: "COPY t FROM stdin".into(),
+                rows: "1\n".into()
+            })
+        );
     }
 
     #[test]

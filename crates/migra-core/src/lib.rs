@@ -37,6 +37,7 @@ pub mod strategy;
 mod strategy_edit;
 mod together;
 pub mod version;
+pub mod words;
 
 pub use annotation::{Annotation, AnnotationKind, SqlValue};
 pub use apply::{ApplyError, apply, apply_all, apply_table_changes};

@@ -27,7 +27,7 @@ pub struct SplitOptions {
     /// The script is a stream of JSON command documents (MongoDB), one statement each.
     pub json_documents: bool,
     /// psql's `COPY ... FROM STDIN;` followed by its rows up to a line `\.` (PostgreSQL): the
-    /// rows belong to the statement ([`crate::client::copy_data`]).
+    /// rows belong to the statement ([`crate::client::ClientCopy::Rows`]).
     pub copy_data: bool,
 }
 

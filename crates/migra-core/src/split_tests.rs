@@ -182,9 +182,13 @@ fn copy_from_stdin_keeps_its_rows() {
         ]
     );
     assert_eq!(got[2].line, 6);
-    let (command, rows) = crate::client::copy_data(&got[1].sql).expect("rows");
-    assert_eq!(command, "COPY t (x, s) FROM stdin");
-    assert_eq!(rows, "1\ta; b\n2\t\\N\n");
+    assert_eq!(
+        crate::client::client_copy(&got[1].sql),
+        Some(crate::client::ClientCopy::Rows {
+            command: "COPY t (x, s) FROM stdin".into(),
+            rows: "1\ta; b\n2\t\\N\n".into()
+        })
+    );
     // Elsewhere the rows are not special, and without their end they are an error.
     assert_eq!(
         sqls("COPY t FROM stdin;\nx;\n", &SplitOptions::SQLITE).len(),

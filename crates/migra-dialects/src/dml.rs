@@ -6,20 +6,7 @@
 /// `DELETE`, `REPLACE`, `MERGE` or `WITH` (a common table expression heads a query or DML,
 /// never DDL).
 pub(crate) fn is_dml(sql: &str) -> bool {
-    let mut rest = sql.trim_start();
-    loop {
-        if let Some(r) = rest.strip_prefix("--") {
-            rest = r.split_once('\n').map_or("", |(_, t)| t).trim_start();
-        } else if let Some(r) = rest.strip_prefix("/*") {
-            rest = r.split_once("*/").map_or("", |(_, t)| t).trim_start();
-        } else {
-            break;
-        }
-    }
-    let word: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .collect();
+    let word = migra_core::words::first_word(sql);
     ["INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "WITH"]
         .iter()
         .any(|k| word.eq_ignore_ascii_case(k))

@@ -240,14 +240,13 @@ impl<'a> Executor<'a> {
             .filter(|m| target_key.is_none_or(|k| m.version.sort_key() <= k))
             .collect();
         if let Some(gate) = opts.gate.as_deref_mut() {
+            let interrupted = interrupted_keys(&history);
             let pending: Vec<migra_core::Pending<'_>> = todo
                 .iter()
                 .map(|m| migra_core::Pending {
                     migration: m,
                     done: resume.get(m.version.sort_key()).copied().unwrap_or(0),
-                    interrupted: history.iter().any(|r| {
-                        r.sort_key == m.version.sort_key() && r.status == RevisionStatus::Partial
-                    }),
+                    interrupted: interrupted.contains(m.version.sort_key()),
                 })
                 .collect();
             match gate.check(&mut *self.backend, &pending).await? {
@@ -276,11 +275,7 @@ impl<'a> Executor<'a> {
         // Versions with a state row, as read under the lock.
         let recorded: std::collections::BTreeSet<&str> =
             history.iter().map(|r| r.sort_key.as_str()).collect();
-        let interrupted: std::collections::BTreeSet<&str> = history
-            .iter()
-            .filter(|r| r.status == RevisionStatus::Partial)
-            .map(|r| r.sort_key.as_str())
-            .collect();
+        let interrupted = interrupted_keys(history);
         let start_of = |m: &Migration| resume.get(m.version.sort_key()).copied().unwrap_or(0);
         // The running row of this migration went with the previous one's final record.
         let mut started = false;
@@ -398,5 +393,14 @@ fn dry_run_statements(script: &migra_core::Script) -> Vec<String> {
             ),
             None => u.sql,
         })
+        .collect()
+}
+
+/// Sort keys of the migrations whose last run was interrupted (killed, not failed: `partial`).
+fn interrupted_keys(history: &[migra_core::Revision]) -> std::collections::BTreeSet<&str> {
+    history
+        .iter()
+        .filter(|r| r.status == RevisionStatus::Partial)
+        .map(|r| r.sort_key.as_str())
         .collect()
 }

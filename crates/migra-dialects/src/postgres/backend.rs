@@ -3,6 +3,7 @@
 
 use super::history::Tables;
 use crate::redact_url;
+use migra_core::client::ClientCopy;
 use migra_core::{Backend, BackendError, Capabilities, Dialect, DialectId, RunnerId, async_trait};
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions};
@@ -85,11 +86,12 @@ impl PostgresBackend {
 
     /// Runs a migration's own `sql`; see [`may_drop_prepared`].
     async fn user_sql(&mut self, sql: &str) -> Result<u64, BackendError> {
-        if let Some((command, rows)) = migra_core::client::copy_data(sql) {
-            return super::copy::copy_in(&mut self.conn, &command, &rows).await;
-        }
-        if super::copy::client_copy(sql) {
-            return Err(super::copy::refused());
+        match migra_core::client::client_copy(sql) {
+            Some(ClientCopy::Rows { command, rows }) => {
+                return super::copy::copy_in(&mut self.conn, &command, &rows).await;
+            }
+            Some(ClientCopy::Refused) => return Err(super::copy::refused()),
+            None => {}
         }
         let r = self.raw(sql).await;
         if may_drop_prepared(sql) {
@@ -108,12 +110,8 @@ impl PostgresBackend {
 /// True when a migration's `sql` may hold a `DEALLOCATE` or `DISCARD`, which also drops the
 /// statements the driver cached on this session: their next use would fail unless forgotten.
 pub(super) fn may_drop_prepared(sql: &str) -> bool {
-    let holds = |word: &[u8]| {
-        sql.as_bytes()
-            .windows(word.len())
-            .any(|w| w.eq_ignore_ascii_case(word))
-    };
-    holds(b"deallocate") || holds(b"discard")
+    use migra_core::words::contains_ignore_case;
+    contains_ignore_case(sql, "deallocate") || contains_ignore_case(sql, "discard")
 }
 
 /// Where `options` connect: `host:port`, or the Unix socket the driver opens for a socket

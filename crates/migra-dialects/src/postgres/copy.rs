@@ -1,23 +1,18 @@
 //! `COPY ... FROM STDIN` with its rows after it (as `pg_dump` writes data for psql) runs through
 //! the copy sub-protocol, as psql runs it. Without its rows, or `COPY ... TO STDOUT`, it is
-//! refused before anything is sent ([`migra_core::client::client_copy`]): as a plain query it
+//! refused before anything is sent ([`migra_core::client::ClientCopy`]): as a plain query it
 //! would leave the session waiting for rows.
 
 use super::backend::map_err;
 use migra_core::BackendError;
 use sqlx::postgres::PgConnection;
 
-pub(super) use migra_core::client::client_copy;
-
-/// The error for a [`client_copy`] statement, saying what to write instead.
+/// The error for a [`migra_core::client::ClientCopy::Refused`] statement, saying what to write
+/// instead.
 pub(super) fn refused() -> BackendError {
     BackendError::Unsupported {
         dialect: "postgresql".into(),
-        what: migra_core::client::client_command(
-            migra_core::DialectId::Postgres,
-            "COPY t FROM STDIN",
-        )
-        .unwrap_or_default(),
+        what: migra_core::client::CLIENT_COPY.into(),
     }
 }
 

@@ -12,10 +12,10 @@
 //!   and divides by that zero count. Either error stops the string before `COMMIT`.
 
 use super::backend::{PostgresBackend, map_err, may_drop_prepared};
-use super::copy::client_copy;
 use crate::rows::{Arg, bind_args, record_args};
 use futures_util::StreamExt;
 use migra_core::backend::run_transaction_stepwise;
+use migra_core::client::{ClientCopy, client_copy};
 use migra_core::{BackendError, TxFailure, TxStep};
 use sqlx::{AssertSqlSafe, Either};
 
@@ -28,17 +28,20 @@ const NO_SUCH_STATEMENT: &str = "26000";
 
 /// Runs `step` (see [`migra_core::Backend::run_transaction`]); rolled back on any failure.
 pub(super) async fn run(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u64, TxFailure> {
-    // Refused before anything runs: sent along, it would leave the session waiting for rows.
-    if let Some(index) = step.units.iter().position(|u| client_copy(&u.sql)) {
-        let error = super::copy::refused();
-        return Err(TxFailure::Statement { index, error });
+    let mut copies = false;
+    for (index, unit) in step.units.iter().enumerate() {
+        match client_copy(&unit.sql) {
+            // Refused before anything runs: sent along, it would leave the session waiting.
+            Some(ClientCopy::Refused) => {
+                let error = super::copy::refused();
+                return Err(TxFailure::Statement { index, error });
+            }
+            Some(ClientCopy::Rows { .. }) => copies = true,
+            None => {}
+        }
     }
     // A whole-file unit may hold several statements, so results cannot tell such units apart
     // (a single one is the failing unit whatever failed); COPY rows need their own exchange.
-    let copies = step
-        .units
-        .iter()
-        .any(|u| migra_core::client::copy_data(&u.sql).is_some());
     if !step.annotations.is_empty()
         || step.units.is_empty()
         || step.whole && step.units.len() > 1

@@ -1,0 +1,92 @@
+//! Word-level reading of SQL text, without parsing it: the first keyword of a statement and the
+//! words outside quotes and comments.
+
+/// The first word of `sql` after whitespace and leading `--` and `/* */` comments (letters,
+/// digits and `_`; empty when the text starts with anything else).
+pub fn first_word(sql: &str) -> &str {
+    let mut rest = sql.trim_start();
+    loop {
+        if let Some(r) = rest.strip_prefix("--") {
+            rest = r.split_once('\n').map_or("", |(_, t)| t).trim_start();
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/").map_or("", |(_, t)| t).trim_start();
+        } else {
+            break;
+        }
+    }
+    let end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// True when `text` holds `word`, in any letter case (ASCII), anywhere.
+pub fn contains_ignore_case(text: &str, word: &str) -> bool {
+    text.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+}
+
+/// The lowercase words of `sql` outside quotes and `--` / `/* */` comments.
+pub fn unquoted_words(sql: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut chars = sql.chars().peekable();
+    let mut word = String::new();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                for q in chars.by_ref() {
+                    if q == c {
+                        break;
+                    }
+                }
+            }
+            '-' if chars.peek() == Some(&'-') => {
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut star = false;
+                for n in chars.by_ref() {
+                    if star && n == '/' {
+                        break;
+                    }
+                    star = n == '*';
+                }
+            }
+            c if c.is_alphanumeric() || c == '_' => {
+                word.push(c.to_ascii_lowercase());
+                continue;
+            }
+            _ => {}
+        }
+        if !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{contains_ignore_case, first_word, unquoted_words};
+
+    #[test]
+    fn words_outside_quotes_and_comments() {
+        assert_eq!(first_word("-- seed\n/* rows */ insert into t"), "insert");
+        assert_eq!(first_word("  (SELECT 1)"), "");
+        assert_eq!(
+            unquoted_words("COPY t /* from stdin */ FROM 'x y' -- z\n;"),
+            ["copy", "t", "from"]
+        );
+        assert!(contains_ignore_case("copy t from STDIN", "stdin"));
+        assert!(!contains_ignore_case("copy t from x", "stdin"));
+    }
+}
