@@ -13,7 +13,7 @@
 //! newest version and the history digest the directory implies) lets the no-op check compare
 //! the directory with the database without decoding a single migration.
 
-use crate::fsource::{Listed, list, read_listed};
+use crate::fsource::{Ident, Listed, list, read_listed};
 use migra_core::{HistoryDigest, LoadOptions, Migration, SourceErrors};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -22,8 +22,9 @@ use std::time::{Duration, SystemTime};
 /// How long a file must have been unchanged before its parse is cached.
 pub const SETTLE: Duration = Duration::from_secs(2);
 
-/// Bumped when the cache file's shape changes.
-const FORMAT: u32 = 1;
+/// Bumped when the cache file's shape changes (2: the summary's stamps digest is of their
+/// binary form).
+const FORMAT: u32 = 2;
 
 /// What a file was when it was read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,19 +88,24 @@ struct SummaryFile {
     summary: DirSummary,
 }
 
-/// The digest of `stamps` a summary file records.
-fn stamps_digest(stamps: &[Stamp]) -> String {
-    use std::fmt::Write;
-    let mut text = String::with_capacity(stamps.len() * 96);
-    for s in stamps {
-        // A path holds no NUL; the numbers hold no newline.
-        let _ = writeln!(
-            text,
-            "{}\0{} {} {} {} {}",
-            s.path, s.len, s.inode, s.device, s.modified_ns, s.changed_ns
-        );
+/// The digest of the files' stamps a summary file records (SHA-256 of each path, a NUL, and the
+/// numbers in fixed-width bytes: a path holds no NUL); `None` when a file has no [`Ident`].
+/// Hashed as it goes: formatting a thousand stamps as text cost more than the hashing.
+fn stamps_digest(found: &[Listed]) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for f in found {
+        let i = f.ident?;
+        h.update(f.rel.as_bytes());
+        h.update([0]);
+        for n in [i.len, i.inode, i.device] {
+            h.update(n.to_le_bytes());
+        }
+        for n in [i.modified_ns, i.changed_ns] {
+            h.update(n.to_le_bytes());
+        }
     }
-    digest(&text)
+    Some(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Cache files not rewritten for this long are removed when another one is written (their
@@ -126,22 +132,22 @@ pub fn load_dir_cached(
         (found, reader.join().ok().flatten())
     });
     let found = found.map_err(|e| SourceErrors(vec![e]))?;
-    let Some(stamps) = stamps(&found) else {
-        let files = read_listed(found).map_err(|e| SourceErrors(vec![e]))?;
+    let (Some(stamps), Some(digest)) = (stamps(&found), stamps_digest(&found)) else {
+        let files = read_listed(dir, found).map_err(|e| SourceErrors(vec![e]))?;
         return migra_core::load(&files, opts);
     };
     if let Some(hit) = cached.filter(|c| c.stamps == stamps) {
         // A cache from before summaries (or whose summary was removed) gets one.
         let sum = summary_path(&cache);
         if !sum.exists() {
-            write_summary(&sum, &key, &stamps, &hit.migrations);
+            write_summary(&sum, &key, &digest, &hit.migrations);
         }
         return Ok(hit.migrations);
     }
-    let files = read_listed(found).map_err(|e| SourceErrors(vec![e]))?;
+    let files = read_listed(dir, found).map_err(|e| SourceErrors(vec![e]))?;
     let migrations = migra_core::load(&files, opts)?;
     if stamps.iter().all(|s| settled(s, now)) {
-        write_cache(cache_dir, &cache, &key, &stamps, &migrations);
+        write_cache(cache_dir, &cache, &key, (&stamps, &digest), &migrations);
     }
     Ok(migrations)
 }
@@ -159,7 +165,7 @@ pub fn dir_summary_cached(dir: &Path, opts: &LoadOptions, cache_dir: &Path) -> O
         });
         (list(dir, true).ok(), reader.join().ok().flatten())
     });
-    let stamps = stamps_digest(&stamps(&found?)?);
+    let stamps = stamps_digest(&found?)?;
     cached.filter(|c| c.stamps == stamps).map(|c| c.summary)
 }
 
@@ -193,27 +199,19 @@ pub(crate) fn digest(text: &str) -> String {
 fn stamps(found: &[Listed]) -> Option<Vec<Stamp>> {
     found
         .iter()
-        .map(|f| stamp(&f.rel, f.meta.as_ref()?))
+        .map(|f| Some(stamp(&f.rel, f.ident?)))
         .collect()
 }
 
-#[cfg(unix)]
-fn stamp(path: &str, m: &std::fs::Metadata) -> Option<Stamp> {
-    use std::os::unix::fs::MetadataExt;
-    let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
-    Some(Stamp {
+fn stamp(path: &str, i: Ident) -> Stamp {
+    Stamp {
         path: path.to_string(),
-        len: m.len(),
-        inode: m.ino(),
-        device: m.dev(),
-        modified_ns: ns(m.mtime(), m.mtime_nsec()),
-        changed_ns: ns(m.ctime(), m.ctime_nsec()),
-    })
-}
-
-#[cfg(not(unix))]
-fn stamp(_path: &str, _m: &std::fs::Metadata) -> Option<Stamp> {
-    None
+        len: i.len,
+        inode: i.inode,
+        device: i.device,
+        modified_ns: i.modified_ns,
+        changed_ns: i.changed_ns,
+    }
 }
 
 /// True when the file's times are at least [`SETTLE`] before `now` (and not in the future).
@@ -233,13 +231,13 @@ fn read_cache(cache: &Path, key: &str) -> Option<CacheFile> {
 }
 
 /// Writes the cache and its summary, each through a temporary file and a rename, so a reader
-/// never sees half of one (each carries the stamps it is valid for); then removes cache files
-/// older than [`KEEP`].
+/// never sees half of one (each carries the stamps it is valid for: the cache the stamps, the
+/// summary their digest); then removes cache files older than [`KEEP`].
 fn write_cache(
     cache_dir: &Path,
     cache: &Path,
     key: &str,
-    stamps: &[Stamp],
+    (stamps, digest): (&[Stamp], &str),
     migrations: &[Migration],
 ) {
     let c = CacheOut {
@@ -252,7 +250,7 @@ fn write_cache(
         return;
     };
     let written = std::fs::create_dir_all(cache_dir).and_then(|()| replace(cache, &bytes));
-    if written.is_err() || !write_summary(&summary_path(cache), key, stamps, migrations) {
+    if written.is_err() || !write_summary(&summary_path(cache), key, digest, migrations) {
         return;
     }
     let Ok(entries) = std::fs::read_dir(cache_dir) else {
@@ -272,12 +270,13 @@ fn write_cache(
     }
 }
 
-/// Writes the summary file `path` of `migrations`; false when it could not be written.
-fn write_summary(path: &Path, key: &str, stamps: &[Stamp], migrations: &[Migration]) -> bool {
+/// Writes the summary file `path` of `migrations`, valid for the files whose [`stamps_digest`] is
+/// `stamps`; false when it could not be written.
+fn write_summary(path: &Path, key: &str, stamps: &str, migrations: &[Migration]) -> bool {
     let sum = SummaryFile {
         format: FORMAT,
         key: key.to_string(),
-        stamps: stamps_digest(stamps),
+        stamps: stamps.to_string(),
         summary: DirSummary::of(migrations),
     };
     serde_json::to_vec(&sum).is_ok_and(|bytes| replace(path, &bytes).is_ok())

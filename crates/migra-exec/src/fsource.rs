@@ -1,29 +1,40 @@
 //! Reads a migration directory from disk into [`SourceFile`]s.
 
 use migra_core::{SourceError, SourceErrorKind, SourceFile};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Reads `dir`: its files, and the files one folder down (Diesel layout). Hidden entries are skipped.
 ///
 /// Errors: the directory is missing or unreadable (naming it), or a file cannot be read.
 pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, SourceError> {
-    read_listed(list(dir, false)?)
+    read_listed(dir, list(dir, false)?)
 }
 
-/// A file [`list`] found: its path relative to the directory, its path on disk and, when asked
-/// for, its metadata (following a symlink).
+/// A file [`list`] found: its path relative to the directory and, when asked for, its
+/// [`Ident`] (following a symlink).
 pub(crate) struct Listed {
     pub rel: String,
-    pub path: PathBuf,
-    pub meta: Option<std::fs::Metadata>,
+    pub ident: Option<Ident>,
 }
 
-/// The files [`read_dir`] reads, sorted by relative path; with `stat`, each with its metadata
-/// (`None` where it cannot be read).
+/// What tells one version of a file from another without reading it (as git's index does): size,
+/// inode, device, and modification and change times in nanoseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Ident {
+    pub len: u64,
+    pub inode: u64,
+    pub device: u64,
+    pub modified_ns: i128,
+    pub changed_ns: i128,
+}
+
+/// The files [`read_dir`] reads, sorted by relative path; with `stat`, each with its [`Ident`]
+/// (`None` where it cannot be read, or the platform has no inode and change time).
 ///
 /// Regular files are stat'ed through their directory entry (relative to the open directory, a
 /// third cheaper than by full path on a 1,000-file directory), and a large directory's entries
-/// in two halves at once ([`stat_all`]).
+/// in two halves at once ([`stat_all`]). What is kept per file is small: on the no-op check
+/// this runs beside the connection on two cores, and every page it touches is a page fault.
 ///
 /// Errors: the directory or a subfolder is missing or unreadable (naming it).
 pub(crate) fn list(dir: &Path, stat: bool) -> Result<Vec<Listed>, SourceError> {
@@ -31,7 +42,7 @@ pub(crate) fn list(dir: &Path, stat: bool) -> Result<Vec<Listed>, SourceError> {
     let entries = std::fs::read_dir(dir).map_err(|e| io(dir, e))?;
     for entry in entries {
         let entry = entry.map_err(|e| io(dir, e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
+        let name = name_of(&entry);
         if name.starts_with('.') {
             continue;
         }
@@ -40,7 +51,7 @@ pub(crate) fn list(dir: &Path, stat: bool) -> Result<Vec<Listed>, SourceError> {
             let path = entry.path();
             for sub in std::fs::read_dir(&path).map_err(|e| io(&path, e))? {
                 let sub = sub.map_err(|e| io(&path, e))?;
-                let sub_name = sub.file_name().to_string_lossy().into_owned();
+                let sub_name = name_of(&sub);
                 if sub_name.starts_with('.')
                     || !sub.file_type().map_err(|e| io(&sub.path(), e))?.is_file()
                 {
@@ -60,22 +71,26 @@ pub(crate) fn list(dir: &Path, stat: bool) -> Result<Vec<Listed>, SourceError> {
             });
         }
     }
-    let metas = if stat {
+    // Names are unique: an unstable sort gives the same order, without a scratch buffer.
+    found.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
+    let idents = if stat {
         stat_all(&found)
     } else {
         vec![None; found.len()]
     };
-    let mut listed: Vec<Listed> = found
+    Ok(found
         .into_iter()
-        .zip(metas)
-        .map(|(f, meta)| Listed {
-            rel: f.rel,
-            path: f.entry.path(),
-            meta,
-        })
-        .collect();
-    listed.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Ok(listed)
+        .zip(idents)
+        .map(|(f, ident)| Listed { rel: f.rel, ident })
+        .collect())
+}
+
+/// The entry's name, as text (lossily where it is not UTF-8), allocated once.
+fn name_of(entry: &std::fs::DirEntry) -> String {
+    entry
+        .file_name()
+        .into_string()
+        .unwrap_or_else(|raw| raw.to_string_lossy().into_owned())
 }
 
 /// A directory entry [`list`] keeps: `regular` when it is a regular file (not a symlink).
@@ -85,16 +100,17 @@ struct Found {
     regular: bool,
 }
 
-/// Each entry's metadata, following symlinks; `None` where it cannot be read. On a directory of
+/// Each entry's [`Ident`], following symlinks; `None` where it cannot be read. On a directory of
 /// hundreds of files, half of them are stat'ed on a second thread: the no-op check waits for these
 /// stats (a thousand take milliseconds), and its other work is mostly waiting on the database.
-fn stat_all(found: &[Found]) -> Vec<Option<std::fs::Metadata>> {
+fn stat_all(found: &[Found]) -> Vec<Option<Ident>> {
     let one = |f: &Found| {
-        if f.regular {
-            f.entry.metadata().ok()
+        let meta = if f.regular {
+            f.entry.metadata()
         } else {
-            std::fs::metadata(f.entry.path()).ok()
-        }
+            std::fs::metadata(f.entry.path())
+        };
+        meta.ok().and_then(|m| ident(&m))
     };
     if found.len() < 256 {
         return found.iter().map(one).collect();
@@ -104,27 +120,46 @@ fn stat_all(found: &[Found]) -> Vec<Option<std::fs::Metadata>> {
         let other = std::thread::Builder::new()
             .spawn_scoped(s, || second.iter().map(one).collect::<Vec<_>>())
             .ok();
-        let mut metas: Vec<_> = first.iter().map(one).collect();
+        let mut idents: Vec<_> = first.iter().map(one).collect();
         // A thread that could not start or finish leaves its half to this one.
         let rest = other.and_then(|t| t.join().ok());
-        metas.extend(rest.unwrap_or_else(|| second.iter().map(one).collect()));
-        metas
+        idents.extend(rest.unwrap_or_else(|| second.iter().map(one).collect()));
+        idents
     })
 }
 
-/// Reads the files [`list`] found.
+#[cfg(unix)]
+fn ident(m: &std::fs::Metadata) -> Option<Ident> {
+    use std::os::unix::fs::MetadataExt;
+    let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+    Some(Ident {
+        len: m.len(),
+        inode: m.ino(),
+        device: m.dev(),
+        modified_ns: ns(m.mtime(), m.mtime_nsec()),
+        changed_ns: ns(m.ctime(), m.ctime_nsec()),
+    })
+}
+
+#[cfg(not(unix))]
+fn ident(_m: &std::fs::Metadata) -> Option<Ident> {
+    None
+}
+
+/// Reads the files [`list`] found in `dir`.
 ///
 /// Errors: a file cannot be read (naming it).
-pub(crate) fn read_listed(found: Vec<Listed>) -> Result<Vec<SourceFile>, SourceError> {
+pub(crate) fn read_listed(dir: &Path, found: Vec<Listed>) -> Result<Vec<SourceFile>, SourceError> {
     found
         .into_iter()
         .map(|f| {
-            std::fs::read(&f.path)
+            let path = dir.join(&f.rel);
+            std::fs::read(&path)
                 .map(|contents| SourceFile {
                     path: f.rel,
                     contents,
                 })
-                .map_err(|e| io(&f.path, e))
+                .map_err(|e| io(&path, e))
         })
         .collect()
 }
@@ -146,7 +181,7 @@ mod tests {
     use super::*;
 
     /// Over a directory large enough to be stat'ed in two halves, every file keeps its own
-    /// metadata (a symlink's is its target's), in path order, subfolders included.
+    /// identity (a symlink's is its target's), in path order, subfolders included.
     #[test]
     fn every_file_gets_its_own_stat_in_order() {
         let dir = tempfile::tempdir().unwrap();
@@ -166,7 +201,7 @@ mod tests {
         assert_eq!(rels, sorted);
         assert!(rels.contains(&"9999_sub/up.sql"));
         for f in &found {
-            let len = f.meta.as_ref().unwrap().len();
+            let len = f.ident.unwrap().len;
             let expected = match f.rel.as_str() {
                 "9999_sub/up.sql" => 3,
                 "0300.sql" => 7,
@@ -178,7 +213,7 @@ mod tests {
             list(dir.path(), false)
                 .unwrap()
                 .iter()
-                .all(|f| f.meta.is_none())
+                .all(|f| f.ident.is_none())
         );
     }
 }
