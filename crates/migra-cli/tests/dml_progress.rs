@@ -112,3 +112,85 @@ fn mysql_dml_commits_with_its_progress() {
         "DROP TRIGGER refuse_u; DROP TRIGGER refuse_i",
     );
 }
+
+/// Migration 2 of a MyISAM table `t` (and `u`, unique): `second` after `INSERT INTO t VALUES (1)`.
+fn on_myisam(second: &str) -> Option<Project> {
+    let p = Project::on(Kind::Mysql)?;
+    let tables = "CREATE TABLE t (x INTEGER) ENGINE=MyISAM;\n\
+                  CREATE TABLE u (x INTEGER PRIMARY KEY) ENGINE=MyISAM;";
+    p.native("20260101_000001", "t", tables, None);
+    p.migra(&["apply"]).code(0);
+    let up = format!("INSERT INTO t VALUES (1);\n{second}");
+    p.native("20260101_000002", "seed", &up, None);
+    Some(p)
+}
+
+/// A rollback on MySQL/MariaDB cannot take back what went into a table outside transactions
+/// (MyISAM here; warning 1196). History then says how much of the migration took effect is
+/// unknown, status claims no resume point, and `apply` refuses to run it again (it would insert
+/// the kept rows twice) until `migra repair` records what is in effect.
+#[test]
+fn mysql_a_rollback_that_keeps_changes_leaves_progress_unknown() {
+    // DML alone runs in one transaction: the failure at statement 2 rolls back statement 1,
+    // except for its MyISAM row.
+    let Some(p) = on_myisam("INSERT INTO nope VALUES (2);") else {
+        return;
+    };
+    let r = p.migra(&["apply", "--no-validate"]).code(1);
+    assert!(r.stderr.contains("warning 1196"), "{}", r.stderr);
+    assert_eq!(p.query("SELECT count(*) FROM t"), vec!["1"]);
+    assert_eq!(p.query(PROGRESS), vec!["partial 0/2"]);
+    let s = p.migra(&["status"]).code(0);
+    assert!(
+        s.stdout.contains("how much of it took effect is unknown"),
+        "{}",
+        s.stdout
+    );
+    assert!(!s.stdout.contains("resumes at statement"), "{}", s.stdout);
+
+    p.native(
+        "20260101_000002",
+        "seed",
+        "INSERT INTO t VALUES (1);\nINSERT INTO t VALUES (2);",
+        None,
+    );
+    let r = p.migra(&["apply"]).code(3);
+    assert!(
+        r.stderr.contains("cannot be resumed because rolling back"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(p.query("SELECT count(*) FROM t"), vec!["1"]);
+
+    // By hand: exactly its first statement is in effect.
+    p.migra(&["repair", "20260101_000002", "--mark-progress", "1"])
+        .code(0);
+    p.migra(&["apply"]).code(0);
+    assert_eq!(p.query("SELECT x FROM t ORDER BY x"), vec!["1", "2"]);
+    assert_eq!(p.query(PROGRESS), vec!["applied 2/2"]);
+}
+
+/// Outside a transaction, a DML statement that fails part-way through a MyISAM table keeps the
+/// rows it wrote before the error: its rollback says so, and progress is unknown the same way.
+#[test]
+fn mysql_a_statement_that_fails_part_way_in_myisam_leaves_progress_unknown() {
+    let second = "INSERT INTO u VALUES (5), (5);";
+    let Some(p) = on_myisam(second) else { return };
+    p.native(
+        "20260101_000002",
+        "seed",
+        &format!("-- migra:no-transaction\nINSERT INTO t VALUES (1);\n{second}"),
+        None,
+    );
+    let r = p.migra(&["apply", "--no-validate"]).code(1);
+    assert!(r.stderr.contains("warning 1196"), "{}", r.stderr);
+    assert_eq!(p.query("SELECT count(*) FROM u"), vec!["1"]);
+    assert_eq!(p.query(PROGRESS), vec!["partial 0/2"]);
+    let r = p.migra(&["apply"]).code(3);
+    assert!(
+        r.stderr.contains("how much of it took effect is unknown"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(p.query("SELECT count(*) FROM t"), vec!["1"]);
+}

@@ -140,6 +140,12 @@ pub trait Backend: HistoryStore {
     async fn commit(&mut self) -> Result<(), BackendError>;
     /// Rolls back the current transaction.
     async fn rollback(&mut self) -> Result<(), BackendError>;
+    /// True when the last [`Backend::rollback`] could not undo everything the transaction did:
+    /// a table that keeps changes outside transactions kept them (MySQL warning 1196). Reading
+    /// it clears it. Backends whose every table is transactional keep the default, false.
+    fn take_incomplete_rollback(&mut self) -> bool {
+        false
+    }
     /// Runs one statement; returns the rows it affected.
     async fn execute(&mut self, sql: &str) -> Result<u64, BackendError>;
     /// Runs a multi-statement script in one call; returns the rows affected in total.

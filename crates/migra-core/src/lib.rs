@@ -60,7 +60,7 @@ pub use gate::{ApplyGate, Pending, Verdict};
 pub use hooks::{DefaultHooks, DiffHooks, normalize_sql};
 pub use migration::{Layout, Migration, Script, ScriptMode};
 pub use plan::{Hazard, HazardKind, Plan, PlanError, Planner, Step};
-pub use revision::{Fingerprint, LogAction, LogEntry, Revision, RevisionStatus};
+pub use revision::{Fingerprint, LogAction, LogEntry, PROGRESS_UNKNOWN, Revision, RevisionStatus};
 pub use source::{LoadOptions, SourceErrors, SourceFile, load};
 pub use split::{SplitOptions, Statement};
 pub use together::write_together;

@@ -84,6 +84,11 @@ pub struct Revision {
     pub progress_checksum: Option<String>,
 }
 
+/// The [`Revision::progress_checksum`] of a migration of which an unknown part is in effect: a
+/// rollback could not undo what it did to a table that keeps changes outside transactions
+/// (MySQL's MyISAM, Aria, MEMORY). No run resumes it until `migra repair` records its state.
+pub const PROGRESS_UNKNOWN: &str = "unknown";
+
 /// What a log entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -136,6 +141,11 @@ pub struct LogEntry {
 }
 
 impl Revision {
+    /// True when how much of it is in effect is unknown ([`PROGRESS_UNKNOWN`]).
+    pub fn progress_unknown(&self) -> bool {
+        self.progress_checksum.as_deref() == Some(PROGRESS_UNKNOWN)
+    }
+
     /// The state row of `m` with `status` and `applied` statements in effect, its run's stamps
     /// left empty for the caller to fill. A stopped down part (`RollbackPartial`) counts its own
     /// statements; whenever some statements are in effect and the migration is not plainly

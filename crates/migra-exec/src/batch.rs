@@ -238,7 +238,7 @@ impl BatchRun<'_> {
         ExecError::HalfApplied {
             version: self.version.to_string(),
             name: self.name.to_string(),
-            applied: self.spec.statement as u32,
+            applied: Some(self.spec.statement as u32),
             total: 0,
             how: format!(
                 "stopped inside its batched statement {} after {} batch(es)",

@@ -32,15 +32,16 @@ pub enum ExecError {
     },
     /// A migration stopped part-way outside a transaction and cannot be continued automatically.
     #[error(
-        "migration {version} ({name}) is half applied: {applied} of {total} statements ran before it {how}; {why}"
+        "migration {version} ({name}) is half applied: {} before it {how}; {why}",
+        ran(*applied, *total)
     )]
     HalfApplied {
         /// Version.
         version: String,
         /// Name.
         name: String,
-        /// Statements in effect.
-        applied: u32,
+        /// Statements in effect; `None` when that is unknown (a rollback kept some changes).
+        applied: Option<u32>,
         /// Statements in its up part.
         total: u32,
         /// `failed` or `was interrupted`.
@@ -95,5 +96,13 @@ impl ExecError {
             ExecError::MigrationFailed { report, .. } => Some(report),
             _ => None,
         }
+    }
+}
+
+/// How much of a half-applied migration ran, for [`ExecError::HalfApplied`].
+fn ran(applied: Option<u32>, total: u32) -> String {
+    match applied {
+        Some(n) => format!("{n} of {total} statements ran"),
+        None => format!("an unknown part of its {total} statements took effect"),
     }
 }

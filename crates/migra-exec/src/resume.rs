@@ -13,6 +13,22 @@ pub(crate) fn is_half_applied(r: &Revision) -> bool {
     ) || (r.status == RevisionStatus::Failed && r.applied_statements > 0)
 }
 
+/// Why a migration with [`Revision::progress_unknown`] cannot be resumed.
+pub(crate) const KEPT: &str = "rolling back could not undo its changes to a table that keeps \
+     changes outside transactions (MySQL warning 1196: MyISAM, Aria, MEMORY), so how much of it \
+     took effect is unknown";
+
+/// How far `r` got, when that is known: not for a part run as one script (`whole`) that
+/// stopped part-way, nor where a rollback kept changes.
+pub(crate) fn known_progress(r: &Revision, whole: bool) -> Option<(u32, u32)> {
+    let stopped = matches!(
+        r.status,
+        RevisionStatus::Partial | RevisionStatus::RollbackPartial
+    );
+    (is_half_applied(r) && !r.progress_unknown() && !(whole && stopped))
+        .then_some((r.applied_statements, r.total_statements))
+}
+
 fn repair_hint(version: &str) -> String {
     format!(
         "make the database match one side by hand, then record it with `migra repair {version} --mark-applied` \
@@ -29,7 +45,7 @@ fn half_applied(r: &Revision, migrations: &[Migration], why: String) -> ExecErro
     ExecError::HalfApplied {
         version: r.version.clone(),
         name,
-        applied: r.applied_statements,
+        applied: (!r.progress_unknown()).then_some(r.applied_statements),
         total: r.total_statements,
         how: match r.status {
             RevisionStatus::Failed => "failed".into(),
@@ -54,6 +70,13 @@ pub(crate) fn resume_points(
     let mut points = BTreeMap::new();
     for r in history.iter().filter(|r| is_half_applied(r)) {
         let k = r.applied_statements as usize;
+        if r.progress_unknown() {
+            let why = format!(
+                "it cannot be resumed because {KEPT}; {}",
+                repair_hint(&r.version)
+            );
+            return Err(half_applied(r, migrations, why));
+        }
         if r.status == RevisionStatus::RollbackPartial {
             let why = format!(
                 "its rollback stopped part-way, so what its up part did is partly undone; fix its \
@@ -118,6 +141,7 @@ pub(crate) fn rollback_points(
             .iter()
             .find(|m| m.version.sort_key() == r.sort_key);
         let why = match (r.status, m.and_then(|m| m.down.as_ref().map(|d| (m, d)))) {
+            (RevisionStatus::RollbackPartial, _) if r.progress_unknown() => KEPT.to_string(),
             (RevisionStatus::RollbackPartial, None) => {
                 "its file or its down part is not in the directory".to_string()
             }

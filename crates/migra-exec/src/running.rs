@@ -61,7 +61,8 @@ pub fn running(
 ) -> Vec<RunningMigration> {
     history
         .iter()
-        .filter(|r| r.status == RevisionStatus::Partial)
+        // One that stopped on an error (a whole script, a rollback that kept changes) is not running.
+        .filter(|r| r.status == RevisionStatus::Partial && r.error.is_none())
         .map(|r| {
             let name = migrations
                 .iter()

@@ -311,13 +311,33 @@ impl Ctx<'_> {
             bookkeeping: &bookkeeping,
             annotations: &annotations,
         };
-        match backend.run_transaction(&step).await {
+        let failure = match backend.run_transaction(&step).await {
             Ok(rows) => {
                 self.rows += rows;
-                Ok(())
+                return Ok(());
             }
-            Err(TxFailure::Backend(e)) => Err(Failure::Backend(e)),
-            Err(TxFailure::Statement { index, error }) => {
+            Err(failure) => failure,
+        };
+        if backend.take_incomplete_rollback() {
+            let (error, sql) = match &failure {
+                TxFailure::Backend(e) => (kept::kept_error(e), None),
+                TxFailure::Statement { index, error } => {
+                    (kept::kept_error(error), Some(units[*index].sql.as_str()))
+                }
+            };
+            self.record_kept(backend, &error, sql).await;
+            return Err(match (failure, sql) {
+                (TxFailure::Statement { index, .. }, Some(sql)) => Failure::Statement {
+                    index: meta[index].0,
+                    sql: sql.to_string(),
+                    error,
+                },
+                _ => Failure::Backend(error),
+            });
+        }
+        match failure {
+            TxFailure::Backend(e) => Err(Failure::Backend(e)),
+            TxFailure::Statement { index, error } => {
                 // A failed down leaves the migration applied: only the log changes.
                 let state =
                     (self.direction == Direction::Up).then_some((RevisionStatus::Failed, 0));
@@ -339,19 +359,27 @@ impl Ctx<'_> {
         state: Option<(RevisionStatus, u32)>,
     ) {
         let log = self.log(LogAction::Failure, Some((error, sql)));
+        let rev = state.map(|(status, applied)| self.revision(status, applied, Some((error, sql))));
+        self.write_failure(backend, rev.as_ref(), &log).await;
+    }
+
+    /// Writes a failure's state row `rev` (if any) and log row, in one transaction where DDL is
+    /// transactional (the migration's own was rolled back, if any).
+    async fn write_failure(
+        &self,
+        backend: &mut dyn Backend,
+        rev: Option<&Revision>,
+        log: &LogEntry,
+    ) {
         let tx = backend.capabilities().transactional_ddl;
         if tx && backend.begin().await.is_err() {
             return;
         }
-        let write = match state {
-            Some((status, applied)) => {
-                backend
-                    .write_revision(&self.revision(status, applied, Some((error, sql))), false)
-                    .await
-            }
+        let write = match rev {
+            Some(rev) => backend.write_revision(rev, false).await,
             None => Ok(()),
         };
-        let ok = write.is_ok() && backend.append_log(&log).await.is_ok();
+        let ok = write.is_ok() && backend.append_log(log).await.is_ok();
         if tx {
             let _ = if ok {
                 backend.commit().await
@@ -364,6 +392,8 @@ impl Ctx<'_> {
 
 #[path = "checked.rs"]
 mod checked;
+#[path = "kept.rs"]
+mod kept;
 #[path = "stepwise.rs"]
 mod stepwise;
 

@@ -1,7 +1,7 @@
 //! The path without a transaction: progress after every statement, so a stop is visible and
 //! precise; batched statements and backups run here too.
 
-use super::{Ctx, Failure};
+use super::{Ctx, Failure, kept};
 use crate::batch::{BatchFailure, BatchRun, Finish, Work};
 use crate::guards;
 use crate::result::{Direction, Event};
@@ -121,6 +121,12 @@ impl Ctx<'_> {
                 // Copies and restores change no row of the migration's own.
                 Ok(n) if u.kind == UnitKind::Statement => self.rows += n,
                 Ok(_) => {}
+                Err(error) if backend.take_incomplete_rollback() => {
+                    let error = kept::kept_error(&error);
+                    self.record_kept(backend, &error, Some(&unit.sql)).await;
+                    let sql = unit.sql.clone();
+                    return Err(Failure::Statement { index, sql, error });
+                }
                 Err(error) => {
                     let total = self.m.up.statements.len() as u32;
                     let state = match self.direction {
@@ -198,6 +204,11 @@ impl Ctx<'_> {
         if let Err(e) = kept {
             // Its own error would hide the cause; nothing of the statement may stay.
             let _ = backend.rollback().await;
+            if backend.take_incomplete_rollback() {
+                let e = kept::kept_error(&e);
+                self.record_kept(backend, &e, Some(sql)).await;
+                return Err(Failure::Backend(e));
+            }
             return Err(Failure::Backend(e));
         }
         Ok(Ok(rows))

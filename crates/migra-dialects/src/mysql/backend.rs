@@ -39,6 +39,8 @@ pub struct MysqlBackend {
     pub(super) tables: Tables,
     pub(super) lease: Duration,
     pub(super) last_refresh: Option<std::time::Instant>,
+    /// The last rollback left changes in effect ([`Backend::take_incomplete_rollback`]).
+    rollback_incomplete: bool,
 }
 
 impl MysqlBackend {
@@ -88,6 +90,7 @@ impl MysqlBackend {
             tables,
             lease: opts.lease,
             last_refresh: None,
+            rollback_incomplete: false,
         })
     }
 
@@ -137,7 +140,21 @@ impl Backend for MysqlBackend {
         self.raw("COMMIT").await.map(drop)
     }
     async fn rollback(&mut self) -> Result<(), BackendError> {
-        self.raw("ROLLBACK").await.map(drop)
+        self.raw("ROLLBACK").await?;
+        // A table outside transactions (MyISAM, Aria, MEMORY) keeps what the transaction wrote,
+        // and the server says so only as a warning of the ROLLBACK. Read as text: preparing a
+        // statement could clear the warnings it reads.
+        let warnings = sqlx::raw_sql("SHOW WARNINGS")
+            .fetch_all(&mut self.conn)
+            .await;
+        self.rollback_incomplete |= warnings.is_ok_and(|rows| {
+            rows.iter()
+                .any(|r| sqlx::Row::try_get::<u32, _>(r, 1).is_ok_and(|code| code == 1196))
+        });
+        Ok(())
+    }
+    fn take_incomplete_rollback(&mut self) -> bool {
+        std::mem::take(&mut self.rollback_incomplete)
     }
     async fn execute(&mut self, sql: &str) -> Result<u64, BackendError> {
         self.raw(sql).await
