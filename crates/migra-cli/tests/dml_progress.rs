@@ -170,6 +170,28 @@ fn mysql_a_rollback_that_keeps_changes_leaves_progress_unknown() {
     assert_eq!(p.query(PROGRESS), vec!["applied 2/2"]);
 }
 
+/// A failed post-check rolls a checked migration back: its MyISAM row stays all the same, and
+/// that is what history says.
+#[test]
+fn mysql_a_failed_check_over_myisam_leaves_progress_unknown() {
+    let check = "-- migra:assert-after SELECT count(*) = 5 FROM t";
+    let Some(p) = on_myisam("INSERT INTO t VALUES (2);") else {
+        return;
+    };
+    let up = format!("{check}\nINSERT INTO t VALUES (1);\nINSERT INTO t VALUES (2);");
+    p.native("20260101_000002", "seed", &up, None);
+    let r = p.migra(&["apply", "--no-validate"]).code(1);
+    assert!(r.stderr.contains("warning 1196"), "{}", r.stderr);
+    assert_eq!(p.query("SELECT count(*) FROM t"), vec!["2"]);
+    assert_eq!(p.query(PROGRESS), vec!["partial 0/2"]);
+    let r = p.migra(&["apply"]).code(3);
+    assert!(
+        r.stderr.contains("an unknown part of its 2 statements"),
+        "{}",
+        r.stderr
+    );
+}
+
 /// Outside a transaction, a DML statement that fails part-way through a MyISAM table keeps the
 /// rows it wrote before the error: its rollback says so, and progress is unknown the same way.
 #[test]

@@ -134,6 +134,8 @@ impl Backend for MysqlBackend {
         super::lock::release(self, runner).await
     }
     async fn begin(&mut self) -> Result<(), BackendError> {
+        // What an earlier rollback kept says nothing about this transaction.
+        self.rollback_incomplete = false;
         self.raw("START TRANSACTION").await.map(drop)
     }
     async fn commit(&mut self) -> Result<(), BackendError> {
@@ -147,7 +149,7 @@ impl Backend for MysqlBackend {
         let warnings = sqlx::raw_sql("SHOW WARNINGS")
             .fetch_all(&mut self.conn)
             .await;
-        self.rollback_incomplete |= warnings.is_ok_and(|rows| {
+        self.rollback_incomplete = warnings.is_ok_and(|rows| {
             rows.iter()
                 .any(|r| sqlx::Row::try_get::<u32, _>(r, 1).is_ok_and(|code| code == 1196))
         });
