@@ -70,47 +70,90 @@ fn dml_only_migrations_are_all_or_nothing() {
     }
 }
 
-#[test]
-fn sqlite_dml_commits_with_its_progress() {
-    let when = "WHEN NEW.status = 'partial' AND NEW.applied_statements = 1 \
-                BEGIN SELECT RAISE(ABORT, 'progress refused'); END";
-    dml_commits_with_its_progress(
-        Kind::Sqlite,
-        &[
-            &format!("CREATE TRIGGER refuse_u BEFORE UPDATE ON migra_history {when}"),
-            &format!("CREATE TRIGGER refuse_i BEFORE INSERT ON migra_history {when}"),
-        ],
-        "DROP TRIGGER refuse_u; DROP TRIGGER refuse_i",
-    );
+/// Statements that make the history table refuse to record statement 1 of a migration as done
+/// (`progress refused`), and the statement that lifts the refusal.
+fn refuse_progress(kind: Kind) -> (Vec<String>, &'static str) {
+    match kind {
+        Kind::Sqlite => {
+            let when = "WHEN NEW.status = 'partial' AND NEW.applied_statements = 1 \
+                        BEGIN SELECT RAISE(ABORT, 'progress refused'); END";
+            (
+                vec![
+                    format!("CREATE TRIGGER refuse_u BEFORE UPDATE ON migra_history {when}"),
+                    format!("CREATE TRIGGER refuse_i BEFORE INSERT ON migra_history {when}"),
+                ],
+                "DROP TRIGGER refuse_u; DROP TRIGGER refuse_i",
+            )
+        }
+        Kind::Postgres => (
+            vec![
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+                 IF NEW.status = 'partial' AND NEW.applied_statements = 1 THEN \
+                 RAISE EXCEPTION 'progress refused'; END IF; RETURN NEW; END $$"
+                    .to_string(),
+                "CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON migra_history \
+                 FOR EACH ROW EXECUTE FUNCTION refuse()"
+                    .to_string(),
+            ],
+            "DROP TRIGGER refuse ON migra_history",
+        ),
+        Kind::Mysql => {
+            let body = "FOR EACH ROW BEGIN IF NEW.status = 'partial' AND NEW.applied_statements = 1 \
+                        THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'progress refused'; END IF; END";
+            (
+                vec![
+                    format!("CREATE TRIGGER refuse_u BEFORE UPDATE ON migra_history {body}"),
+                    format!("CREATE TRIGGER refuse_i BEFORE INSERT ON migra_history {body}"),
+                ],
+                "DROP TRIGGER refuse_u; DROP TRIGGER refuse_i",
+            )
+        }
+    }
 }
 
 #[test]
-fn postgres_dml_commits_with_its_progress() {
-    dml_commits_with_its_progress(
-        Kind::Postgres,
-        &[
-            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
-             IF NEW.status = 'partial' AND NEW.applied_statements = 1 THEN \
-             RAISE EXCEPTION 'progress refused'; END IF; RETURN NEW; END $$",
-            "CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON migra_history \
-             FOR EACH ROW EXECUTE FUNCTION refuse()",
-        ],
-        "DROP TRIGGER refuse ON migra_history",
-    );
+fn dml_commits_with_its_progress_everywhere() {
+    for kind in [Kind::Sqlite, Kind::Postgres, Kind::Mysql] {
+        let (refuse, allow) = refuse_progress(kind);
+        let refuse: Vec<&str> = refuse.iter().map(String::as_str).collect();
+        dml_commits_with_its_progress(kind, &refuse, allow);
+    }
+}
+
+/// DDL cannot commit with its progress row. When that write fails after the statement ran, the
+/// error says the statement is in effect and which repair records it; following it, `apply`
+/// goes on after the statement instead of running it twice.
+fn refused_ddl_progress_says_how_to_record_it(kind: Kind) {
+    let Some(p) = Project::on(kind) else { return };
+    p.native("20260101_000001", "t", "CREATE TABLE t (x INTEGER);", None);
+    p.migra(&["apply"]).code(0);
+    let (refuse, allow) = refuse_progress(kind);
+    for sql in &refuse {
+        p.exec(sql);
+    }
+    let ab = "-- migra:no-transaction\nCREATE TABLE a (x INTEGER) -- ends in a comment\n;\n\
+              CREATE TABLE b (x INTEGER);";
+    p.native("20260101_000002", "ab", ab, None);
+    let r = p.migra(&["apply"]).code(1);
+    let repair = "migra repair 20260101_000002 --mark-progress 1";
+    assert!(r.stderr.contains("progress refused"), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("`{repair}`")), "{}", r.stderr);
+    assert_eq!(p.query(PROGRESS), vec!["partial 0/2"]);
+    assert_eq!(p.query("SELECT count(*) FROM a"), vec!["0"]);
+
+    p.exec(allow);
+    let args: Vec<&str> = repair.split(' ').skip(1).collect();
+    p.migra(&args).code(0);
+    p.migra(&["apply"]).code(0);
+    assert_eq!(p.query("SELECT count(*) FROM b"), vec!["0"]);
+    assert_eq!(p.query(PROGRESS), vec!["applied 2/2"]);
 }
 
 #[test]
-fn mysql_dml_commits_with_its_progress() {
-    let body = "FOR EACH ROW BEGIN IF NEW.status = 'partial' AND NEW.applied_statements = 1 \
-                THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'progress refused'; END IF; END";
-    dml_commits_with_its_progress(
-        Kind::Mysql,
-        &[
-            &format!("CREATE TRIGGER refuse_u BEFORE UPDATE ON migra_history {body}"),
-            &format!("CREATE TRIGGER refuse_i BEFORE INSERT ON migra_history {body}"),
-        ],
-        "DROP TRIGGER refuse_u; DROP TRIGGER refuse_i",
-    );
+fn refused_ddl_progress_says_how_to_record_it_everywhere() {
+    for kind in [Kind::Sqlite, Kind::Postgres, Kind::Mysql] {
+        refused_ddl_progress_says_how_to_record_it(kind);
+    }
 }
 
 /// Migration 2 of a MyISAM table `t` (and `u`, unique): `second` after `INSERT INTO t VALUES (1)`.

@@ -220,6 +220,22 @@ pub trait Backend: HistoryStore {
         run_transaction_stepwise(self, step).await
     }
 
+    /// Runs statement `sql` outside any transaction and, once it succeeded, writes `progress`
+    /// ([`HistoryStore::write_revision`], unconditional) in a commit of its own: the progress
+    /// after a statement of a migration run statement by statement. Backends may override this
+    /// to send both at once; the default is [`crate::execute_then_progress_stepwise`]. Returns
+    /// the rows the statement affected.
+    ///
+    /// Errors: [`crate::ProgressFailure::Statement`] when the statement failed (nothing was
+    /// written); [`crate::ProgressFailure::Progress`] when it ran and the write failed.
+    async fn execute_then_progress(
+        &mut self,
+        sql: &str,
+        progress: &Revision,
+    ) -> Result<u64, crate::ProgressFailure> {
+        crate::execute_then_progress_stepwise(self, sql, progress).await
+    }
+
     /// Writes a state row and a log row together, in a transaction of their own (never called
     /// inside another): both are kept or neither is. Backends may override this to save round
     /// trips; the default is `begin`, [`HistoryStore::write_revision`],

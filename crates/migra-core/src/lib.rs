@@ -63,7 +63,7 @@ pub use plan::{Hazard, HazardKind, Plan, PlanError, Planner, Step};
 pub use revision::{Fingerprint, LogAction, LogEntry, PROGRESS_UNKNOWN, Revision, RevisionStatus};
 pub use source::{LoadOptions, SourceErrors, SourceFile, load};
 pub use split::{SplitOptions, Statement};
-pub use together::write_together;
+pub use together::{ProgressFailure, execute_then_progress_stepwise, write_together};
 pub use version::Version;
 
 pub use async_trait::async_trait;

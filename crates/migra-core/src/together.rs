@@ -38,3 +38,27 @@ pub async fn write_together<B: Backend + ?Sized>(
         }
     }
 }
+
+/// Why [`Backend::execute_then_progress`] failed.
+#[derive(Debug)]
+pub enum ProgressFailure {
+    /// The statement failed: nothing was written.
+    Statement(BackendError),
+    /// The statement ran; writing the progress after it failed.
+    Progress(BackendError),
+}
+
+/// [`Backend::execute_then_progress`]'s default: the statement, then the write, one call each.
+///
+/// Errors: as [`Backend::execute_then_progress`].
+pub async fn execute_then_progress_stepwise<B: Backend + ?Sized>(
+    b: &mut B,
+    sql: &str,
+    progress: &Revision,
+) -> Result<u64, ProgressFailure> {
+    let rows = b.execute(sql).await.map_err(ProgressFailure::Statement)?;
+    b.write_revision(progress, false)
+        .await
+        .map_err(ProgressFailure::Progress)?;
+    Ok(rows)
+}

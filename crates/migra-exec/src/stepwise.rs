@@ -6,7 +6,7 @@ use crate::batch::{BatchFailure, BatchRun, Finish, Work};
 use crate::guards;
 use crate::result::{Direction, Event};
 use crate::units::{UnitKind, made, restored};
-use migra_core::{Backend, RevisionStatus};
+use migra_core::{Backend, ProgressFailure, RevisionStatus};
 
 impl Ctx<'_> {
     /// Runs the batched statement `index`, continuing its checkpoint when this run resumes there.
@@ -88,6 +88,14 @@ impl Ctx<'_> {
                 && u.kind == UnitKind::Statement
                 && batch.is_none()
                 && backend.joins_transaction(&unit.sql);
+            // After the last statement the final state row replaces progress at once; a batched
+            // statement moves it with its last checkpoint, DML with its own commit.
+            let progress_after = !whole
+                && !atomic
+                && done_with_statement
+                && u.kind == UnitKind::Statement
+                && batch.is_none()
+                && index + 1 < own;
             let run = if atomic {
                 self.with_progress(backend, &unit.sql, index).await?
             } else if let Some(spec) = batch {
@@ -103,6 +111,16 @@ impl Ctx<'_> {
                 }
             } else if whole && u.kind == UnitKind::Statement {
                 backend.execute_script(&unit.sql).await
+            } else if progress_after {
+                // Stamped as the statement starts: sent with it, in one round trip on MySQL.
+                let row = self.revision(self.in_progress(), index as u32 + 1, None);
+                match backend.execute_then_progress(&unit.sql, &row).await {
+                    Ok(n) => Ok(n),
+                    Err(ProgressFailure::Statement(e)) => Err(e),
+                    Err(ProgressFailure::Progress(e)) => {
+                        return Err(Failure::Backend(self.unrecorded(e, index)));
+                    }
+                }
             } else {
                 backend.execute(&unit.sql).await
             };
@@ -144,19 +162,6 @@ impl Ctx<'_> {
                     let sql = unit.sql.clone();
                     return Err(Failure::Statement { index, sql, error });
                 }
-            }
-            // After the last statement the final state row below replaces progress at once; a
-            // batched statement moved it with its last checkpoint, DML with its own commit.
-            if !whole
-                && !atomic
-                && done_with_statement
-                && u.kind == UnitKind::Statement
-                && batch.is_none()
-                && index + 1 < own
-            {
-                let done = index as u32 + 1;
-                let row = self.revision(self.in_progress(), done, None);
-                backend.write_revision(&row, false).await?;
             }
         }
         if checked {
@@ -212,6 +217,27 @@ impl Ctx<'_> {
             return Err(Failure::Backend(e));
         }
         Ok(Ok(rows))
+    }
+
+    /// `e`, the failed progress write after statement `index`, which ran: going up, a database
+    /// error says so and how to record it (history still says it did not run).
+    fn unrecorded(&self, e: migra_core::BackendError, index: usize) -> migra_core::BackendError {
+        match e {
+            migra_core::BackendError::Statement { code, message }
+                if self.direction == Direction::Up =>
+            {
+                let (n, v) = (index + 1, &self.m.version);
+                migra_core::BackendError::Statement {
+                    code,
+                    message: format!(
+                        "{message} (writing the progress after statement {n}, which ran and is in \
+                         effect: `migra repair {v} --mark-progress {n}` records that, and `migra \
+                         apply` resumes after it)"
+                    ),
+                }
+            }
+            e => e,
+        }
     }
 
     /// Records a check that failed outside a transaction (`applied` statements in effect).

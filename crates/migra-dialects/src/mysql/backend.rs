@@ -167,6 +167,13 @@ impl Backend for MysqlBackend {
     fn joins_transaction(&self, sql: &str) -> bool {
         crate::dml::is_dml(sql)
     }
+    async fn execute_then_progress(
+        &mut self,
+        sql: &str,
+        progress: &migra_core::Revision,
+    ) -> Result<u64, migra_core::ProgressFailure> {
+        super::record::execute_then_progress(self, sql, progress).await
+    }
     async fn record(
         &mut self,
         rev: &migra_core::Revision,

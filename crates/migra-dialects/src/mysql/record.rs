@@ -8,8 +8,8 @@
 //! every `sql_mode` (`NO_BACKSLASH_ESCAPES` included).
 
 use super::backend::{MysqlBackend, map_err};
-use futures_util::TryStreamExt;
-use migra_core::{BackendError, LogEntry, Revision};
+use futures_util::{StreamExt, TryStreamExt};
+use migra_core::{BackendError, LogEntry, ProgressFailure, Revision};
 use sqlx::AssertSqlSafe;
 
 /// One value to inline.
@@ -154,9 +154,76 @@ pub(super) async fn record_and_start(
     Ok(rows.get(2).is_some_and(|&n| n > 0))
 }
 
+/// True for a statement sent together with the progress after it: one whose first word says it
+/// returns no rows (DDL, which commits implicitly anyway), so the results of the two are one each.
+/// A statement still ending in `;` (an empty one would follow) goes alone.
+fn goes_with_progress(sql: &str) -> bool {
+    let word = migra_core::words::first_word(sql);
+    ["CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE"]
+        .iter()
+        .any(|k| word.eq_ignore_ascii_case(k))
+        && !sql.trim_end().ends_with(';')
+}
+
+/// Statement `sql`, then the progress write `rev` on its own commit, as one multi-statement
+/// query when [`goes_with_progress`]: one round trip instead of two, per statement of every
+/// migration (see [`migra_core::Backend::execute_then_progress`]). The server stops at the first
+/// error, so a failed statement writes nothing.
+///
+/// Errors: [`ProgressFailure::Statement`] when the statement failed; [`ProgressFailure::Progress`]
+/// when it ran and the write failed.
+pub(super) async fn execute_then_progress(
+    b: &mut MysqlBackend,
+    sql: &str,
+    rev: &Revision,
+) -> Result<u64, ProgressFailure> {
+    if !goes_with_progress(sql) {
+        return migra_core::execute_then_progress_stepwise(b, sql, rev).await;
+    }
+    // The newline ends a `--` comment the statement may end with.
+    let both = format!(
+        "{sql}\n;\n{}",
+        inline(&b.tables.upsert, &revision_values(rev))
+    );
+    let mut results = sqlx::raw_sql(AssertSqlSafe(both)).execute_many(&mut b.conn);
+    let mut rows = Vec::with_capacity(2);
+    let mut failed = None;
+    // Read to the end, so the connection is ready for the next query whatever happened.
+    while let Some(item) = results.next().await {
+        match item {
+            Ok(r) => rows.push(r.rows_affected()),
+            Err(e) => failed = failed.or(Some(map_err(e))),
+        }
+    }
+    match (rows.first().copied(), failed) {
+        (None, Some(e)) => Err(ProgressFailure::Statement(e)),
+        (Some(_), Some(e)) => Err(ProgressFailure::Progress(e)),
+        (Some(n), None) if rows.len() == 2 => Ok(n),
+        _ => Err(ProgressFailure::Progress(BackendError::History {
+            table: b.tables.name.clone(),
+            message: format!(
+                "the server answered {} result(s) to a statement and its progress write",
+                rows.len()
+            ),
+        })),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_statements_without_rows_go_with_their_progress() {
+        assert!(goes_with_progress("CREATE TABLE t (x INT)"));
+        assert!(goes_with_progress(
+            "-- why\nalter table t add y int -- trailing"
+        ));
+        assert!(!goes_with_progress("SELECT 1"));
+        assert!(!goes_with_progress("CALL refresh()"));
+        assert!(!goes_with_progress("INSERT INTO t VALUES (1)"));
+        assert!(!goes_with_progress("DROP TABLE t;"));
+    }
 
     #[test]
     fn values_are_hex_and_never_sql() {
