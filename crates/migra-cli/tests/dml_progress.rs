@@ -156,54 +156,52 @@ fn refused_ddl_progress_says_how_to_record_it_everywhere() {
     }
 }
 
-/// Migration 2 of a MyISAM table `t` (and `u`, unique): `second` after `INSERT INTO t VALUES (1)`.
-fn on_myisam(second: &str) -> Option<Project> {
+/// Migration 2 of a MyISAM table `t` (and `u`, unique): `up`.
+fn on_myisam(up: &str) -> Option<Project> {
     let p = Project::on(Kind::Mysql)?;
     let tables = "CREATE TABLE t (x INTEGER) ENGINE=MyISAM;\n\
                   CREATE TABLE u (x INTEGER PRIMARY KEY) ENGINE=MyISAM;";
     p.native("20260101_000001", "t", tables, None);
     p.migra(&["apply"]).code(0);
-    let up = format!("INSERT INTO t VALUES (1);\n{second}");
-    p.native("20260101_000002", "seed", &up, None);
+    p.native("20260101_000002", "seed", up, None);
     Some(p)
+}
+
+/// `apply` fails saying the rollback kept changes, query `count` then gives `kept`, history says
+/// the migration stopped with its progress unknown and status claims no resume point. Then,
+/// with the file rewritten to `fixed` (if given), `apply` refuses to run it again, saying
+/// `refusal`, and changes nothing.
+fn kept_then_refused(p: &Project, count: &str, kept: &str, fixed: Option<&str>, refusal: &str) {
+    let r = p.migra(&["apply", "--no-validate"]).code(1);
+    assert!(r.stderr.contains("warning 1196"), "{}", r.stderr);
+    assert_eq!(p.query(count), vec![kept]);
+    assert_eq!(p.query(PROGRESS), vec!["partial 0/2"]);
+    let s = p.migra(&["status"]).code(0);
+    let unknown = "how much of it took effect is unknown";
+    assert!(s.stdout.contains(unknown), "{}", s.stdout);
+    assert!(!s.stdout.contains("resumes at statement"), "{}", s.stdout);
+    if let Some(up) = fixed {
+        p.native("20260101_000002", "seed", up, None);
+    }
+    let r = p.migra(&["apply"]).code(3);
+    assert!(r.stderr.contains(refusal), "{}", r.stderr);
+    assert_eq!(p.query(count), vec![kept]);
 }
 
 /// A rollback on MySQL/MariaDB cannot take back what went into a table outside transactions
 /// (MyISAM here; warning 1196). History then says how much of the migration took effect is
-/// unknown, status claims no resume point, and `apply` refuses to run it again (it would insert
-/// the kept rows twice) until `migra repair` records what is in effect.
+/// unknown, and `apply` refuses to run it again (it would insert the kept rows twice) until
+/// `migra repair` records what is in effect.
 #[test]
 fn mysql_a_rollback_that_keeps_changes_leaves_progress_unknown() {
     // DML alone runs in one transaction: the failure at statement 2 rolls back statement 1,
     // except for its MyISAM row.
-    let Some(p) = on_myisam("INSERT INTO nope VALUES (2);") else {
+    let Some(p) = on_myisam("INSERT INTO t VALUES (1);\nINSERT INTO nope VALUES (2);") else {
         return;
     };
-    let r = p.migra(&["apply", "--no-validate"]).code(1);
-    assert!(r.stderr.contains("warning 1196"), "{}", r.stderr);
-    assert_eq!(p.query("SELECT count(*) FROM t"), vec!["1"]);
-    assert_eq!(p.query(PROGRESS), vec!["partial 0/2"]);
-    let s = p.migra(&["status"]).code(0);
-    assert!(
-        s.stdout.contains("how much of it took effect is unknown"),
-        "{}",
-        s.stdout
-    );
-    assert!(!s.stdout.contains("resumes at statement"), "{}", s.stdout);
-
-    p.native(
-        "20260101_000002",
-        "seed",
-        "INSERT INTO t VALUES (1);\nINSERT INTO t VALUES (2);",
-        None,
-    );
-    let r = p.migra(&["apply"]).code(3);
-    assert!(
-        r.stderr.contains("cannot be resumed because rolling back"),
-        "{}",
-        r.stderr
-    );
-    assert_eq!(p.query("SELECT count(*) FROM t"), vec!["1"]);
+    let fixed = "INSERT INTO t VALUES (1);\nINSERT INTO t VALUES (2);";
+    let refusal = "cannot be resumed because rolling back";
+    kept_then_refused(&p, "SELECT count(*) FROM t", "1", Some(fixed), refusal);
 
     // By hand: exactly its first statement is in effect.
     p.migra(&["repair", "20260101_000002", "--mark-progress", "1"])
@@ -213,49 +211,23 @@ fn mysql_a_rollback_that_keeps_changes_leaves_progress_unknown() {
     assert_eq!(p.query(PROGRESS), vec!["applied 2/2"]);
 }
 
-/// A failed post-check rolls a checked migration back: its MyISAM row stays all the same, and
+/// A failed post-check rolls a checked migration back: its MyISAM rows stay all the same, and
 /// that is what history says.
 #[test]
 fn mysql_a_failed_check_over_myisam_leaves_progress_unknown() {
-    let check = "-- migra:assert-after SELECT count(*) = 5 FROM t";
-    let Some(p) = on_myisam("INSERT INTO t VALUES (2);") else {
-        return;
-    };
-    let up = format!("{check}\nINSERT INTO t VALUES (1);\nINSERT INTO t VALUES (2);");
-    p.native("20260101_000002", "seed", &up, None);
-    let r = p.migra(&["apply", "--no-validate"]).code(1);
-    assert!(r.stderr.contains("warning 1196"), "{}", r.stderr);
-    assert_eq!(p.query("SELECT count(*) FROM t"), vec!["2"]);
-    assert_eq!(p.query(PROGRESS), vec!["partial 0/2"]);
-    let r = p.migra(&["apply"]).code(3);
-    assert!(
-        r.stderr.contains("an unknown part of its 2 statements"),
-        "{}",
-        r.stderr
-    );
+    let up = "-- migra:assert-after SELECT count(*) = 5 FROM t\n\
+              INSERT INTO t VALUES (1);\nINSERT INTO t VALUES (2);";
+    let Some(p) = on_myisam(up) else { return };
+    let refusal = "an unknown part of its 2 statements";
+    kept_then_refused(&p, "SELECT count(*) FROM t", "2", None, refusal);
 }
 
 /// Outside a transaction, a DML statement that fails part-way through a MyISAM table keeps the
 /// rows it wrote before the error: its rollback says so, and progress is unknown the same way.
 #[test]
 fn mysql_a_statement_that_fails_part_way_in_myisam_leaves_progress_unknown() {
-    let second = "INSERT INTO u VALUES (5), (5);";
-    let Some(p) = on_myisam(second) else { return };
-    p.native(
-        "20260101_000002",
-        "seed",
-        &format!("-- migra:no-transaction\nINSERT INTO t VALUES (1);\n{second}"),
-        None,
-    );
-    let r = p.migra(&["apply", "--no-validate"]).code(1);
-    assert!(r.stderr.contains("warning 1196"), "{}", r.stderr);
-    assert_eq!(p.query("SELECT count(*) FROM u"), vec!["1"]);
-    assert_eq!(p.query(PROGRESS), vec!["partial 0/2"]);
-    let r = p.migra(&["apply"]).code(3);
-    assert!(
-        r.stderr.contains("how much of it took effect is unknown"),
-        "{}",
-        r.stderr
-    );
-    assert_eq!(p.query("SELECT count(*) FROM t"), vec!["1"]);
+    let up = "-- migra:no-transaction\nINSERT INTO t VALUES (1);\nINSERT INTO u VALUES (5), (5);";
+    let Some(p) = on_myisam(up) else { return };
+    let refusal = "how much of it took effect is unknown";
+    kept_then_refused(&p, "SELECT count(*) FROM u", "1", None, refusal);
 }

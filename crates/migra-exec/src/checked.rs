@@ -1,7 +1,7 @@
 //! A transactional up part with checks (assertions, row-count baseline): the checks run inside
 //! the migration's transaction, so a failed post-check rolls the whole migration back.
 
-use super::{Ctx, Failure, kept};
+use super::{Ctx, Failure};
 use crate::guards;
 use crate::units::{UnitKind, made};
 use migra_core::{Backend, RevisionStatus};
@@ -14,25 +14,7 @@ impl Ctx<'_> {
         // Nothing of the migration may stay; then say why in history.
         let _ = b.rollback().await;
         if b.take_incomplete_rollback() {
-            let (f, sql) = match f {
-                Failure::Statement { index, sql, error } => {
-                    let error = kept::kept_error(&error);
-                    (
-                        Failure::Statement {
-                            index,
-                            sql: sql.clone(),
-                            error,
-                        },
-                        Some(sql),
-                    )
-                }
-                Failure::Backend(e) => (Failure::Backend(kept::kept_error(&e)), None),
-                refused => return Err(refused),
-            };
-            if let Failure::Statement { error, .. } | Failure::Backend(error) = &f {
-                self.record_kept(b, error, sql.as_deref()).await;
-            }
-            return Err(f);
+            return Err(self.kept_failure(b, f).await);
         }
         if let Failure::Statement { sql, error, .. } = &f {
             self.record_failure(b, error, sql, Some((RevisionStatus::Failed, 0)))

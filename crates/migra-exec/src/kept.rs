@@ -3,12 +3,12 @@
 //! ([`Backend::take_incomplete_rollback`]). How much of the migration is in effect is then
 //! unknown: history says so ([`PROGRESS_UNKNOWN`]), and no run resumes it until `migra repair`.
 
-use super::Ctx;
+use super::{Ctx, Failure};
 use crate::result::Direction;
 use migra_core::{Backend, BackendError, PROGRESS_UNKNOWN, RevisionStatus};
 
 /// `error` saying that the rollback kept changes, as it is recorded and reported.
-pub(super) fn kept_error(error: &BackendError) -> BackendError {
+fn kept_error(error: &BackendError) -> BackendError {
     let code = match error {
         BackendError::Statement { code, .. } => code.clone(),
         _ => None,
@@ -23,9 +23,31 @@ pub(super) fn kept_error(error: &BackendError) -> BackendError {
 }
 
 impl Ctx<'_> {
-    /// Records `error` (already [`kept_error`]) of statement `sql` (`None`: it came from
-    /// bookkeeping or transaction control) with the progress unknown, going up or down.
-    pub(super) async fn record_kept(
+    /// `f`, which a rollback that kept changes followed, recorded with the progress unknown
+    /// (going up or down) and saying so; a refusal is returned as it is.
+    pub(super) async fn kept_failure(&self, backend: &mut dyn Backend, f: Failure) -> Failure {
+        let (f, sql) = match f {
+            Failure::Statement { index, sql, error } => {
+                let error = kept_error(&error);
+                let f = Failure::Statement {
+                    index,
+                    sql: sql.clone(),
+                    error,
+                };
+                (f, Some(sql))
+            }
+            Failure::Backend(e) => (Failure::Backend(kept_error(&e)), None),
+            refused @ Failure::Refused(_) => return refused,
+        };
+        if let Failure::Statement { error, .. } | Failure::Backend(error) = &f {
+            self.record_kept(backend, error, sql.as_deref()).await;
+        }
+        f
+    }
+
+    /// Records `error` of statement `sql` (`None`: it came from bookkeeping or transaction
+    /// control) with the progress unknown.
+    async fn record_kept(
         &self,
         backend: &mut dyn Backend,
         error: &BackendError,

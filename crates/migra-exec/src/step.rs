@@ -319,21 +319,15 @@ impl Ctx<'_> {
             Err(failure) => failure,
         };
         if backend.take_incomplete_rollback() {
-            let (error, sql) = match &failure {
-                TxFailure::Backend(e) => (kept::kept_error(e), None),
-                TxFailure::Statement { index, error } => {
-                    (kept::kept_error(error), Some(units[*index].sql.as_str()))
-                }
-            };
-            self.record_kept(backend, &error, sql).await;
-            return Err(match (failure, sql) {
-                (TxFailure::Statement { index, .. }, Some(sql)) => Failure::Statement {
+            let f = match failure {
+                TxFailure::Backend(e) => Failure::Backend(e),
+                TxFailure::Statement { index, error } => Failure::Statement {
                     index: meta[index].0,
-                    sql: sql.to_string(),
+                    sql: units[index].sql.clone(),
                     error,
                 },
-                _ => Failure::Backend(error),
-            });
+            };
+            return Err(self.kept_failure(backend, f).await);
         }
         match failure {
             TxFailure::Backend(e) => Err(Failure::Backend(e)),

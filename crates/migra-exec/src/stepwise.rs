@@ -1,7 +1,7 @@
 //! The path without a transaction: progress after every statement, so a stop is visible and
 //! precise; batched statements and backups run here too.
 
-use super::{Ctx, Failure, kept};
+use super::{Ctx, Failure};
 use crate::batch::{BatchFailure, BatchRun, Finish, Work};
 use crate::guards;
 use crate::result::{Direction, Event};
@@ -140,10 +140,9 @@ impl Ctx<'_> {
                 Ok(n) if u.kind == UnitKind::Statement => self.rows += n,
                 Ok(_) => {}
                 Err(error) if backend.take_incomplete_rollback() => {
-                    let error = kept::kept_error(&error);
-                    self.record_kept(backend, &error, Some(&unit.sql)).await;
                     let sql = unit.sql.clone();
-                    return Err(Failure::Statement { index, sql, error });
+                    let f = Failure::Statement { index, sql, error };
+                    return Err(self.kept_failure(backend, f).await);
                 }
                 Err(error) => {
                     let total = self.m.up.statements.len() as u32;
@@ -210,9 +209,7 @@ impl Ctx<'_> {
             // Its own error would hide the cause; nothing of the statement may stay.
             let _ = backend.rollback().await;
             if backend.take_incomplete_rollback() {
-                let e = kept::kept_error(&e);
-                self.record_kept(backend, &e, Some(sql)).await;
-                return Err(Failure::Backend(e));
+                return Err(self.kept_failure(backend, Failure::Backend(e)).await);
             }
             return Err(Failure::Backend(e));
         }
