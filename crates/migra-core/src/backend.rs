@@ -140,6 +140,15 @@ pub trait Backend: HistoryStore {
     async fn commit(&mut self) -> Result<(), BackendError>;
     /// Rolls back the current transaction.
     async fn rollback(&mut self) -> Result<(), BackendError>;
+    /// Points unqualified names back where they pointed when the connection opened (PostgreSQL's
+    /// search path, MySQL's database), after a migration that may have moved them
+    /// ([`crate::words::may_move_names`]): each migration starts the same way, whether it runs
+    /// in the same `apply` as the one before or in a later one. Default: nothing to do.
+    ///
+    /// Errors: the statement fails.
+    async fn restore_session(&mut self) -> Result<(), BackendError> {
+        Ok(())
+    }
     /// True when the last [`Backend::rollback`] could not undo everything the transaction did:
     /// a table that keeps changes outside transactions kept them (MySQL warning 1196). Reading
     /// it clears it. Backends whose every table is transactional keep the default, false.

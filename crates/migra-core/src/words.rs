@@ -20,6 +20,17 @@ pub fn first_word(sql: &str) -> &str {
     &rest[..end]
 }
 
+/// True when `sql` may change where unqualified names point for the rest of the session: a
+/// `SET` or `RESET` (PostgreSQL's search path), `USE` (MySQL's database), or a call of
+/// `set_config` (as `pg_dump` output starts). Errs on the side of true.
+pub fn may_move_names(sql: &str) -> bool {
+    let word = first_word(sql);
+    ["SET", "RESET", "USE"]
+        .iter()
+        .any(|k| word.eq_ignore_ascii_case(k))
+        || contains_ignore_case(sql, "set_config")
+}
+
 /// True when `text` holds `word`, in any letter case (ASCII), anywhere.
 pub fn contains_ignore_case(text: &str, word: &str) -> bool {
     text.as_bytes()
@@ -76,7 +87,7 @@ pub fn unquoted_words(sql: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{contains_ignore_case, first_word, unquoted_words};
+    use super::{contains_ignore_case, first_word, may_move_names, unquoted_words};
 
     #[test]
     fn words_outside_quotes_and_comments() {
@@ -88,5 +99,17 @@ mod tests {
         );
         assert!(contains_ignore_case("copy t from STDIN", "stdin"));
         assert!(!contains_ignore_case("copy t from x", "stdin"));
+    }
+
+    #[test]
+    fn statements_that_may_move_unqualified_names() {
+        assert!(may_move_names("set search_path = other"));
+        assert!(may_move_names("-- db\nUSE other"));
+        assert!(may_move_names("RESET ALL"));
+        assert!(may_move_names(
+            "SELECT pg_catalog.set_config('search_path', '', false)"
+        ));
+        assert!(!may_move_names("CREATE TABLE settings (x INT)"));
+        assert!(!may_move_names("UPDATE t SET x = 1"));
     }
 }

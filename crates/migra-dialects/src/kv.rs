@@ -23,9 +23,10 @@ pub(crate) struct KvSql {
 }
 
 impl KvSql {
-    /// Builds the SQL for `dialect`; `history` was validated as a plain identifier.
-    pub fn new(dialect: DialectId, history: &str) -> Self {
-        let t = dialect.quote_ident(&format!("{history}_kv"));
+    /// Builds the SQL for `dialect`; `history` was validated as a plain identifier, and names
+    /// the table in `schema` when given.
+    pub fn new(dialect: DialectId, schema: Option<&str>, history: &str) -> Self {
+        let t = crate::rows::qualified(dialect, schema, &format!("{history}_kv"));
         let p = |n: usize| match dialect {
             DialectId::Postgres => format!("${n}"),
             _ => "?".to_string(),

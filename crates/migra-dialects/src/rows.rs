@@ -38,6 +38,19 @@ pub(crate) fn check_table_name(name: &str, lower_only: bool, max: usize) -> Resu
     ))
 }
 
+/// `name` quoted for `dialect`, in `schema` when given: the history tables are named with their
+/// schema wherever a migration may change the session's default one (`SET search_path`, `USE`).
+pub(crate) fn qualified(
+    dialect: migra_core::DialectId,
+    schema: Option<&str>,
+    name: &str,
+) -> String {
+    match schema {
+        Some(s) => format!("{}.{}", dialect.quote_ident(s), dialect.quote_ident(name)),
+        None => dialect.quote_ident(name),
+    }
+}
+
 /// `col = <new value of col>` for every state column but the key, for an upsert.
 pub(crate) fn update_all(new_value: impl Fn(&str) -> String) -> String {
     COLUMNS

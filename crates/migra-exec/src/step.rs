@@ -113,6 +113,18 @@ pub(crate) async fn run(
     } else {
         ctx.statement_by_statement(backend, hooks.on_event).await
     };
+    // What comes next (the next migration, or this one's down after a failure) starts where
+    // names pointed before this one ran.
+    let moved = script
+        .statements
+        .iter()
+        .any(|s| migra_core::words::may_move_names(&s.sql));
+    if moved {
+        let restored = backend.restore_session().await;
+        if outcome.is_ok() {
+            restored?;
+        }
+    }
     match outcome {
         Ok(()) => {
             result.rows_affected += ctx.rows;

@@ -41,6 +41,8 @@ pub struct MysqlBackend {
     pub(super) last_refresh: Option<std::time::Instant>,
     /// The last rollback left changes in effect ([`Backend::take_incomplete_rollback`]).
     rollback_incomplete: bool,
+    /// The URL's database, where [`Backend::restore_session`] goes back to.
+    database: Option<String>,
 }
 
 impl MysqlBackend {
@@ -50,10 +52,6 @@ impl MysqlBackend {
     /// (host unreachable, access denied, unknown database), never with the password.
     pub async fn connect(url: &str, opts: &MysqlOptions) -> Result<Self, BackendError> {
         let target = redact_url(url);
-        let tables = Tables::new(&opts.table).map_err(|reason| BackendError::InvalidUrl {
-            url: target.clone(),
-            reason,
-        })?;
         let normalized = url
             .strip_prefix("mariadb:")
             .map_or_else(|| url.to_string(), |rest| format!("mysql:{rest}"));
@@ -66,6 +64,13 @@ impl MysqlBackend {
                 ),
             })?
             .disable_statement_logging();
+        // Named with their database: a migration's `USE other` must not move the bookkeeping.
+        let tables = Tables::new(options.get_database(), &opts.table).map_err(|reason| {
+            BackendError::InvalidUrl {
+                url: target.clone(),
+                reason,
+            }
+        })?;
         let to = crate::net::Endpoint {
             target: &target,
             place: place(&options),
@@ -91,6 +96,7 @@ impl MysqlBackend {
             lease: opts.lease,
             last_refresh: None,
             rollback_incomplete: false,
+            database: options.get_database().map(str::to_string),
         })
     }
 
@@ -163,6 +169,15 @@ impl Backend for MysqlBackend {
     }
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
         self.raw(sql).await
+    }
+    async fn restore_session(&mut self) -> Result<(), BackendError> {
+        match &self.database {
+            Some(db) => {
+                let sql = format!("USE {}", DialectId::Mysql.quote_ident(db));
+                self.raw(&sql).await.map(drop)
+            }
+            None => Ok(()),
+        }
     }
     fn joins_transaction(&self, sql: &str) -> bool {
         crate::dml::is_dml(sql)

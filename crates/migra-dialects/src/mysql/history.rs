@@ -33,17 +33,18 @@ pub(super) struct Tables {
 }
 
 impl Tables {
-    /// Builds the SQL for table `name`. Errors when the name is not a plain identifier.
-    pub fn new(name: &str) -> Result<Self, String> {
+    /// Builds the SQL for table `name` in database `db` (the connection's own when `None`).
+    /// Errors when the name is not a plain identifier.
+    pub fn new(db: Option<&str>, name: &str) -> Result<Self, String> {
         crate::rows::check_table_name(name, true, 59)?;
-        let q = |s: &str| migra_core::dialect::quote_with(s, '`');
+        let q = |s: &str| crate::rows::qualified(migra_core::DialectId::Mysql, db, s);
         let (h, log, lock) = (
             q(name),
             q(&format!("{name}_log")),
             q(&format!("{name}_lock")),
         );
         let update_all = crate::rows::update_all(|c| format!("VALUES({c})"));
-        let kv = crate::kv::KvSql::new(migra_core::DialectId::Mysql, name);
+        let kv = crate::kv::KvSql::new(migra_core::DialectId::Mysql, db, name);
         Ok(Self {
             name: name.to_string(),
             create: format!(

@@ -53,7 +53,7 @@ impl PostgresBackend {
     /// database), never with the password.
     pub async fn connect(url: &str, opts: &PostgresOptions) -> Result<Self, BackendError> {
         let target = redact_url(url);
-        let tables = Tables::new(&opts.table).map_err(|reason| BackendError::InvalidUrl {
+        let tables = Tables::new(None, &opts.table).map_err(|reason| BackendError::InvalidUrl {
             url: target.clone(),
             reason,
         })?;
@@ -200,6 +200,10 @@ impl Backend for PostgresBackend {
     }
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
         self.user_sql(sql).await
+    }
+    async fn restore_session(&mut self) -> Result<(), BackendError> {
+        // To the session's default: the server's, or the URL's `options=-c search_path=...`.
+        self.raw("RESET search_path").await.map(drop)
     }
     fn joins_transaction(&self, sql: &str) -> bool {
         crate::dml::is_dml(sql)

@@ -35,17 +35,18 @@ pub(super) struct Tables {
 }
 
 impl Tables {
-    /// Builds the SQL for table `name`. Errors when the name is not a plain identifier.
-    pub fn new(name: &str) -> Result<Self, String> {
+    /// Builds the SQL for table `name` in `schema` (where the search path finds it when `None`).
+    /// Errors when the name is not a plain identifier.
+    pub fn new(schema: Option<&str>, name: &str) -> Result<Self, String> {
         crate::rows::check_table_name(name, true, 59)?;
-        let q = |s: &str| migra_core::dialect::quote_with(s, '"');
+        let q = |s: &str| crate::rows::qualified(migra_core::DialectId::Postgres, schema, s);
         let (h, log) = (q(name), q(&format!("{name}_log")));
         let update_all = crate::rows::update_all(|c| format!("excluded.{c}"));
         let plain = format!(
             "INSERT INTO {h} ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         );
         let insert = format!("{plain} ON CONFLICT (sort_key) DO UPDATE SET {update_all}");
-        let kv = crate::kv::KvSql::new(migra_core::DialectId::Postgres, name);
+        let kv = crate::kv::KvSql::new(migra_core::DialectId::Postgres, schema, name);
         let guarded = format!("{insert} WHERE {h}.status <> 'applied'");
         let log_from_state = format!(
             "INSERT INTO {log} (version, name, action, checksum, at, duration_ms, by, error, failing_statement) \
@@ -77,10 +78,10 @@ impl Tables {
             kv,
             digest: crate::digest::sql(migra_core::DialectId::Postgres, &h),
             digest_hashing: crate::digest::pg_hashing_sql(&h),
-            // The name is letters, digits and `_`: safe inside a literal.
             term_missing: format!(
-                "SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('{h}') \
+                "SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('{}') \
                  AND attname = '{}' AND NOT attisdropped)",
+                h.replace('\'', "''"),
                 crate::digest::PG_TERM_COLUMN
             ),
             add_term: format!(
@@ -150,6 +151,32 @@ impl PostgresBackend {
             .map_err(|e| history_err(&self.tables.name, e))
     }
 
+    /// Names the history tables with their schema from now on: the one where the search path
+    /// finds the state table now, or, without one, where it is about to be created. A migration
+    /// may then change the search path (`SET search_path`, as `pg_dump` output does) and the
+    /// bookkeeping stays where it was. Runs before anything is written, so reads made earlier
+    /// (unqualified) found the same tables.
+    ///
+    /// Errors: the query fails.
+    async fn pin_schema(&mut self) -> Result<(), BackendError> {
+        let name = self.tables.name.clone();
+        let lit = crate::rows::qualified(migra_core::DialectId::Postgres, None, &name);
+        let sql = format!(
+            "SELECT coalesce((SELECT n.nspname::text FROM pg_class c JOIN pg_namespace n \
+             ON n.oid = c.relnamespace WHERE c.oid = to_regclass('{lit}')), current_schema()::text)"
+        );
+        let schema: Option<String> = sqlx::query_scalar(AssertSqlSafe(sql))
+            .fetch_one(&mut self.conn)
+            .await
+            .map_err(map_err)?;
+        // No schema to create in: unqualified, the create fails and says why.
+        if let Some(schema) = schema {
+            self.tables =
+                Tables::new(Some(&schema), &name).map_err(|message| history_err(&name, message))?;
+        }
+        Ok(())
+    }
+
     /// Adds the stored digest term to a state table made without it (by an older migra, or just
     /// now). It only makes the no-op check cheaper, so a table this user may not alter goes on
     /// being digested by hashing, and the run goes on.
@@ -174,6 +201,7 @@ impl PostgresBackend {
 #[async_trait]
 impl HistoryStore for PostgresBackend {
     async fn ensure_history(&mut self) -> Result<(), BackendError> {
+        self.pin_schema().await?;
         let sql = self.tables.create.clone();
         self.raw(&sql).await?;
         // A table of that name made by someone else fails here rather than corrupt later.

@@ -66,7 +66,7 @@ impl Tables {
         let insert = format!(
             "INSERT INTO {h} ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT (sort_key) DO UPDATE SET {update_all}"
         );
-        let kv = crate::kv::KvSql::new(migra_core::DialectId::Sqlite, name);
+        let kv = crate::kv::KvSql::new(migra_core::DialectId::Sqlite, None, name);
         Ok(Self {
             name: name.to_string(),
             create: format!(
