@@ -83,3 +83,44 @@ fn mysql_use_leaves_history_where_it_is() {
         "{status}"
     );
 }
+
+/// A setting a migration leaves behind (here the date order, as a dump's `SET` lines would) does
+/// not reach the next migration: it reads dates as a later `apply` would.
+#[test]
+fn postgres_settings_do_not_outlive_their_migration() {
+    let Some(p) = Project::on(Kind::Postgres) else {
+        return;
+    };
+    p.native(
+        "20260101_000001",
+        "dmy",
+        "SET DateStyle = 'ISO, DMY';",
+        None,
+    );
+    let read = "CREATE TABLE dates AS SELECT '01/02/2020'::date::text AS d;";
+    p.native("20260101_000002", "read", read, None);
+    p.migra(&["apply", "--no-validate"]).code(0);
+    assert_eq!(p.query("SELECT d FROM dates"), vec!["2020-01-02"]);
+}
+
+/// `mysqldump` output turns foreign key checks off in an executable comment; left off, the next
+/// migration would write a row no parent has.
+#[test]
+fn mysql_foreign_key_checks_do_not_stay_off() {
+    let Some(p) = Project::on(Kind::Mysql) else {
+        return;
+    };
+    let parent = "/*!40014 SET FOREIGN_KEY_CHECKS=0 */;\n\
+                  CREATE TABLE parent (id INTEGER PRIMARY KEY);\n\
+                  CREATE TABLE child (id INTEGER, parent_id INTEGER REFERENCES parent (id));";
+    p.native("20260101_000001", "tables", parent, None);
+    let orphan = "INSERT INTO child VALUES (1, 42);";
+    p.native("20260101_000002", "orphan", orphan, None);
+    let r = p.migra(&["apply", "--no-validate"]).code(1);
+    assert!(
+        r.stderr.contains("foreign key constraint fails"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(p.query("SELECT count(*) FROM child"), vec!["0"]);
+}

@@ -140,10 +140,11 @@ pub trait Backend: HistoryStore {
     async fn commit(&mut self) -> Result<(), BackendError>;
     /// Rolls back the current transaction.
     async fn rollback(&mut self) -> Result<(), BackendError>;
-    /// Points unqualified names back where they pointed when the connection opened (PostgreSQL's
-    /// search path, MySQL's database), after a migration that may have moved them
-    /// ([`crate::words::may_move_names`]): each migration starts the same way, whether it runs
-    /// in the same `apply` as the one before or in a later one. Default: nothing to do.
+    /// Puts the session back as the connection opened it, after a migration that may have changed
+    /// it ([`crate::words::may_move_names`]): where unqualified names point (PostgreSQL's search
+    /// path, MySQL's database) and the settings a dump toggles, so each migration starts the same
+    /// way whether it runs in the same `apply` as the one before or in a later one. Default:
+    /// nothing to do.
     ///
     /// Errors: the statement fails.
     async fn restore_session(&mut self) -> Result<(), BackendError> {

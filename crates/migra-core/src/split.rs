@@ -29,6 +29,9 @@ pub struct SplitOptions {
     /// psql's `COPY ... FROM STDIN;` followed by its rows up to a line `\.` (PostgreSQL): the
     /// rows belong to the statement ([`crate::client::ClientCopy::Rows`]).
     pub copy_data: bool,
+    /// `/*! ... */` and `/*M! ... */` are code the server runs, not comments (MySQL, MariaDB:
+    /// `mysqldump` output is full of them): kept as statement text, `;` inside included.
+    pub executable_comments: bool,
 }
 
 impl SplitOptions {
@@ -42,6 +45,7 @@ impl SplitOptions {
         nested_comments: true,
         json_documents: false,
         copy_data: true,
+        executable_comments: false,
     };
     /// MySQL and MariaDB.
     pub const MYSQL: Self = Self {
@@ -53,6 +57,7 @@ impl SplitOptions {
         nested_comments: false,
         json_documents: false,
         copy_data: false,
+        executable_comments: true,
     };
     /// MongoDB: JSON command documents.
     pub const MONGODB: Self = Self {
@@ -64,6 +69,7 @@ impl SplitOptions {
         nested_comments: false,
         json_documents: true,
         copy_data: false,
+        executable_comments: false,
     };
     /// SQLite.
     pub const SQLITE: Self = Self {
@@ -75,6 +81,7 @@ impl SplitOptions {
         nested_comments: false,
         json_documents: false,
         copy_data: false,
+        executable_comments: false,
     };
 }
 
@@ -107,7 +114,8 @@ pub struct SplitError {
 
 /// Splits `text` (whose first line is line `first_line` of its file) into statements.
 ///
-/// Statements holding only comments are dropped. Errors on an unterminated quote, comment or
+/// Statements holding only comments are dropped (a MySQL executable comment is not one, with
+/// [`SplitOptions::executable_comments`]). Errors on an unterminated quote, comment or
 /// dollar-quoted body, naming the line where it starts.
 pub fn split(
     text: &str,
@@ -200,7 +208,16 @@ impl Splitter<'_> {
                 b' ' | b'\t' | b'\r' | 0x0c => self.i += 1,
                 b'-' if self.peek(1) == Some(b'-') => self.skip_line(),
                 b'#' if self.opts.hash_comments => self.skip_line(),
-                b'/' if self.peek(1) == Some(b'*') => self.block_comment()?,
+                b'/' if self.peek(1) == Some(b'*') => {
+                    if self.opts.executable_comments
+                        && start.is_none()
+                        && (self.text[self.i..].starts_with("/*!")
+                            || self.text[self.i..].starts_with("/*M!"))
+                    {
+                        start = Some((self.i, self.line));
+                    }
+                    self.block_comment()?
+                }
                 b';' if self.delim == ";" && body.depth == 0 => {
                     if let Some(end) = self.copy_rows(start)? {
                         self.finish(&mut out, &mut start, end);

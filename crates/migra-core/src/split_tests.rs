@@ -206,3 +206,26 @@ fn copy_from_stdin_keeps_its_rows() {
         2
     );
 }
+
+#[test]
+fn mysql_executable_comments_are_statements() {
+    let text = "/*!40014 SET FOREIGN_KEY_CHECKS=0 */;\n\
+                /*!50001 CREATE VIEW v AS SELECT 1; */;\n\
+                /* a note */ CREATE TABLE t (x int) /*!50100 ENGINE=InnoDB */;\n\
+                /*M!100101 SET @x = 1 */;\n\
+                /* only a note */;";
+    assert_eq!(
+        sqls(text, &SplitOptions::MYSQL),
+        [
+            "/*!40014 SET FOREIGN_KEY_CHECKS=0 */",
+            "/*!50001 CREATE VIEW v AS SELECT 1; */",
+            "CREATE TABLE t (x int) /*!50100 ENGINE=InnoDB */",
+            "/*M!100101 SET @x = 1 */",
+        ]
+    );
+    // Elsewhere `/*!` opens a comment like any other.
+    assert_eq!(
+        sqls("/*! a note */ SELECT 1;", &SplitOptions::POSTGRES),
+        ["SELECT 1"]
+    );
+}

@@ -20,15 +20,17 @@ pub fn first_word(sql: &str) -> &str {
     &rest[..end]
 }
 
-/// True when `sql` may change where unqualified names point for the rest of the session: a
-/// `SET` or `RESET` (PostgreSQL's search path), `USE` (MySQL's database), or a call of
-/// `set_config` (as `pg_dump` output starts). Errs on the side of true.
+/// True when `sql` may change the session for the statements after it: where unqualified names
+/// point or how they run: a `SET` or `RESET`, `USE` (MySQL's database), a call of `set_config`
+/// (as `pg_dump` output starts), or a MySQL executable comment (`/*!40014 SET ... */`, as
+/// `mysqldump` output starts). Errs on the side of true.
 pub fn may_move_names(sql: &str) -> bool {
     let word = first_word(sql);
     ["SET", "RESET", "USE"]
         .iter()
         .any(|k| word.eq_ignore_ascii_case(k))
         || contains_ignore_case(sql, "set_config")
+        || sql.trim_start().starts_with("/*!")
 }
 
 /// True when `text` holds `word`, in any letter case (ASCII), anywhere.
@@ -106,6 +108,7 @@ mod tests {
         assert!(may_move_names("set search_path = other"));
         assert!(may_move_names("-- db\nUSE other"));
         assert!(may_move_names("RESET ALL"));
+        assert!(may_move_names("/*!40014 SET FOREIGN_KEY_CHECKS=0 */"));
         assert!(may_move_names(
             "SELECT pg_catalog.set_config('search_path', '', false)"
         ));

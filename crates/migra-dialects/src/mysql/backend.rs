@@ -171,13 +171,14 @@ impl Backend for MysqlBackend {
         self.raw(sql).await
     }
     async fn restore_session(&mut self) -> Result<(), BackendError> {
-        match &self.database {
-            Some(db) => {
-                let sql = format!("USE {}", DialectId::Mysql.quote_ident(db));
-                self.raw(&sql).await.map(drop)
-            }
-            None => Ok(()),
+        // The checks a dump turns off: left off, the next migration would write unchecked rows.
+        // (Not `sql_mode`: the driver set it when connecting, and it stays as set.)
+        let mut sql =
+            "SET SESSION foreign_key_checks = DEFAULT, unique_checks = DEFAULT".to_string();
+        if let Some(db) = &self.database {
+            sql.push_str(&format!("; USE {}", DialectId::Mysql.quote_ident(db)));
         }
+        self.raw(&sql).await.map(drop)
     }
     fn joins_transaction(&self, sql: &str) -> bool {
         crate::dml::is_dml(sql)

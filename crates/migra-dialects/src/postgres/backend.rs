@@ -202,8 +202,9 @@ impl Backend for PostgresBackend {
         self.user_sql(sql).await
     }
     async fn restore_session(&mut self) -> Result<(), BackendError> {
-        // To the session's default: the server's, or the URL's `options=-c search_path=...`.
-        self.raw("RESET search_path").await.map(drop)
+        // Every setting to the session's default: the server's, the user's or database's, or the
+        // connection's own (the URL's `options=-c ...`). The role stays (RESET ALL keeps it).
+        self.raw("RESET ALL").await.map(drop)
     }
     fn joins_transaction(&self, sql: &str) -> bool {
         crate::dml::is_dml(sql)
