@@ -293,3 +293,32 @@ db.users.drop()
         "{v:#}"
     );
 }
+
+/// What a MySQL executable comment holds runs, so it is checked like any statement: a dump's
+/// `/*!50001 DROP TABLE ... */` gets every finding a plain one does (the word-level rules, such
+/// as the missing lock timeout, included).
+#[test]
+fn mysql_executable_comments_are_checked() {
+    let p = Project::new();
+    p.native(
+        "20260101_000000",
+        "init",
+        "CREATE TABLE users (id int);",
+        None,
+    );
+    let codes = |up: &str| {
+        p.native("20260102_000000", "drop", up, None);
+        let run = p.migra_raw(&["validate", "--dialect", "mysql", "--json"]);
+        let v = run.json();
+        let mut codes: Vec<String> = ["errors", "warnings"]
+            .iter()
+            .flat_map(|k| v[*k].as_array().unwrap().clone())
+            .map(|e| e["type"].as_str().unwrap().to_string())
+            .collect();
+        codes.sort();
+        codes
+    };
+    let hidden = codes("/*!50001 DROP TABLE users */;");
+    assert!(hidden.contains(&"DL102".to_string()), "{hidden:?}");
+    assert_eq!(hidden, codes("DROP TABLE users;"));
+}

@@ -33,6 +33,30 @@ pub fn may_move_names(sql: &str) -> bool {
         || sql.trim_start().starts_with("/*!")
 }
 
+/// `sql` with its MySQL executable comments opened: `/*!50001 CREATE VIEW v ... */` reads as the
+/// `CREATE VIEW v ...` the server runs (also `/*M!` for MariaDB), so what a dump hides in them is
+/// analysed like any statement. Text without one is returned as it is.
+pub fn unwrap_executable_comments(sql: &str) -> std::borrow::Cow<'_, str> {
+    if !sql.contains("/*!") && !sql.contains("/*M!") {
+        return std::borrow::Cow::Borrowed(sql);
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(at) = ["/*!", "/*M!"]
+        .iter()
+        .filter_map(|m| rest.find(m).map(|i| (i, m.len())))
+        .min()
+    {
+        out.push_str(&rest[..at.0]);
+        let inner = rest[at.0 + at.1..].trim_start_matches(|c: char| c.is_ascii_digit());
+        let (code, after) = inner.split_once("*/").unwrap_or((inner, ""));
+        out.push_str(code);
+        rest = after;
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// True when `text` holds `word`, in any letter case (ASCII), anywhere.
 pub fn contains_ignore_case(text: &str, word: &str) -> bool {
     text.as_bytes()
@@ -89,7 +113,10 @@ pub fn unquoted_words(sql: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{contains_ignore_case, first_word, may_move_names, unquoted_words};
+    use super::{
+        contains_ignore_case, first_word, may_move_names, unquoted_words,
+        unwrap_executable_comments,
+    };
 
     #[test]
     fn words_outside_quotes_and_comments() {
@@ -101,6 +128,24 @@ mod tests {
         );
         assert!(contains_ignore_case("copy t from STDIN", "stdin"));
         assert!(!contains_ignore_case("copy t from x", "stdin"));
+    }
+
+    #[test]
+    fn executable_comments_open_into_their_code() {
+        assert_eq!(
+            unwrap_executable_comments("/*!50001 DROP TABLE x */"),
+            " DROP TABLE x "
+        );
+        assert_eq!(
+            unwrap_executable_comments(
+                "/*!50003 CREATE*/ /*!50017 DEFINER=`u`@`%`*/ /*M!100101 TRIGGER t */"
+            ),
+            " CREATE  DEFINER=`u`@`%`  TRIGGER t "
+        );
+        assert_eq!(
+            unwrap_executable_comments("SELECT 1 /* x */"),
+            "SELECT 1 /* x */"
+        );
     }
 
     #[test]

@@ -248,6 +248,12 @@ pub fn analyze(target: &Target, schema: &Schema, sql: &str) -> Analysis {
     if target.dialect == DialectId::Mongodb {
         return mongo::analyze(sql);
     }
+    // What a MySQL executable comment holds runs: it is checked as any statement is.
+    let opened = match target.dialect {
+        DialectId::Mysql => migra_core::words::unwrap_executable_comments(sql),
+        _ => std::borrow::Cow::Borrowed(sql),
+    };
+    let sql = &*opened;
     let words = Words::scan(sql);
     let kind = kind_of(&words);
     let mut a = Analysis {
