@@ -69,7 +69,14 @@ stop() {
   for n in 3 2 1; do
     if [ -f "$BASE/n$n.pid" ]; then kill "$(cat "$BASE/n$n.pid")" 2>/dev/null || true; fi
   done
+  # A node stopped before it wrote its pid file (a run that failed early) is found by its config.
+  pkill -f -- "--defaults-file=$BASE/n" 2>/dev/null || true
   for _ in $(seq 1 60); do pgrep -f "$BASE/n" >/dev/null || break; sleep 0.5; done
+  # A node that failed to start can hang on a fatal replication error, deaf to SIGTERM.
+  if pgrep -f "$BASE/n" >/dev/null; then
+    pkill -9 -f "$BASE/n" 2>/dev/null || true
+    sleep 0.5
+  fi
 }
 
 case "${1:-}" in

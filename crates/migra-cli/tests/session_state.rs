@@ -124,3 +124,24 @@ fn mysql_foreign_key_checks_do_not_stay_off() {
     );
     assert_eq!(p.query("SELECT count(*) FROM child"), vec!["0"]);
 }
+
+/// A dump's `SQL_MODE` and `TIME_ZONE` lines do not reach the next migration either: it runs with
+/// the session the run began with (the driver's `PIPES_AS_CONCAT` and UTC among it).
+#[test]
+fn mysql_dump_settings_do_not_reach_the_next_migration() {
+    let Some(p) = Project::on(Kind::Mysql) else {
+        return;
+    };
+    let dump = "/*!40101 SET SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;\n\
+                /*!40103 SET TIME_ZONE='+05:00' */;\n\
+                CREATE TABLE t (x INTEGER);";
+    p.native("20260101_000001", "dump", dump, None);
+    let read = "CREATE TABLE s AS SELECT @@session.time_zone AS z, \
+                @@session.sql_mode LIKE '%PIPES_AS_CONCAT%' AS pipes;";
+    p.native("20260101_000002", "read", read, None);
+    p.migra(&["apply", "--no-validate"]).code(0);
+    assert_eq!(
+        p.query("SELECT concat(z, ' ', pipes) FROM s"),
+        vec!["+00:00 1"]
+    );
+}

@@ -42,7 +42,10 @@ pub struct MysqlBackend {
     /// The last rollback left changes in effect ([`Backend::take_incomplete_rollback`]).
     rollback_incomplete: bool,
     /// The URL's database, where [`Backend::restore_session`] goes back to.
-    database: Option<String>,
+    pub(super) database: Option<String>,
+    /// The statement [`Backend::restore_session`] runs: the session as it was before the first
+    /// migration (read by `ensure_history`, under the lock).
+    pub(super) session: Option<String>,
 }
 
 impl MysqlBackend {
@@ -97,6 +100,7 @@ impl MysqlBackend {
             last_refresh: None,
             rollback_incomplete: false,
             database: options.get_database().map(str::to_string),
+            session: None,
         })
     }
 
@@ -171,13 +175,13 @@ impl Backend for MysqlBackend {
         self.raw(sql).await
     }
     async fn restore_session(&mut self) -> Result<(), BackendError> {
-        // The checks a dump turns off: left off, the next migration would write unchecked rows.
-        // (Not `sql_mode`: the driver set it when connecting, and it stays as set.)
-        let mut sql =
-            "SET SESSION foreign_key_checks = DEFAULT, unique_checks = DEFAULT".to_string();
-        if let Some(db) = &self.database {
-            sql.push_str(&format!("; USE {}", DialectId::Mysql.quote_ident(db)));
-        }
+        // Read before the first migration; without that (ensure_history not called), the
+        // database alone goes back.
+        let sql = match (&self.session, &self.database) {
+            (Some(sql), _) => sql.clone(),
+            (None, Some(db)) => format!("USE {}", DialectId::Mysql.quote_ident(db)),
+            (None, None) => return Ok(()),
+        };
         self.raw(&sql).await.map(drop)
     }
     fn joins_transaction(&self, sql: &str) -> bool {

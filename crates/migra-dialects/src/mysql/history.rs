@@ -129,6 +129,9 @@ impl MysqlBackend {
 #[async_trait]
 impl HistoryStore for MysqlBackend {
     async fn ensure_history(&mut self) -> Result<(), BackendError> {
+        // Before any migration runs: the session the migration after a `SET` gets back.
+        let session = super::session::snapshot(&mut self.conn, self.database.as_deref()).await?;
+        self.session = Some(session);
         let sql = self.tables.create.clone();
         self.raw(&sql).await?;
         let check = format!("{} LIMIT 0", self.tables.select);

@@ -16,6 +16,8 @@ mod lock;
 mod probe;
 #[cfg(feature = "mysql")]
 mod record;
+#[cfg(feature = "mysql")]
+mod session;
 
 #[cfg(feature = "mysql")]
 pub use backend::{MysqlBackend, MysqlOptions};
