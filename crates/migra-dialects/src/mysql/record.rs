@@ -13,13 +13,14 @@ use migra_core::{BackendError, LogEntry, ProgressFailure, Revision};
 use sqlx::AssertSqlSafe;
 
 /// One value to inline.
-enum Value<'a> {
+pub(super) enum Value<'a> {
     Text(Option<&'a str>),
     Int(i64),
 }
 
-/// The literal for `v`.
-fn literal(v: &Value<'_>) -> String {
+/// The literal for `v` (a text as hex with its character set: read the same under every
+/// `sql_mode`).
+pub(super) fn literal(v: &Value<'_>) -> String {
     match v {
         Value::Text(None) => "NULL".to_string(),
         Value::Text(Some("")) => "''".to_string(),

@@ -7,7 +7,7 @@ use super::backend::map_err;
 use migra_core::{BackendError, DialectId};
 use sqlx::mysql::MySqlConnection;
 
-/// The session variables read and put back; the last two are numbers (0 or 1).
+/// The session variables read and put back.
 const VARS: [&str; 7] = [
     "sql_mode",
     "character_set_client",
@@ -39,10 +39,9 @@ pub(super) async fn snapshot(
     for (i, var) in VARS.iter().enumerate() {
         let value: Option<String> = sqlx::Row::try_get(&row, i).map_err(map_err)?;
         let value = match value {
-            None => "NULL".to_string(),
-            // The two switches take a number, never a string.
-            Some(n) if i >= 5 && n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty() => n,
-            Some(s) => hex(&s),
+            // The two checks take a number (0 or 1), never a string.
+            Some(n) if var.ends_with("_checks") && (n == "0" || n == "1") => n,
+            v => super::record::literal(&super::record::Value::Text(v.as_deref())),
         };
         sets.push(format!("{var} = {value}"));
     }
@@ -51,14 +50,4 @@ pub(super) async fn snapshot(
         sql.push_str(&format!("; USE {}", DialectId::Mysql.quote_ident(db)));
     }
     Ok(sql)
-}
-
-/// `s` as a string literal no `sql_mode` reads differently.
-fn hex(s: &str) -> String {
-    let digits: String = s.bytes().map(|b| format!("{b:02x}")).collect();
-    if digits.is_empty() {
-        "''".to_string()
-    } else {
-        format!("_utf8mb4 X'{digits}'")
-    }
 }
