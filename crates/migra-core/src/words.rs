@@ -20,17 +20,19 @@ pub fn first_word(sql: &str) -> &str {
     &rest[..end]
 }
 
-/// True when `sql` may change the session for the statements after it: where unqualified names
-/// point or how they run: a `SET` or `RESET`, `USE` (MySQL's database), a call of `set_config`
-/// (as `pg_dump` output starts), or a MySQL executable comment (`/*!40014 SET ... */`, as
-/// `mysqldump` output starts). Errs on the side of true.
-pub fn may_move_names(sql: &str) -> bool {
+/// True when [`first_word`] of `sql` is one of `keywords` (given in upper case), in any case.
+pub fn first_word_in(sql: &str, keywords: &[&str]) -> bool {
     let word = first_word(sql);
-    ["SET", "RESET", "USE"]
-        .iter()
-        .any(|k| word.eq_ignore_ascii_case(k))
-        || contains_ignore_case(sql, "set_config")
-        || sql.trim_start().starts_with("/*!")
+    keywords.iter().any(|k| word.eq_ignore_ascii_case(k))
+}
+
+/// True when `sql` may change the session for the statements after it: where unqualified names
+/// point or how they run: a `SET` or `RESET`, `USE` (MySQL's database), or a call of `set_config`
+/// (as `pg_dump` output starts), also inside a MySQL executable comment (`/*!40014 SET ... */`,
+/// as `mysqldump` output starts). Errs on the side of true.
+pub fn may_move_names(sql: &str) -> bool {
+    let sql = unwrap_executable_comments(sql);
+    first_word_in(&sql, &["SET", "RESET", "USE"]) || contains_ignore_case(&sql, "set_config")
 }
 
 /// `sql` with its MySQL executable comments opened: `/*!50001 CREATE VIEW v ... */` reads as the
@@ -154,6 +156,8 @@ mod tests {
         assert!(may_move_names("-- db\nUSE other"));
         assert!(may_move_names("RESET ALL"));
         assert!(may_move_names("/*!40014 SET FOREIGN_KEY_CHECKS=0 */"));
+        assert!(may_move_names("/*M!100101 SET @x = 1 */"));
+        assert!(!may_move_names("/*!50001 CREATE VIEW v AS SELECT 1 */"));
         assert!(may_move_names(
             "SELECT pg_catalog.set_config('search_path', '', false)"
         ));

@@ -6,10 +6,10 @@
 /// `DELETE`, `REPLACE`, `MERGE` or `WITH` (a common table expression heads a query or DML,
 /// never DDL).
 pub(crate) fn is_dml(sql: &str) -> bool {
-    let word = migra_core::words::first_word(sql);
-    ["INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "WITH"]
-        .iter()
-        .any(|k| word.eq_ignore_ascii_case(k))
+    migra_core::words::first_word_in(
+        sql,
+        &["INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "WITH"],
+    )
 }
 
 #[cfg(test)]

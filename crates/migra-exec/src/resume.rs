@@ -18,13 +18,19 @@ pub(crate) const KEPT: &str = "rolling back could not undo its changes to a tabl
      changes outside transactions (MySQL warning 1196: MyISAM, Aria, MEMORY), so how much of it \
      took effect is unknown";
 
-/// How far `r` got, when that is known: not for a part run as one script (`whole`) that
-/// stopped part-way, nor where a rollback kept changes.
-pub(crate) fn known_progress(r: &Revision, whole: bool) -> Option<(u32, u32)> {
+/// How far `r` (the state row of `m`) got, when that is known: not for a part run as one
+/// script that stopped part-way, nor where a rollback kept changes.
+pub(crate) fn known_progress(r: &Revision, m: &Migration) -> Option<(u32, u32)> {
+    // The part that ran: the down part for a stopped rollback, else the up part.
+    let part = match (&m.down, r.status) {
+        (Some(d), RevisionStatus::RollbackPartial) => d,
+        _ => &m.up,
+    };
     let stopped = matches!(
         r.status,
         RevisionStatus::Partial | RevisionStatus::RollbackPartial
     );
+    let whole = part.mode == ScriptMode::Whole;
     (is_half_applied(r) && !r.progress_unknown() && !(whole && stopped))
         .then_some((r.applied_statements, r.total_statements))
 }

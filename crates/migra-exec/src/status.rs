@@ -163,14 +163,7 @@ pub fn compare(migrations: &[Migration], history: &[Revision]) -> PlanReport {
                 state: rev.map_or("new", |r| r.status.as_str()).to_string(),
                 last_error: rev.and_then(|r| r.error.clone()),
                 progress: rev
-                    .and_then(|r| {
-                        let down = r.status == RevisionStatus::RollbackPartial;
-                        let whole = match (&m.down, down) {
-                            (Some(d), true) => d.mode,
-                            _ => m.up.mode,
-                        } == migra_core::ScriptMode::Whole;
-                        crate::resume::known_progress(r, whole)
-                    })
+                    .and_then(|r| crate::resume::known_progress(r, m))
                     .map(|(ran, of)| Progress { ran, of }),
             })
         })

@@ -175,14 +175,11 @@ impl Backend for MysqlBackend {
         self.raw(sql).await
     }
     async fn restore_session(&mut self) -> Result<(), BackendError> {
-        // Read before the first migration; without that (ensure_history not called), the
-        // database alone goes back.
-        let sql = match (&self.session, &self.database) {
-            (Some(sql), _) => sql.clone(),
-            (None, Some(db)) => format!("USE {}", DialectId::Mysql.quote_ident(db)),
-            (None, None) => return Ok(()),
-        };
-        self.raw(&sql).await.map(drop)
+        // Read by ensure_history, which every run calls before its first migration.
+        match self.session.clone() {
+            Some(sql) => self.raw(&sql).await.map(drop),
+            None => Ok(()),
+        }
     }
     fn joins_transaction(&self, sql: &str) -> bool {
         crate::dml::is_dml(sql)

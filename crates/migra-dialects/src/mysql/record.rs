@@ -159,11 +159,8 @@ pub(super) async fn record_and_start(
 /// returns no rows (DDL, which commits implicitly anyway), so the results of the two are one each.
 /// A statement still ending in `;` (an empty one would follow) goes alone.
 fn goes_with_progress(sql: &str) -> bool {
-    let word = migra_core::words::first_word(sql);
-    ["CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE"]
-        .iter()
-        .any(|k| word.eq_ignore_ascii_case(k))
-        && !sql.trim_end().ends_with(';')
+    let ddl = ["CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE"];
+    migra_core::words::first_word_in(sql, &ddl) && !sql.trim_end().ends_with(';')
 }
 
 /// Statement `sql`, then the progress write `rev` on its own commit, as one multi-statement
