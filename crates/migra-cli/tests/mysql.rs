@@ -1,6 +1,6 @@
 //! MySQL/MariaDB-only behaviour: introspection of inline ENUMs, unsigned and prefix indexes,
 //! generated columns, checks, routines and triggers; a migration's own SQL-level prepared
-//! statements next to the driver's; connection errors that say what failed.
+//! statements next to the driver's; connection errors that say what failed; TLS from the URL.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -115,4 +115,49 @@ fn connection_errors_say_what_failed_without_the_password() {
         msg.contains(&format!("cannot reach {} (", socket.display())),
         "{msg}"
     );
+}
+
+#[test]
+fn tls_options_come_from_the_url() {
+    let Some(p) = Project::on(Kind::Mysql) else {
+        return;
+    };
+    // The CA that signed the server's certificate (scripts/servers.sh makes both).
+    let Some(ca) = common::db::required_env("MIGRA_TEST_MYSQL_CA", "MySQL test CA") else {
+        return;
+    };
+    // A user the server admits only over TLS: every connection it lets in was encrypted.
+    let good = p.url();
+    let (_, db) = good.rsplit_once('/').unwrap();
+    p.exec(&format!(
+        "CREATE USER IF NOT EXISTS 'migra_tls'@'127.0.0.1' IDENTIFIED BY 's3cret-tls';
+         ALTER USER 'migra_tls'@'127.0.0.1' IDENTIFIED BY 's3cret-tls' REQUIRE SSL;
+         GRANT ALL PRIVILEGES ON `{db}`.* TO 'migra_tls'@'127.0.0.1';"
+    ));
+    let tls = good.replacen("migra_test:migra_test@", "migra_tls:s3cret-tls@", 1);
+    p.native("20260101_000001", "a", "CREATE TABLE a (x INT);", None);
+
+    let msg = p.connect_error(&format!("{tls}?ssl-mode=DISABLED"), 1);
+    assert!(
+        msg.contains("authentication failed for user `migra_tls`: Access denied"),
+        "{msg}"
+    );
+    p.migra_raw(&["apply", "-d", &format!("{tls}?ssl-mode=REQUIRED")])
+        .code(0);
+    assert!(p.tables().contains(&"a".to_string()));
+    // Verified against the CA that signed the server's certificate, name included.
+    let verified = format!("{tls}?ssl-mode=VERIFY_IDENTITY&ssl-ca={ca}");
+    let j = p
+        .migra_raw(&["status", "-d", &verified, "--json"])
+        .code(0)
+        .json();
+    assert_eq!(j["applied"], 1, "{j}");
+    // Without the CA the same certificate is refused: verification really runs.
+    let msg = p.connect_error(&format!("{tls}?ssl-mode=VERIFY_CA"), 1);
+    assert!(
+        msg.contains("TLS with 127.0.0.1:") && msg.contains("UnknownIssuer"),
+        "{msg}"
+    );
+    // No ssl-mode: TLS when the server offers it, as the mysql client does.
+    p.migra_raw(&["status", "-d", &tls]).code(0);
 }

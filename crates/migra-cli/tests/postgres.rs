@@ -207,6 +207,20 @@ fn tls_options_come_from_the_url() {
         "password shown: {}",
         r.stdout
     );
+    // With the server's own (self-signed) certificate as the root, verify-ca accepts it:
+    // `sslrootcert` is read and used, not only checked for existence.
+    let cert = std::path::Path::new(&p.query("SHOW data_directory")[0])
+        .join(&p.query("SHOW ssl_cert_file")[0]);
+    let rooted = format!(
+        "{}?sslmode=verify-ca&sslrootcert={}",
+        p.url(),
+        cert.display()
+    );
+    let j = p
+        .migra_raw(&["status", "-d", &rooted, "--json"])
+        .code(0)
+        .json();
+    assert_eq!(j["applied"], 1, "{j}");
 }
 
 const PG_SCHEMA: &str = "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');

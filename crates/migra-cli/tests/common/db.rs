@@ -21,6 +21,23 @@ impl Kind {
     }
 }
 
+/// The value of `var`, naming what the test server provides (`what`), or `None` when it is not
+/// set outside CI (skipping the test, said on stderr); under `CI=true` its absence fails the test.
+pub fn required_env(var: &str, what: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(v) => Some(v),
+        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!(
+                "{var} is not set: under CI the tests needing a {what} must run (use ./scripts/test-all)"
+            )
+        }
+        Err(_) => {
+            eprintln!("skipping: no {what} ({var} unset; ./scripts/test-all provides it)");
+            None
+        }
+    }
+}
+
 /// One test's database; a PostgreSQL database is dropped when this is.
 pub struct TestDb {
     pub kind: Kind,
@@ -44,21 +61,7 @@ impl TestDb {
                 admin: None,
             }),
             Kind::Postgres | Kind::Mysql => {
-                let var = kind.env();
-                let admin = match std::env::var(var) {
-                    Ok(u) => u,
-                    Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-                        panic!(
-                            "{var} is not set: under CI the {kind:?} tests must run (use ./scripts/test-all)"
-                        )
-                    }
-                    Err(_) => {
-                        eprintln!(
-                            "skipping: no {kind:?} server ({var} unset; ./scripts/test-all starts one)"
-                        );
-                        return None;
-                    }
-                };
+                let admin = required_env(kind.env(), &format!("{kind:?} server"))?;
                 static SEQ: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
                 let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let name = format!("migra_t_{}_{n}", std::process::id());
