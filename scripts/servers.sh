@@ -60,7 +60,10 @@ mariadb_start() {
 MIGRA_TLS_DIR=/etc/mysql/migra-tls
 mariadb_tls_files() {
   if [ ! -f "$MIGRA_TLS_DIR/server.pem" ]; then
-    command -v openssl >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -q openssl >/dev/null
+    if ! command -v openssl >/dev/null 2>&1; then
+      apt-get update -q >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q openssl >/dev/null
+    fi
     mkdir -p "$MIGRA_TLS_DIR"
     (
       cd "$MIGRA_TLS_DIR"
