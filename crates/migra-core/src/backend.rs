@@ -150,6 +150,18 @@ pub trait Backend: HistoryStore {
     async fn restore_session(&mut self) -> Result<(), BackendError> {
         Ok(())
     }
+    /// Replaces a broken connection ([`BackendError::ConnectionLost`]) with a new one to the
+    /// same database, set up as [`Backend::restore_session`] leaves a session, so a failure can
+    /// still be recorded and the lock released. What the old session held (a transaction, its
+    /// prepared statements) is gone with it. Default: unsupported.
+    ///
+    /// Errors: connecting fails ([`BackendError::Connect`]), or the backend cannot reconnect.
+    async fn reconnect(&mut self) -> Result<(), BackendError> {
+        Err(BackendError::Unsupported {
+            dialect: self.dialect().name().to_string(),
+            what: "reconnecting after a lost connection".into(),
+        })
+    }
     /// True when the last [`Backend::rollback`] could not undo everything the transaction did:
     /// a table that keeps changes outside transactions kept them (MySQL warning 1196). Reading
     /// it clears it. Backends whose every table is transactional keep the default, false.

@@ -139,6 +139,14 @@ pub enum SourceErrorKind {
     },
 }
 
+impl BackendError {
+    /// True for [`BackendError::ConnectionLost`]: the session is gone, and
+    /// [`crate::Backend::reconnect`] is the way to go on talking to the database.
+    pub fn is_connection_lost(&self) -> bool {
+        matches!(self, BackendError::ConnectionLost { .. })
+    }
+}
+
 fn hint_suffix(hint: &Option<String>) -> String {
     hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()
 }
@@ -170,6 +178,13 @@ pub enum BackendError {
         message: String,
         /// The database's error code, when it gave one.
         code: Option<String>,
+    },
+    /// The connection to the server broke (killed, server restarted, network lost): what was in
+    /// flight may or may not have taken effect, and nothing more can be sent on it.
+    #[error("lost the connection to the database: {message}")]
+    ConnectionLost {
+        /// What the driver or the server said.
+        message: String,
     },
     /// Another runner holds the migration lock.
     #[error("migration lock is held by {holder} (since {since}); waited {waited_ms} ms")]

@@ -5,12 +5,57 @@ use migra_core::BackendError;
 /// Maps a sqlx error to a backend error, keeping the database's message and code (SQLSTATE on
 /// the servers, the extended result code on SQLite); anything else is a driver error.
 pub(crate) fn map_err(e: sqlx::Error) -> BackendError {
+    if connection_gone(&e) {
+        return BackendError::ConnectionLost {
+            message: lost_message(&e),
+        };
+    }
     match e {
         sqlx::Error::Database(db) => BackendError::Statement {
             message: db.message().to_string(),
             code: db.code().map(|c| c.to_string()),
         },
         other => BackendError::Driver(Box::new(other)),
+    }
+}
+
+/// True when `e` says the session itself is gone, not just the statement: the socket failed or
+/// closed (`Io`), or the server said it ends the connection: SQLSTATE class 08 (connection
+/// exception), PostgreSQL's 57P01-57P03 (terminated by an administrator, a crash, a shutdown),
+/// MySQL's 1927 (`KILL CONNECTION`) and 1053 (server shutdown).
+fn connection_gone(e: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = e else {
+        return matches!(e, sqlx::Error::Io(_));
+    };
+    let code = db.code();
+    let code = code.as_deref().unwrap_or("");
+    if code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03") {
+        return true;
+    }
+    #[cfg(feature = "mysql")]
+    if let Some(my) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+        return matches!(my.number(), 1927 | 1053);
+    }
+    false
+}
+
+/// What broke, for people: the server's own words when it said why (`terminating connection
+/// due to administrator command`); a socket that closed or reset as that, without the TLS
+/// library's wording (a killed session's socket just closes).
+fn lost_message(e: &sqlx::Error) -> String {
+    use std::io::ErrorKind;
+    match e {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        sqlx::Error::Io(io) => match io.kind() {
+            ErrorKind::UnexpectedEof
+            | ErrorKind::ConnectionReset
+            | ErrorKind::ConnectionAborted
+            | ErrorKind::BrokenPipe => "the server closed it (a killed session, a restarted \
+                 server or a dropped network)"
+                .to_string(),
+            _ => io.to_string(),
+        },
+        other => other.to_string(),
     }
 }
 

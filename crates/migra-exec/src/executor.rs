@@ -6,7 +6,7 @@ use crate::runner::current_runner;
 use crate::status::{PlanReport, StatusReport, compare};
 use crate::step;
 use futures_util::FutureExt;
-use migra_core::{Backend, Migration, RevisionStatus, RunnerId};
+use migra_core::{Backend, BackendError, Migration, RevisionStatus, RunnerId};
 use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
@@ -148,17 +148,30 @@ impl<'a> Executor<'a> {
         self.release(r).await
     }
 
-    /// Releases the lock after a locked run, on every path. After a panic, any transaction the
-    /// panic left open is rolled back first (its statements must not stay, and the unlock must
-    /// not sit inside it), then the panic goes on.
+    /// Releases the lock after a locked run, on every path; over a new connection when the run
+    /// broke the old one, so the next runner need not wait for the lease to expire. The run's
+    /// own error wins over a failed release. After a panic, any transaction the panic left open
+    /// is rolled back first (its statements must not stay, and the unlock must not sit inside
+    /// it), then the panic goes on.
     pub(crate) async fn release<T>(
         &mut self,
         r: std::thread::Result<Result<T, ExecError>>,
     ) -> Result<T, ExecError> {
         match r {
             Ok(r) => {
-                let released = self.backend.unlock(&self.runner).await;
-                released.map_err(ExecError::from).and(r)
+                let mut released = self.backend.unlock(&self.runner).await;
+                if released
+                    .as_ref()
+                    .is_err_and(BackendError::is_connection_lost)
+                    && self.backend.reconnect().await.is_ok()
+                {
+                    released = self.backend.unlock(&self.runner).await;
+                }
+                match (r, released) {
+                    (Ok(v), Ok(())) => Ok(v),
+                    (Ok(_), Err(e)) => Err(ExecError::from(e)),
+                    (Err(e), _) => Err(e),
+                }
             }
             Err(panic) => {
                 let _ = self.backend.rollback().await;

@@ -357,41 +357,50 @@ impl Ctx<'_> {
 
     /// Records a failure in its own transaction (the migration's own was rolled back, if any).
     /// `state` is the revision to write; `None` leaves the state row as it is and only logs.
+    /// Returns whether it was written.
     async fn record_failure(
         &self,
         backend: &mut dyn Backend,
         error: &BackendError,
         sql: &str,
         state: Option<(RevisionStatus, u32)>,
-    ) {
+    ) -> bool {
+        // A failure that broke the connection is still recorded, over a new one (if it fails
+        // too, the writes below fail and history stays as the last write left it).
+        if error.is_connection_lost() {
+            let _ = backend.reconnect().await;
+        }
         let log = self.log(LogAction::Failure, Some((error, sql)));
         let rev = state.map(|(status, applied)| self.revision(status, applied, Some((error, sql))));
-        self.write_failure(backend, rev.as_ref(), &log).await;
+        self.write_failure(backend, rev.as_ref(), &log).await
     }
 
     /// Writes a failure's state row `rev` (if any) and log row, in one transaction where DDL is
-    /// transactional (the migration's own was rolled back, if any).
+    /// transactional (the migration's own was rolled back, if any). Returns whether both were
+    /// written (and committed).
     async fn write_failure(
         &self,
         backend: &mut dyn Backend,
         rev: Option<&Revision>,
         log: &LogEntry,
-    ) {
+    ) -> bool {
         let tx = backend.capabilities().transactional_ddl;
         if tx && backend.begin().await.is_err() {
-            return;
+            return false;
         }
         let write = match rev {
             Some(rev) => backend.write_revision(rev, false).await,
             None => Ok(()),
         };
         let ok = write.is_ok() && backend.append_log(log).await.is_ok();
-        if tx {
-            let _ = if ok {
-                backend.commit().await
-            } else {
-                backend.rollback().await
-            };
+        if !tx {
+            return ok;
+        }
+        if ok {
+            backend.commit().await.is_ok()
+        } else {
+            let _ = backend.rollback().await;
+            false
         }
     }
 }

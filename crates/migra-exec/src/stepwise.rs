@@ -6,7 +6,7 @@ use crate::batch::{BatchFailure, BatchRun, Finish, Work};
 use crate::guards;
 use crate::result::{Direction, Event};
 use crate::units::{UnitKind, made, restored};
-use migra_core::{Backend, ProgressFailure, RevisionStatus};
+use migra_core::{Backend, BackendError, ProgressFailure, RevisionStatus};
 
 impl Ctx<'_> {
     /// Runs the batched statement `index`, continuing its checkpoint when this run resumes there.
@@ -117,6 +117,9 @@ impl Ctx<'_> {
                 match backend.execute_then_progress(&unit.sql, &row).await {
                     Ok(n) => Ok(n),
                     Err(ProgressFailure::Statement(e)) => Err(e),
+                    Err(ProgressFailure::Progress(e)) if e.is_connection_lost() => {
+                        return Err(self.lost_after(backend, e, &unit.sql, index).await);
+                    }
                     Err(ProgressFailure::Progress(e)) => {
                         return Err(Failure::Backend(self.unrecorded(e, index)));
                     }
@@ -145,6 +148,7 @@ impl Ctx<'_> {
                     return Err(self.kept_failure(backend, f).await);
                 }
                 Err(error) => {
+                    let error = self.in_doubt(error, index, whole || atomic || batch.is_some());
                     let total = self.m.up.statements.len() as u32;
                     let state = match self.direction {
                         // How much of a whole script ran is unknown: "partial", never "failed".
@@ -191,7 +195,7 @@ impl Ctx<'_> {
         backend: &mut dyn Backend,
         sql: &str,
         index: usize,
-    ) -> Result<Result<u64, migra_core::BackendError>, Failure> {
+    ) -> Result<Result<u64, BackendError>, Failure> {
         backend.begin().await?;
         let rows = match backend.execute(sql).await {
             Ok(rows) => rows,
@@ -217,19 +221,72 @@ impl Ctx<'_> {
     }
 
     /// `e`, the failed progress write after statement `index`, which ran: going up, a database
-    /// error says so and how to record it (history still says it did not run).
-    fn unrecorded(&self, e: migra_core::BackendError, index: usize) -> migra_core::BackendError {
+    /// error or a lost connection says so and how to record it (history still says it did not
+    /// run).
+    fn unrecorded(&self, e: BackendError, index: usize) -> BackendError {
+        let (n, v) = (index + 1, &self.m.version);
+        let hint = format!(
+            "writing the progress after statement {n}, which ran and is in effect: `migra repair \
+             {v} --mark-progress {n}` records that, and `migra apply` resumes after it"
+        );
         match e {
-            migra_core::BackendError::Statement { code, message }
-                if self.direction == Direction::Up =>
+            BackendError::Statement { code, message } if self.direction == Direction::Up => {
+                BackendError::Statement {
+                    code,
+                    message: format!("{message} ({hint})"),
+                }
+            }
+            BackendError::ConnectionLost { message } if self.direction == Direction::Up => {
+                BackendError::ConnectionLost {
+                    message: format!("{message} ({hint})"),
+                }
+            }
+            e => e,
+        }
+    }
+
+    /// The connection broke on the progress write after statement `index`, which ran: whether
+    /// the write committed is unknown, so it is made again over a new connection, as a failure
+    /// after that statement (`migra apply` resumes after it). Going down, or when that cannot
+    /// be written, the error says how to record it by hand.
+    async fn lost_after(
+        &self,
+        backend: &mut dyn Backend,
+        e: BackendError,
+        sql: &str,
+        index: usize,
+    ) -> Failure {
+        if self.direction != Direction::Up {
+            return Failure::Backend(e);
+        }
+        let n = index + 1;
+        let message = format!(
+            "{e} after statement {n} ran; history records that, and `migra apply` resumes after it"
+        );
+        let error = BackendError::ConnectionLost { message };
+        let state = Some((RevisionStatus::Failed, n as u32));
+        if self.record_failure(backend, &error, sql, state).await {
+            Failure::Backend(error)
+        } else {
+            Failure::Backend(self.unrecorded(e, index))
+        }
+    }
+
+    /// `e`, statement `index` failing. When the connection broke while it ran on its own, going
+    /// up, it may have taken effect: the error says what to do either way. `covered`: the break
+    /// leaves nothing in doubt that history does not already say (a transaction it rolled
+    /// back, a batch resumed from its checkpoint, a whole script whose progress is unknown).
+    fn in_doubt(&self, e: BackendError, index: usize, covered: bool) -> BackendError {
+        match e {
+            BackendError::ConnectionLost { message }
+                if !covered && self.direction == Direction::Up =>
             {
                 let (n, v) = (index + 1, &self.m.version);
-                migra_core::BackendError::Statement {
-                    code,
+                BackendError::ConnectionLost {
                     message: format!(
-                        "{message} (writing the progress after statement {n}, which ran and is in \
-                         effect: `migra repair {v} --mark-progress {n}` records that, and `migra \
-                         apply` resumes after it)"
+                        "{message} (statement {n} may have taken effect before the connection \
+                         broke: `migra apply` runs it again; if it did take effect, `migra repair \
+                         {v} --mark-progress {n}` records that first)"
                     ),
                 }
             }

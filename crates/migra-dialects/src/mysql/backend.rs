@@ -35,6 +35,9 @@ impl Default for MysqlOptions {
 /// A MySQL or MariaDB database driven by the executor.
 pub struct MysqlBackend {
     pub(super) conn: MySqlConnection,
+    /// How [`Backend::reconnect`] opens a new connection.
+    options: MySqlConnectOptions,
+    connect_timeout: Option<Duration>,
     target: String,
     pub(super) tables: Tables,
     pub(super) lease: Duration,
@@ -74,32 +77,18 @@ impl MysqlBackend {
                 reason,
             }
         })?;
-        let to = crate::net::Endpoint {
-            target: &target,
-            place: place(&options),
-            server: "MySQL or MariaDB",
-            limit: crate::net::connect_timeout(url, &target, opts.connect_timeout)?,
-        };
-        let conn = crate::net::open(&to, options.connect(), |db| match db.code().as_deref() {
-            Some("28000") => Some(crate::net::login_refused(
-                options.get_username(),
-                db.message(),
-            )),
-            Some("42000") if db.message().contains("Unknown database") => Some(format!(
-                "database `{}` does not exist",
-                options.get_database().unwrap_or("?")
-            )),
-            _ => None,
-        })
-        .await?;
+        let connect_timeout = crate::net::connect_timeout(url, &target, opts.connect_timeout)?;
+        let conn = open(&options, &target, connect_timeout).await?;
         Ok(Self {
             conn,
+            database: options.get_database().map(str::to_string),
+            options,
+            connect_timeout,
             target,
             tables,
             lease: opts.lease,
             last_refresh: None,
             rollback_incomplete: false,
-            database: options.get_database().map(str::to_string),
             session: None,
         })
     }
@@ -111,6 +100,33 @@ impl MysqlBackend {
             .map_err(map_err)?;
         Ok(r.rows_affected())
     }
+}
+
+/// Opens one connection within `limit`, turning driver errors into messages that say what
+/// failed.
+async fn open(
+    options: &MySqlConnectOptions,
+    target: &str,
+    limit: Option<Duration>,
+) -> Result<MySqlConnection, BackendError> {
+    let to = crate::net::Endpoint {
+        target,
+        place: place(options),
+        server: "MySQL or MariaDB",
+        limit,
+    };
+    crate::net::open(&to, options.connect(), |db| match db.code().as_deref() {
+        Some("28000") => Some(crate::net::login_refused(
+            options.get_username(),
+            db.message(),
+        )),
+        Some("42000") if db.message().contains("Unknown database") => Some(format!(
+            "database `{}` does not exist",
+            options.get_database().unwrap_or("?")
+        )),
+        _ => None,
+    })
+    .await
 }
 
 /// Where `options` connect: `host:port`, or the Unix socket's path.
@@ -173,6 +189,11 @@ impl Backend for MysqlBackend {
     }
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
         self.raw(sql).await
+    }
+    async fn reconnect(&mut self) -> Result<(), BackendError> {
+        self.conn = open(&self.options, &self.target, self.connect_timeout).await?;
+        self.rollback_incomplete = false;
+        Ok(())
     }
     async fn restore_session(&mut self) -> Result<(), BackendError> {
         // Read by ensure_history, which every run calls before its first migration.

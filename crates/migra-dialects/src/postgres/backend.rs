@@ -201,6 +201,12 @@ impl Backend for PostgresBackend {
     async fn execute_script(&mut self, sql: &str) -> Result<u64, BackendError> {
         self.user_sql(sql).await
     }
+    async fn reconnect(&mut self) -> Result<(), BackendError> {
+        self.conn = open(&self.options, &self.target, self.connect_timeout).await?;
+        // The statements prepared by name died with the old session.
+        self.prepared.clear();
+        Ok(())
+    }
     async fn restore_session(&mut self) -> Result<(), BackendError> {
         // Every setting to the session's default: the server's, the user's or database's, or the
         // connection's own (the URL's `options=-c ...`). The role stays (RESET ALL keeps it).
