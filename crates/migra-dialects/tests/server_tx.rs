@@ -1,5 +1,6 @@
 //! The round-trip-saving transaction, bookkeeping and digest paths of the PostgreSQL and MySQL
-//! backends (`run_transaction`, `record`, `record_and_start`, `read_digest`), on the real servers the test command starts. Under `CI=true`
+//! backends (`run_transaction`, `record`, `record_and_start`, `read_digest`), and the MySQL
+//! lock's lease through a long statement, on the real servers the test command starts. Under `CI=true`
 //! a missing server fails these tests; elsewhere they are skipped with a message.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
@@ -500,5 +501,52 @@ async fn mysql_catalog_queries_scan_only_their_database() {
         let plan = format!("{plan:?}");
         assert!(plan.contains("Scanned 1 database"), "{name}: {plan}");
         assert!(!plan.contains("Scanned all databases"), "{name}: {plan}");
+    }
+}
+
+/// A live runner keeps the MySQL lock through a statement three times longer than its lease:
+/// the lease is extended on a connection of its own meanwhile, so a second runner waiting all
+/// that time does not take it over; released, the lock goes to the second runner at once.
+#[tokio::test]
+async fn mysql_lock_outlives_a_statement_longer_than_its_lease() {
+    let Some(url) = admin("MIGRA_TEST_MYSQL_URL") else {
+        return;
+    };
+    let mut admin_b = MysqlBackend::connect(&url, &MysqlOptions::default())
+        .await
+        .unwrap();
+    let db = format!("migra_lease_{}", std::process::id());
+    let db_url = fresh(&mut admin_b, &url, &db).await;
+    let opts = MysqlOptions {
+        lease: Duration::from_millis(800),
+        ..MysqlOptions::default()
+    };
+    let mut a = MysqlBackend::connect(&db_url, &opts).await.unwrap();
+    let mut b = MysqlBackend::connect(&db_url, &opts).await.unwrap();
+    let (ra, rb) = (runner_named("a"), runner_named("b"));
+    a.lock(&ra, Duration::ZERO).await.unwrap();
+    let (slept, waited) = tokio::join!(
+        a.execute("SELECT SLEEP(2.4)"),
+        b.lock(&rb, Duration::from_millis(2000))
+    );
+    slept.unwrap();
+    assert!(
+        matches!(waited, Err(BackendError::LockHeld { .. })),
+        "{waited:?}"
+    );
+    a.refresh_lock(&ra).await.unwrap();
+    a.unlock(&ra).await.unwrap();
+    b.lock(&rb, Duration::ZERO).await.unwrap();
+    b.unlock(&rb).await.unwrap();
+    admin_b
+        .execute(&format!("DROP DATABASE IF EXISTS {db}"))
+        .await
+        .unwrap();
+}
+
+fn runner_named(id: &str) -> RunnerId {
+    RunnerId {
+        id: format!("lease-test-{}-{id}", std::process::id()),
+        ..runner()
     }
 }

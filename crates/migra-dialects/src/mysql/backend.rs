@@ -35,10 +35,12 @@ impl Default for MysqlOptions {
 /// A MySQL or MariaDB database driven by the executor.
 pub struct MysqlBackend {
     pub(super) conn: MySqlConnection,
-    /// How [`Backend::reconnect`] opens a new connection.
-    options: MySqlConnectOptions,
-    connect_timeout: Option<Duration>,
-    target: String,
+    /// How [`Backend::reconnect`] (and the lease's heartbeat) open a new connection.
+    pub(super) options: MySqlConnectOptions,
+    pub(super) connect_timeout: Option<Duration>,
+    pub(super) target: String,
+    /// Extends the lease on a connection of its own while the lock is held.
+    pub(super) heartbeat: Option<super::heartbeat::Heartbeat>,
     pub(super) tables: Tables,
     pub(super) lease: Duration,
     pub(super) last_refresh: Option<std::time::Instant>,
@@ -90,6 +92,7 @@ impl MysqlBackend {
             last_refresh: None,
             rollback_incomplete: false,
             session: None,
+            heartbeat: None,
         })
     }
 
@@ -104,7 +107,7 @@ impl MysqlBackend {
 
 /// Opens one connection within `limit`, turning driver errors into messages that say what
 /// failed.
-async fn open(
+pub(super) async fn open(
     options: &MySqlConnectOptions,
     target: &str,
     limit: Option<Duration>,

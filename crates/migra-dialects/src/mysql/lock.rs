@@ -6,11 +6,12 @@
 //! the race", and the runner tries again.
 
 use super::backend::{MysqlBackend, map_err};
+use super::heartbeat::Heartbeat;
 use migra_core::{BackendError, RunnerId};
 use sqlx::{AssertSqlSafe, Row};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-fn now_ms() -> i64 {
+pub(super) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
@@ -47,6 +48,9 @@ pub(super) async fn acquire(
         match attempt(b, runner).await? {
             Attempt::Acquired => {
                 b.last_refresh = Some(Instant::now());
+                // Without a second connection (the server's connection limit), the lease is
+                // still extended between statements.
+                b.heartbeat = Heartbeat::start(b, runner).await.ok();
                 return Ok(());
             }
             Attempt::Raced => continue,
@@ -129,6 +133,9 @@ async fn attempt(b: &mut MysqlBackend, runner: &RunnerId) -> Result<Attempt, Bac
 
 /// Extends the lease when a quarter of it has passed; fails if another runner took the lock.
 pub(super) async fn refresh(b: &mut MysqlBackend, runner: &RunnerId) -> Result<(), BackendError> {
+    if b.heartbeat.as_ref().is_some_and(Heartbeat::lost) {
+        return Err(lost());
+    }
     if b.last_refresh.is_some_and(|t| t.elapsed() < b.lease / 4) {
         return Ok(());
     }
@@ -139,15 +146,22 @@ pub(super) async fn refresh(b: &mut MysqlBackend, runner: &RunnerId) -> Result<(
         .await
         .map_err(map_err)?;
     if done.rows_affected() == 0 {
-        return Err(BackendError::LockLost {
-            message: "the lock row no longer names this runner (lease expired and another runner took over)".into(),
-        });
+        return Err(lost());
     }
     b.last_refresh = Some(Instant::now());
     Ok(())
 }
 
+fn lost() -> BackendError {
+    BackendError::LockLost {
+        message:
+            "the lock row no longer names this runner (lease expired and another runner took over)"
+                .into(),
+    }
+}
+
 pub(super) async fn release(b: &mut MysqlBackend, runner: &RunnerId) -> Result<(), BackendError> {
+    b.heartbeat = None;
     sqlx::query(AssertSqlSafe(b.tables.lock_delete.clone()))
         .bind(&runner.id)
         .execute(&mut b.conn)

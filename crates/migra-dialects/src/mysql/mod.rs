@@ -6,6 +6,8 @@ mod backend;
 mod emit;
 mod emit_table;
 #[cfg(feature = "mysql")]
+mod heartbeat;
+#[cfg(feature = "mysql")]
 mod history;
 mod hooks;
 #[cfg(feature = "mysql")]

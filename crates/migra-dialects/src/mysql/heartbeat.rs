@@ -1,0 +1,60 @@
+//! While a runner holds the MySQL lock, a task on a connection of its own extends the lease
+//! every quarter of it. The runner's own connection can only extend it between statements, so
+//! without this a statement that runs longer than the lease (an `ALTER TABLE` copying a big
+//! table) would let another runner take the lock over from a live one.
+
+use super::backend::{MysqlBackend, open};
+use super::lock::now_ms;
+use migra_core::{BackendError, RunnerId};
+use sqlx::AssertSqlSafe;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The running extension task; dropping it stops the task (and closes its connection).
+pub(super) struct Heartbeat {
+    task: tokio::task::JoinHandle<()>,
+    lost: Arc<AtomicBool>,
+}
+
+impl Heartbeat {
+    /// Opens a connection like `b`'s and starts extending `runner`'s lease on it.
+    ///
+    /// Errors: the connection cannot be opened.
+    pub(super) async fn start(b: &MysqlBackend, runner: &RunnerId) -> Result<Self, BackendError> {
+        let mut conn = open(&b.options, &b.target, b.connect_timeout).await?;
+        let (sql, owner, lease) = (b.tables.lock_refresh.clone(), runner.id.clone(), b.lease);
+        let lost = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&lost);
+        let task = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(lease / 4).await;
+                let extended = sqlx::query(AssertSqlSafe(sql.as_str()))
+                    .bind(now_ms() + lease.as_millis() as i64)
+                    .bind(&owner)
+                    .execute(&mut conn)
+                    .await;
+                match extended {
+                    Ok(done) if done.rows_affected() == 0 => {
+                        flag.store(true, Ordering::SeqCst);
+                        return;
+                    }
+                    // A failed extension (a Galera write conflict, a broken connection) is tried
+                    // again at the next tick; the runner's own extensions go on meanwhile.
+                    Ok(_) | Err(_) => {}
+                }
+            }
+        });
+        Ok(Self { task, lost })
+    }
+
+    /// True once an extension found the lock row naming another runner.
+    pub(super) fn lost(&self) -> bool {
+        self.lost.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
