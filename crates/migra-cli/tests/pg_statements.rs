@@ -6,6 +6,8 @@
 //!   the session waiting for rows forever); `COPY ... TO STDOUT` is refused by the validator
 //!   and the backend before anything runs, and a COPY FROM STDIN without its rows is a
 //!   malformed file.
+//! - A failed `CREATE INDEX CONCURRENTLY` drops the INVALID index it left, so the fixed run can
+//!   build it; one whose `IF NOT EXISTS` met an invalid index fails instead of passing.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -103,5 +105,58 @@ fn copy_without_its_rows_is_refused_not_left_waiting() {
         &p,
         2,
         "20260101_000001_m.sql:4: unterminated COPY ... FROM STDIN rows",
+    );
+}
+
+/// A unique index built concurrently over duplicates fails part-way and leaves it INVALID:
+/// dropped at once, the run after the data is fixed builds it (it used to fail "already
+/// exists"). `IF NOT EXISTS` meeting such an index (left by a build outside migra) fails
+/// instead of calling an index that is not there done.
+#[test]
+fn a_failed_concurrent_index_leaves_no_invalid_index() {
+    let Some(p) = Project::on(Kind::Postgres) else {
+        return;
+    };
+    p.native(
+        "20260101_000001",
+        "t",
+        "CREATE TABLE t (x INT); INSERT INTO t VALUES (1), (1);",
+        None,
+    );
+    p.migra(&["apply"]).code(0);
+    let build = "-- migra:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY t_x ON t (x);";
+    p.native("20260101_000002", "unique_x", build, None);
+    let r = p.migra(&["apply", "--no-validate", "--json"]).code(1);
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        msg.contains("could not create unique index")
+            && msg.contains("t_x it left behind was dropped"),
+        "{msg}"
+    );
+    let invalid = "SELECT count(*)::int FROM pg_class WHERE relname LIKE 't\\_%'";
+    assert_eq!(p.query(invalid), vec!["0"]);
+    p.exec("DELETE FROM t WHERE ctid = (SELECT max(ctid) FROM t)");
+    p.migra(&["apply", "--no-validate"]).code(0);
+    assert_eq!(
+        p.query("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 't_x'::regclass"),
+        vec!["true"]
+    );
+
+    p.exec("CREATE TABLE u (x INT); INSERT INTO u VALUES (2), (2)");
+    let outside = p.try_exec("CREATE UNIQUE INDEX CONCURRENTLY t_y ON u (x)");
+    assert!(outside.is_err(), "the duplicate 2 fails the build");
+    let again =
+        "-- migra:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS t_y ON u (x);";
+    p.native("20260101_000003", "unique_y", again, None);
+    let r = p.migra(&["apply", "--no-validate", "--json"]).code(1);
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        msg.contains("index t_y already exists but is INVALID"),
+        "{msg}"
+    );
+    let state = &p.query(&format!("{STATE} WHERE version = '20260101_000003'"))[0];
+    assert!(
+        state.starts_with("failed 0: index t_y already exists but is INVALID"),
+        "{state}"
     );
 }

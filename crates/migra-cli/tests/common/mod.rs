@@ -220,6 +220,11 @@ impl Project {
 impl Project {
     /// Runs `sql` (several statements allowed) on the test database, panicking on error.
     pub fn exec(&self, sql: &str) {
+        self.try_exec(sql).expect("statements run");
+    }
+
+    /// Like [`Project::exec`], returning the database's error instead of panicking.
+    pub fn try_exec(&self, sql: &str) -> Result<(), sqlx::Error> {
         let mut url = self.url();
         if url.starts_with("sqlite:") {
             url.push_str("?mode=rwc");
@@ -230,8 +235,8 @@ impl Project {
             sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
                 .execute(&mut c)
                 .await
-                .expect("statements run");
-        });
+                .map(drop)
+        })
     }
 }
 

@@ -97,7 +97,44 @@ impl PostgresBackend {
         if may_drop_prepared(sql) {
             self.forget_cached_statements().await;
         }
-        r
+        match super::cic::parse(sql) {
+            Some(c) => self.after_concurrent_build(&c, r).await,
+            None => r,
+        }
+    }
+
+    /// Outcome `r` of concurrent index build `c`, checked for an invalid index by its name
+    /// (see [`super::cic`]): a failed build's is dropped (the error says so), and a build whose
+    /// `IF NOT EXISTS` skipped one fails.
+    async fn after_concurrent_build(
+        &mut self,
+        c: &super::cic::Concurrent,
+        r: Result<u64, BackendError>,
+    ) -> Result<u64, BackendError> {
+        let Some(index) = &c.index else {
+            return r;
+        };
+        let settled = match &r {
+            Ok(_) => !c.if_not_exists,
+            Err(e) => e.is_connection_lost(),
+        };
+        if settled {
+            return r;
+        }
+        let sql = super::cic::invalid_index_sql(c, index);
+        let Ok(Some(migra_core::SqlValue::Text(name))) =
+            migra_core::Backend::query_value(self, &sql).await
+        else {
+            return r;
+        };
+        match r {
+            Ok(_) => Err(super::cic::skipped_invalid(&name)),
+            Err(e) => {
+                let drop = format!("DROP INDEX CONCURRENTLY IF EXISTS {name}");
+                let dropped = self.raw(&drop).await.is_ok();
+                Err(super::cic::left_behind(e, &name, dropped))
+            }
+        }
     }
 
     /// Makes the driver forget its cached statements (closing one that is gone is no error), so

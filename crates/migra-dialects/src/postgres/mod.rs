@@ -4,6 +4,8 @@
 #[cfg(feature = "postgres")]
 mod backend;
 #[cfg(feature = "postgres")]
+mod cic;
+#[cfg(feature = "postgres")]
 mod copy;
 mod emit;
 mod emit_table;
