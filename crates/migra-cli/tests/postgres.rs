@@ -282,3 +282,23 @@ fn inspect_reads_the_catalog_into_the_model() {
         serde_json::to_string_pretty(&db["unmodelled"]).unwrap()
     );
 }
+
+/// A server that ends idle sessions (`idle_session_timeout`, here 1 s from the URL's options)
+/// does not end the lock's connection, idle while a longer statement runs on the other one:
+/// the run keeps its lock to the end instead of stopping with "lock lost" after it.
+#[test]
+fn the_lock_connection_outlives_idle_session_timeout() {
+    let Some(p) = Project::on(Kind::Postgres) else {
+        return;
+    };
+    p.native("20260101_000001", "slow", "SELECT pg_sleep(2.5);", None);
+    p.native(
+        "20260101_000002",
+        "after",
+        "CREATE TABLE after_it (x INT);",
+        None,
+    );
+    let url = format!("{}?options=-c%20idle_session_timeout%3D1000", p.url());
+    p.migra_raw(&["apply", "-d", &url]).code(0);
+    assert!(p.tables().contains(&"after_it".to_string()));
+}

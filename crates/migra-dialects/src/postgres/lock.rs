@@ -34,6 +34,15 @@ pub(super) async fn acquire(
         .collect();
     let options = b.options.clone().application_name(&name);
     let mut c = open(&options, &b.target, b.connect_timeout).await?;
+    // This session sits idle while the migrations run on the other one: a server that ends idle
+    // sessions (PostgreSQL 14+, from its configuration, the role or the URL's options) would end
+    // it, and the lock with it, in the middle of a long migration.
+    if c.server_version_num().is_some_and(|v| v >= 140_000) {
+        sqlx::raw_sql("SET idle_session_timeout = 0")
+            .execute(&mut c)
+            .await
+            .map_err(map_err)?;
+    }
     let t0 = Instant::now();
     let mut delay = Duration::from_millis(20);
     loop {
