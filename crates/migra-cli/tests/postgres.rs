@@ -302,3 +302,36 @@ fn the_lock_connection_outlives_idle_session_timeout() {
     p.migra_raw(&["apply", "-d", &url]).code(0);
     assert!(p.tables().contains(&"after_it".to_string()));
 }
+
+/// A runner waiting for the lock longer than the server's `idle_session_timeout` loses its
+/// idle main connection meanwhile: once it has the lock it goes on over a new one (it used to
+/// fail with the lost connection), finding the other runner's migration applied.
+#[test]
+fn a_runner_whose_connection_idled_out_while_waiting_goes_on() {
+    let Some(p) = Project::on(Kind::Postgres) else {
+        return;
+    };
+    p.native("20260101_000001", "slow", "SELECT pg_sleep(3);", None);
+    let url = p.url();
+    let first = p
+        .command(&["--database", &url, "apply"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Started once the first runner holds the lock and is in its migration.
+    let started = std::time::Instant::now();
+    while p
+        .query("SELECT count(*)::int FROM pg_stat_activity WHERE query LIKE '%pg_sleep(3)%' AND pid <> pg_backend_pid()")
+        != vec!["1"]
+    {
+        assert!(started.elapsed().as_secs() < 20, "the first run never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let idle = format!("{url}?options=-c%20idle_session_timeout%3D1000");
+    let second = p.migra_raw(&["apply", "-d", &idle, "--lock-timeout", "20"]);
+    let mut first = first;
+    assert!(first.wait().unwrap().success());
+    second.code(0);
+    assert_eq!(p.query("SELECT status FROM migra_history"), vec!["applied"]);
+}

@@ -21,7 +21,8 @@ pub(crate) fn map_err(e: sqlx::Error) -> BackendError {
 
 /// True when `e` says the session itself is gone, not just the statement: the socket failed or
 /// closed (`Io`), or the server said it ends the connection: SQLSTATE class 08 (connection
-/// exception), PostgreSQL's 57P01-57P03 (terminated by an administrator, a crash, a shutdown),
+/// exception), PostgreSQL's 57P01-57P05 (terminated by an administrator, a crash, a shutdown,
+/// a dropped database, `idle_session_timeout`) and 25P03 (`idle_in_transaction_session_timeout`),
 /// MySQL's 1927 (`KILL CONNECTION`) and 1053 (server shutdown).
 fn connection_gone(e: &sqlx::Error) -> bool {
     let sqlx::Error::Database(db) = e else {
@@ -29,7 +30,7 @@ fn connection_gone(e: &sqlx::Error) -> bool {
     };
     let code = db.code();
     let code = code.as_deref().unwrap_or("");
-    if code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03") {
+    if code.starts_with("08") || code.starts_with("57P") || code == "25P03" {
         return true;
     }
     #[cfg(feature = "mysql")]

@@ -140,7 +140,15 @@ impl<'a> Executor<'a> {
     ) -> Result<T, ExecError> {
         self.backend.lock(&self.runner, wait).await?;
         let r = AssertUnwindSafe(async {
-            self.backend.ensure_history().await?;
+            // The connection may have been ended while it sat idle during the wait (a server's
+            // idle_session_timeout, a proxy): nothing was under way on it, so a new one goes on.
+            match self.backend.ensure_history().await {
+                Err(e) if e.is_connection_lost() => {
+                    self.backend.reconnect().await?;
+                    self.backend.ensure_history().await?;
+                }
+                r => r?,
+            }
             body(&mut *self).await
         })
         .catch_unwind()
