@@ -550,3 +550,56 @@ fn runner_named(id: &str) -> RunnerId {
         ..runner()
     }
 }
+
+/// The lease's heartbeat outlives its own connection: killed (as `wait_timeout` or a restart
+/// would end it), the connection is opened again and the lease goes on being extended.
+#[tokio::test]
+async fn mysql_lease_heartbeat_reconnects() {
+    let Some(url) = admin("MIGRA_TEST_MYSQL_URL") else {
+        return;
+    };
+    let mut killer = MysqlBackend::connect(&url, &MysqlOptions::default())
+        .await
+        .unwrap();
+    let db = format!("migra_beat_{}", std::process::id());
+    let db_url = fresh(&mut killer, &url, &db).await;
+    let opts = MysqlOptions {
+        lease: Duration::from_millis(800),
+        ..MysqlOptions::default()
+    };
+    let mut a = MysqlBackend::connect(&db_url, &opts).await.unwrap();
+    let mut b = MysqlBackend::connect(&db_url, &opts).await.unwrap();
+    let id = "SELECT CAST(CONNECTION_ID() AS SIGNED)";
+    let (a_id, b_id) = (
+        a.query_value(id).await.unwrap().unwrap().as_i64().unwrap(),
+        b.query_value(id).await.unwrap().unwrap().as_i64().unwrap(),
+    );
+    let (ra, rb) = (runner_named("a"), runner_named("b"));
+    a.lock(&ra, Duration::ZERO).await.unwrap();
+    let kill = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let others = format!(
+            "SELECT CAST(id AS SIGNED) FROM information_schema.processlist WHERE db = '{db}' AND id NOT IN ({a_id}, {b_id})"
+        );
+        let rows = killer.query_rows(&others).await.unwrap();
+        assert_eq!(rows.len(), 1, "the heartbeat's connection: {rows:?}");
+        let victim = rows[0][0].as_i64().unwrap();
+        killer.execute(&format!("KILL {victim}")).await.unwrap();
+    };
+    let (slept, waited, ()) = tokio::join!(
+        a.execute("SELECT SLEEP(2.4)"),
+        b.lock(&rb, Duration::from_millis(2000)),
+        kill
+    );
+    slept.unwrap();
+    assert!(
+        matches!(waited, Err(BackendError::LockHeld { .. })),
+        "{waited:?}"
+    );
+    a.refresh_lock(&ra).await.unwrap();
+    a.unlock(&ra).await.unwrap();
+    killer
+        .execute(&format!("DROP DATABASE IF EXISTS {db}"))
+        .await
+        .unwrap();
+}

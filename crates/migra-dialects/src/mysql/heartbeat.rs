@@ -21,26 +21,40 @@ impl Heartbeat {
     ///
     /// Errors: the connection cannot be opened.
     pub(super) async fn start(b: &MysqlBackend, runner: &RunnerId) -> Result<Self, BackendError> {
-        let mut conn = open(&b.options, &b.target, b.connect_timeout).await?;
+        let (options, target, limit) = (b.options.clone(), b.target.clone(), b.connect_timeout);
+        let mut conn = Some(open(&options, &target, limit).await?);
         let (sql, owner, lease) = (b.tables.lock_refresh.clone(), runner.id.clone(), b.lease);
         let lost = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&lost);
         let task = tokio::spawn(async move {
             loop {
                 tokio::time::sleep(lease / 4).await;
+                // A connection the server ended (wait_timeout, a restart) is opened again.
+                let c = match conn.as_mut() {
+                    Some(c) => c,
+                    None => match open(&options, &target, limit).await {
+                        Ok(c) => conn.insert(c),
+                        Err(_) => continue,
+                    },
+                };
                 let extended = sqlx::query(AssertSqlSafe(sql.as_str()))
                     .bind(now_ms() + lease.as_millis() as i64)
                     .bind(&owner)
-                    .execute(&mut conn)
+                    .execute(c)
                     .await;
                 match extended {
                     Ok(done) if done.rows_affected() == 0 => {
                         flag.store(true, Ordering::SeqCst);
                         return;
                     }
-                    // A failed extension (a Galera write conflict, a broken connection) is tried
-                    // again at the next tick; the runner's own extensions go on meanwhile.
-                    Ok(_) | Err(_) => {}
+                    Ok(_) => {}
+                    // Tried again at the next tick (the runner's own extensions go on
+                    // meanwhile): a Galera write conflict as it is, a broken session anew.
+                    Err(e) => {
+                        if super::backend::map_err(e).is_connection_lost() {
+                            conn = None;
+                        }
+                    }
                 }
             }
         });
