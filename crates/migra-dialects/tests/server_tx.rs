@@ -504,44 +504,42 @@ async fn mysql_catalog_queries_scan_only_their_database() {
     }
 }
 
-/// A live runner keeps the MySQL lock through a statement three times longer than its lease:
-/// the lease is extended on a connection of its own meanwhile, so a second runner waiting all
-/// that time does not take it over; released, the lock goes to the second runner at once.
-#[tokio::test]
-async fn mysql_lock_outlives_a_statement_longer_than_its_lease() {
-    let Some(url) = admin("MIGRA_TEST_MYSQL_URL") else {
-        return;
-    };
-    let mut admin_b = MysqlBackend::connect(&url, &MysqlOptions::default())
+/// Two runners on fresh database `name` with a 0.8 s lease, `a` holding the lock, and the
+/// admin connection that made the database.
+async fn lease_runners(url: &str, name: &str) -> (MysqlBackend, MysqlBackend, MysqlBackend) {
+    let mut admin_b = MysqlBackend::connect(url, &MysqlOptions::default())
         .await
         .unwrap();
-    let db = format!("migra_lease_{}", std::process::id());
-    let db_url = fresh(&mut admin_b, &url, &db).await;
+    let db_url = fresh(&mut admin_b, url, name).await;
     let opts = MysqlOptions {
         lease: Duration::from_millis(800),
         ..MysqlOptions::default()
     };
     let mut a = MysqlBackend::connect(&db_url, &opts).await.unwrap();
-    let mut b = MysqlBackend::connect(&db_url, &opts).await.unwrap();
-    let (ra, rb) = (runner_named("a"), runner_named("b"));
-    a.lock(&ra, Duration::ZERO).await.unwrap();
-    let (slept, waited) = tokio::join!(
+    let b = MysqlBackend::connect(&db_url, &opts).await.unwrap();
+    a.lock(&runner_named("a"), Duration::ZERO).await.unwrap();
+    (admin_b, a, b)
+}
+
+/// Runner `a` runs a statement three times longer than its lease while `b` waits 2 s for the
+/// lock and `meanwhile` runs beside them: `b` must not get it, and `a` still holds it after.
+async fn a_keeps_the_lock(
+    a: &mut MysqlBackend,
+    b: &mut MysqlBackend,
+    meanwhile: impl std::future::Future<Output = ()>,
+) {
+    let rb = runner_named("b");
+    let (slept, waited, ()) = tokio::join!(
         a.execute("SELECT SLEEP(2.4)"),
-        b.lock(&rb, Duration::from_millis(2000))
+        b.lock(&rb, Duration::from_millis(2000)),
+        meanwhile
     );
     slept.unwrap();
     assert!(
         matches!(waited, Err(BackendError::LockHeld { .. })),
         "{waited:?}"
     );
-    a.refresh_lock(&ra).await.unwrap();
-    a.unlock(&ra).await.unwrap();
-    b.lock(&rb, Duration::ZERO).await.unwrap();
-    b.unlock(&rb).await.unwrap();
-    admin_b
-        .execute(&format!("DROP DATABASE IF EXISTS {db}"))
-        .await
-        .unwrap();
+    a.refresh_lock(&runner_named("a")).await.unwrap();
 }
 
 fn runner_named(id: &str) -> RunnerId {
@@ -551,6 +549,26 @@ fn runner_named(id: &str) -> RunnerId {
     }
 }
 
+/// A live runner keeps the MySQL lock through a statement three times longer than its lease:
+/// the lease is extended on a connection of its own meanwhile, so a second runner waiting all
+/// that time does not take it over; released, the lock goes to the second runner at once.
+#[tokio::test]
+async fn mysql_lock_outlives_a_statement_longer_than_its_lease() {
+    let Some(url) = admin("MIGRA_TEST_MYSQL_URL") else {
+        return;
+    };
+    let db = format!("migra_lease_{}", std::process::id());
+    let (mut admin_b, mut a, mut b) = lease_runners(&url, &db).await;
+    a_keeps_the_lock(&mut a, &mut b, async {}).await;
+    a.unlock(&runner_named("a")).await.unwrap();
+    b.lock(&runner_named("b"), Duration::ZERO).await.unwrap();
+    b.unlock(&runner_named("b")).await.unwrap();
+    admin_b
+        .execute(&format!("DROP DATABASE IF EXISTS {db}"))
+        .await
+        .unwrap();
+}
+
 /// The lease's heartbeat outlives its own connection: killed (as `wait_timeout` or a restart
 /// would end it), the connection is opened again and the lease goes on being extended.
 #[tokio::test]
@@ -558,24 +576,13 @@ async fn mysql_lease_heartbeat_reconnects() {
     let Some(url) = admin("MIGRA_TEST_MYSQL_URL") else {
         return;
     };
-    let mut killer = MysqlBackend::connect(&url, &MysqlOptions::default())
-        .await
-        .unwrap();
     let db = format!("migra_beat_{}", std::process::id());
-    let db_url = fresh(&mut killer, &url, &db).await;
-    let opts = MysqlOptions {
-        lease: Duration::from_millis(800),
-        ..MysqlOptions::default()
-    };
-    let mut a = MysqlBackend::connect(&db_url, &opts).await.unwrap();
-    let mut b = MysqlBackend::connect(&db_url, &opts).await.unwrap();
+    let (mut killer, mut a, mut b) = lease_runners(&url, &db).await;
     let id = "SELECT CAST(CONNECTION_ID() AS SIGNED)";
     let (a_id, b_id) = (
         a.query_value(id).await.unwrap().unwrap().as_i64().unwrap(),
         b.query_value(id).await.unwrap().unwrap().as_i64().unwrap(),
     );
-    let (ra, rb) = (runner_named("a"), runner_named("b"));
-    a.lock(&ra, Duration::ZERO).await.unwrap();
     let kill = async {
         tokio::time::sleep(Duration::from_millis(300)).await;
         let others = format!(
@@ -586,18 +593,8 @@ async fn mysql_lease_heartbeat_reconnects() {
         let victim = rows[0][0].as_i64().unwrap();
         killer.execute(&format!("KILL {victim}")).await.unwrap();
     };
-    let (slept, waited, ()) = tokio::join!(
-        a.execute("SELECT SLEEP(2.4)"),
-        b.lock(&rb, Duration::from_millis(2000)),
-        kill
-    );
-    slept.unwrap();
-    assert!(
-        matches!(waited, Err(BackendError::LockHeld { .. })),
-        "{waited:?}"
-    );
-    a.refresh_lock(&ra).await.unwrap();
-    a.unlock(&ra).await.unwrap();
+    a_keeps_the_lock(&mut a, &mut b, kill).await;
+    a.unlock(&runner_named("a")).await.unwrap();
     killer
         .execute(&format!("DROP DATABASE IF EXISTS {db}"))
         .await
