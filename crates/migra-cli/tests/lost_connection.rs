@@ -150,3 +150,47 @@ fn postgres_progress_write_on_a_terminated_session_is_made_again() {
     assert_eq!(j["migrations"][0]["resumed_at_statement"], 2, "{j}");
     assert!(p.tables().contains(&"b".to_string()));
 }
+
+/// On MySQL a DDL statement and the progress after it go as one query: a session killed while
+/// the progress is written (a trigger on the history table holds it there) ran the statement,
+/// and history is told so over a new connection; the next `apply` goes on after it.
+#[test]
+fn mysql_progress_write_in_a_killed_session_is_made_again() {
+    let Some(p) = Project::on(Kind::Mysql) else {
+        return;
+    };
+    p.native("20260101_000001", "t", "CREATE TABLE t (x INT);", None);
+    p.migra(&["apply"]).code(0);
+    for event in ["INSERT", "UPDATE"] {
+        p.exec(&format!(
+            "CREATE TRIGGER hold_{event} BEFORE {event} ON migra_history FOR EACH ROW \
+             BEGIN IF NEW.status = 'partial' AND NEW.applied_statements = 1 THEN \
+             DO SLEEP(60); END IF; END"
+        ));
+    }
+    p.native(
+        "20260101_000002",
+        "ab",
+        "CREATE TABLE a (x INT);\nCREATE TABLE b (x INT);",
+        None,
+    );
+    let find = "SELECT CAST(id AS CHAR) FROM information_schema.processlist \
+                WHERE db = DATABASE() AND info LIKE 'DO SLEEP(60)%'";
+    let r = apply_killed_midway(&p, find, |id| p.exec(&format!("KILL {id}"))).code(1);
+    let msg = message(&r);
+    assert!(
+        msg.contains("after statement 1 ran; history records that"),
+        "{msg}"
+    );
+    assert_eq!(
+        p.query(
+            "SELECT CONCAT(status, ' ', applied_statements) FROM migra_history \
+             WHERE version = '20260101_000002'"
+        ),
+        vec!["failed 1"]
+    );
+    p.exec("DROP TRIGGER hold_INSERT; DROP TRIGGER hold_UPDATE");
+    let j = p.migra(&["apply", "--json"]).code(0).json();
+    assert_eq!(j["migrations"][0]["resumed_at_statement"], 2, "{j}");
+    assert!(p.tables().contains(&"b".to_string()));
+}
