@@ -405,7 +405,9 @@ async fn postgres_saves_round_trips_and_keeps_the_contract() {
         let mut killer = PostgresBackend::connect(&db_url, &opts).await.unwrap();
         killer
             .execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid()",
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' \
+                 AND pid <> pg_backend_pid() \
+                 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             )
             .await
             .unwrap();
@@ -599,4 +601,61 @@ async fn mysql_lease_heartbeat_reconnects() {
         .execute(&format!("DROP DATABASE IF EXISTS {db}"))
         .await
         .unwrap();
+}
+
+/// While a statement runs longer than the lock ping interval, the lock's connection is pinged
+/// (its session's `state_change` keeps moving), so a proxy or NAT that drops idle TCP does not
+/// drop it: on both paths, a transaction step and a statement run on its own.
+#[tokio::test]
+async fn postgres_lock_connection_is_pinged_through_a_long_statement() {
+    let Some(url) = admin("MIGRA_TEST_PG_URL") else {
+        return;
+    };
+    let mut admin_b = PostgresBackend::connect(&url, &PostgresOptions::default())
+        .await
+        .unwrap();
+    let db = format!("migra_ping_{}", std::process::id());
+    let db_url = fresh(&mut admin_b, &url, &db).await;
+    let opts = PostgresOptions {
+        lock_ping: Duration::from_millis(200),
+        ..PostgresOptions::default()
+    };
+    let mut b = PostgresBackend::connect(&db_url, &opts).await.unwrap();
+    let mut watch = PostgresBackend::connect(&db_url, &opts).await.unwrap();
+    b.lock(&runner(), Duration::ZERO).await.unwrap();
+    b.ensure_history().await.unwrap();
+    let (alone, idle_alone) = tokio::join!(b.execute("SELECT pg_sleep(1.5)"), idle_ms(&mut watch));
+    alone.unwrap();
+    assert!(idle_alone < 600, "idle {idle_alone} ms beside a statement");
+    let (step, idle_step) = tokio::join!(
+        one_step(&mut b, "p1", "SELECT pg_sleep(1.5)"),
+        idle_ms(&mut watch)
+    );
+    step.unwrap();
+    assert!(
+        idle_step < 600,
+        "idle {idle_step} ms beside a transaction step"
+    );
+    b.unlock(&runner()).await.unwrap();
+    drop((b, watch));
+    admin_b
+        .execute(&format!("DROP DATABASE IF EXISTS {db}"))
+        .await
+        .unwrap();
+}
+
+/// How long the lock's session (application name `migra tester`) has been idle, in ms, 1.2 s
+/// from now (into a 1.5 s statement run beside this).
+async fn idle_ms(watch: &mut PostgresBackend) -> i64 {
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let sql = "SELECT (extract(epoch FROM clock_timestamp() - state_change) * 1000)::bigint \
+               FROM pg_stat_activity \
+               WHERE application_name = 'migra tester' AND datname = current_database()";
+    watch
+        .query_value(sql)
+        .await
+        .unwrap()
+        .unwrap()
+        .as_i64()
+        .unwrap()
 }

@@ -96,6 +96,7 @@ pub async fn connect(url: &str, opts: &ConnectOptions) -> Result<Box<dyn Backend
             let o = migra_dialects::postgres::PostgresOptions {
                 table: opts.table.clone(),
                 connect_timeout: opts.connect_timeout,
+                ..Default::default()
             };
             Ok(Box::new(
                 migra_dialects::postgres::PostgresBackend::connect(url, &o).await?,

@@ -19,6 +19,10 @@ pub struct PostgresOptions {
     /// How long opening a connection may take ([`crate::DEFAULT_CONNECT_TIMEOUT`]); the URL's
     /// `connect_timeout` (seconds, `0` = forever) overrides it. `None` waits forever.
     pub connect_timeout: Option<Duration>,
+    /// How often the lock's connection is pinged while a statement runs on the other one (60 s):
+    /// a proxy or NAT that drops idle TCP would otherwise drop it, and the lock, during a long
+    /// statement.
+    pub lock_ping: Duration,
 }
 
 impl Default for PostgresOptions {
@@ -26,6 +30,7 @@ impl Default for PostgresOptions {
         Self {
             table: "migra_history".into(),
             connect_timeout: Some(crate::DEFAULT_CONNECT_TIMEOUT),
+            lock_ping: Duration::from_secs(60),
         }
     }
 }
@@ -43,6 +48,8 @@ pub struct PostgresBackend {
     pub(super) prepared: Vec<&'static str>,
     /// How long opening each connection may take.
     pub(super) connect_timeout: Option<Duration>,
+    /// See [`PostgresOptions::lock_ping`].
+    pub(super) lock_ping: Duration,
 }
 
 impl PostgresBackend {
@@ -73,6 +80,7 @@ impl PostgresBackend {
             lock_conn: None,
             prepared: Vec::new(),
             connect_timeout,
+            lock_ping: opts.lock_ping,
         })
     }
 
@@ -93,7 +101,11 @@ impl PostgresBackend {
             Some(ClientCopy::Refused) => return Err(super::copy::refused()),
             None => {}
         }
-        let r = self.raw(sql).await;
+        // A failed ping is for the executor's next lock check to report.
+        let work = sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut self.conn);
+        let every = self.lock_ping;
+        let (_, r) = super::lock::beside(self.lock_conn.as_mut(), every, false, work).await;
+        let r = r.map(|done| done.rows_affected()).map_err(map_err);
         if may_drop_prepared(sql) {
             self.forget_cached_statements().await;
         }

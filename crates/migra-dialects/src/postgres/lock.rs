@@ -123,6 +123,44 @@ pub(super) async fn check_conn(lock_conn: Option<&mut PgConnection>) -> Result<(
     }
 }
 
+/// Runs `work` (on the main connection) while the lock's connection, when held, is checked:
+/// at once when `now` (beside the work, not before it), then every `every` until the work is
+/// done, so a long statement leaves neither connection idle. Returns the first failed check
+/// (`Ok` when none failed, or none ran) and the work's output.
+pub(super) async fn beside<T>(
+    lock_conn: Option<&mut PgConnection>,
+    every: Duration,
+    now: bool,
+    work: impl std::future::Future<Output = T>,
+) -> (Result<(), BackendError>, T) {
+    let Some(c) = lock_conn else {
+        let checked = if now { check_conn(None).await } else { Ok(()) };
+        return (checked, work.await);
+    };
+    let (done, mut finished) = tokio::sync::oneshot::channel::<()>();
+    let work = async {
+        let out = work.await;
+        let _ = done.send(());
+        out
+    };
+    let pings = async {
+        let mut status = if now {
+            check_conn(Some(&mut *c)).await
+        } else {
+            Ok(())
+        };
+        while status.is_ok() {
+            tokio::select! {
+                _ = &mut finished => break,
+                () = tokio::time::sleep(every) => status = check_conn(Some(&mut *c)).await,
+            }
+        }
+        status
+    };
+    let (out, status) = futures_util::future::join(work, pings).await;
+    (status, out)
+}
+
 pub(super) async fn release(b: &mut PostgresBackend) -> Result<(), BackendError> {
     let Some(mut c) = b.lock_conn.take() else {
         return Ok(());

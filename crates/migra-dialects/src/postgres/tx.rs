@@ -98,11 +98,8 @@ async fn body(b: &mut PostgresBackend, step: &TxStep<'_>) -> Result<u64, Retry> 
         sql.push_str("\n;\n");
     }
     let drops_prepared = may_drop_prepared(&sql);
-    let (lock, ran) = futures_util::future::join(
-        super::lock::check_conn(b.lock_conn.as_mut()),
-        results(&mut b.conn, sql),
-    )
-    .await;
+    let work = results(&mut b.conn, sql);
+    let (lock, ran) = super::lock::beside(b.lock_conn.as_mut(), b.lock_ping, true, work).await;
     if drops_prepared {
         b.forget_cached_statements().await;
     }
