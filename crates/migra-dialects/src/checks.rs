@@ -6,7 +6,7 @@ use migra_core::{Change, DialectId, TableChange};
 
 /// A SQL string literal.
 fn lit(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
+    migra_core::dialect::quote_with(s, '\'')
 }
 
 /// The catalog's view of one dialect.

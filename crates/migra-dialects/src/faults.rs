@@ -24,7 +24,7 @@ pub(crate) fn map_err(e: sqlx::Error) -> BackendError {
 /// exception), PostgreSQL's 57P01-57P05 (terminated by an administrator, a crash, a shutdown,
 /// a dropped database, `idle_session_timeout`) and 25P03 (`idle_in_transaction_session_timeout`),
 /// MySQL's 1927 (`KILL CONNECTION`) and 1053 (server shutdown).
-fn connection_gone(e: &sqlx::Error) -> bool {
+pub(crate) fn connection_gone(e: &sqlx::Error) -> bool {
     let sqlx::Error::Database(db) = e else {
         return matches!(e, sqlx::Error::Io(_));
     };

@@ -142,13 +142,7 @@ impl<'a> Executor<'a> {
         let r = AssertUnwindSafe(async {
             // The connection may have been ended while it sat idle during the wait (a server's
             // idle_session_timeout, a proxy): nothing was under way on it, so a new one goes on.
-            match self.backend.ensure_history().await {
-                Err(e) if e.is_connection_lost() => {
-                    self.backend.reconnect().await?;
-                    self.backend.ensure_history().await?;
-                }
-                r => r?,
-            }
+            again_if_lost(&mut *self.backend, async |b| b.ensure_history().await).await?;
             body(&mut *self).await
         })
         .catch_unwind()
@@ -167,15 +161,9 @@ impl<'a> Executor<'a> {
     ) -> Result<T, ExecError> {
         match r {
             Ok(r) => {
-                let mut released = self.backend.unlock(&self.runner).await;
-                if released
-                    .as_ref()
-                    .is_err_and(BackendError::is_connection_lost)
-                    && self.backend.reconnect().await.is_ok()
-                {
-                    released = self.backend.unlock(&self.runner).await;
-                }
-                match (r, released) {
+                let runner = &self.runner;
+                let released = again_if_lost(&mut *self.backend, async |b| b.unlock(runner).await);
+                match (r, released.await) {
                     (Ok(v), Ok(())) => Ok(v),
                     (Ok(_), Err(e)) => Err(ExecError::from(e)),
                     (Err(e), _) => Err(e),
@@ -424,4 +412,20 @@ fn interrupted_keys(history: &[migra_core::Revision]) -> std::collections::BTree
         .filter(|r| r.status == RevisionStatus::Partial)
         .map(|r| r.sort_key.as_str())
         .collect()
+}
+
+/// `op` on `b`, and once more over a new connection when it found the connection lost.
+///
+/// Errors: `op`'s, or opening the new connection failed.
+async fn again_if_lost<T>(
+    b: &mut dyn Backend,
+    mut op: impl AsyncFnMut(&mut dyn Backend) -> Result<T, BackendError>,
+) -> Result<T, BackendError> {
+    match op(&mut *b).await {
+        Err(e) if e.is_connection_lost() => {
+            b.reconnect().await?;
+            op(b).await
+        }
+        r => r,
+    }
 }

@@ -256,12 +256,17 @@ impl Ctx<'_> {
         sql: &str,
         index: usize,
     ) -> Failure {
+        let BackendError::ConnectionLost { message } = &e else {
+            return Failure::Backend(e);
+        };
         if self.direction != Direction::Up {
             return Failure::Backend(e);
         }
         let n = index + 1;
+        // The message alone: the error's own text already says the connection was lost.
         let message = format!(
-            "{e} after statement {n} ran; history records that, and `migra apply` resumes after it"
+            "{message} after statement {n} ran; history records that, and `migra apply` resumes \
+             after it"
         );
         let error = BackendError::ConnectionLost { message };
         let state = Some((RevisionStatus::Failed, n as u32));

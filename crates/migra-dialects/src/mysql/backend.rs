@@ -247,7 +247,7 @@ impl Backend for MysqlBackend {
             .map_err(map_err)
     }
     async fn estimated_rows(&mut self, table: &str) -> Result<Option<u64>, BackendError> {
-        let lit = |s: &str| format!("'{}'", s.replace('\'', "''"));
+        let lit = |s: &str| migra_core::dialect::quote_with(s, '\'');
         let sql = {
             let name = table.rsplit('.').next().unwrap_or(table);
             format!(

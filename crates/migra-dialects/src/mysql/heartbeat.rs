@@ -4,9 +4,8 @@
 //! table) would let another runner take the lock over from a live one.
 
 use super::backend::{MysqlBackend, open};
-use super::lock::now_ms;
+use super::lock::extend;
 use migra_core::{BackendError, RunnerId};
-use sqlx::AssertSqlSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -37,21 +36,16 @@ impl Heartbeat {
                         Err(_) => continue,
                     },
                 };
-                let extended = sqlx::query(AssertSqlSafe(sql.as_str()))
-                    .bind(now_ms() + lease.as_millis() as i64)
-                    .bind(&owner)
-                    .execute(c)
-                    .await;
-                match extended {
-                    Ok(done) if done.rows_affected() == 0 => {
+                match extend(c, &sql, &owner, lease).await {
+                    Ok(true) => {}
+                    Ok(false) => {
                         flag.store(true, Ordering::SeqCst);
                         return;
                     }
-                    Ok(_) => {}
                     // Tried again at the next tick (the runner's own extensions go on
                     // meanwhile): a Galera write conflict as it is, a broken session anew.
                     Err(e) => {
-                        if super::backend::map_err(e).is_connection_lost() {
+                        if crate::faults::connection_gone(&e) {
                             conn = None;
                         }
                     }

@@ -8,10 +8,11 @@
 use super::backend::{MysqlBackend, map_err};
 use super::heartbeat::Heartbeat;
 use migra_core::{BackendError, RunnerId};
+use sqlx::mysql::MySqlConnection;
 use sqlx::{AssertSqlSafe, Row};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-pub(super) fn now_ms() -> i64 {
+fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
@@ -139,17 +140,32 @@ pub(super) async fn refresh(b: &mut MysqlBackend, runner: &RunnerId) -> Result<(
     if b.last_refresh.is_some_and(|t| t.elapsed() < b.lease / 4) {
         return Ok(());
     }
-    let done = sqlx::query(AssertSqlSafe(b.tables.lock_refresh.clone()))
-        .bind(now_ms() + b.lease.as_millis() as i64)
-        .bind(&runner.id)
-        .execute(&mut b.conn)
+    let held = extend(&mut b.conn, &b.tables.lock_refresh, &runner.id, b.lease)
         .await
         .map_err(map_err)?;
-    if done.rows_affected() == 0 {
+    if !held {
         return Err(lost());
     }
     b.last_refresh = Some(Instant::now());
     Ok(())
+}
+
+/// Extends `owner`'s lease by `lease` from now with `refresh` (the lock table's compare-and-set
+/// update) on `conn`; false when the lock row names another owner.
+///
+/// Errors: the update fails.
+pub(super) async fn extend(
+    conn: &mut MySqlConnection,
+    refresh: &str,
+    owner: &str,
+    lease: Duration,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(AssertSqlSafe(refresh))
+        .bind(now_ms() + lease.as_millis() as i64)
+        .bind(owner)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 fn lost() -> BackendError {

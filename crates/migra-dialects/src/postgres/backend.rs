@@ -281,7 +281,7 @@ impl Backend for PostgresBackend {
             .map_err(map_err)
     }
     async fn estimated_rows(&mut self, table: &str) -> Result<Option<u64>, BackendError> {
-        let lit = |s: &str| format!("'{}'", s.replace('\'', "''"));
+        let lit = |s: &str| migra_core::dialect::quote_with(s, '\'');
         let sql = format!(
             "SELECT CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::bigint END FROM pg_class c WHERE c.oid = to_regclass({})",
             lit(table)

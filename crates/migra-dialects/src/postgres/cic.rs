@@ -85,6 +85,10 @@ fn eat(it: &mut Toks<'_, '_>, w: &str) -> bool {
 
 /// Reads `sql` as a concurrent index build; `None` for anything else.
 pub(super) fn parse(sql: &str) -> Option<Concurrent> {
+    // Every statement run on its own comes here: most are read no further than a word.
+    if !migra_core::words::first_word_in(sql, &["CREATE"]) {
+        return None;
+    }
     let toks = tokens(sql);
     let it = &mut toks.iter().peekable();
     if !eat(it, "CREATE") {
@@ -136,7 +140,7 @@ fn name(it: &mut Toks<'_, '_>) -> Option<Vec<(String, String)>> {
 /// The query returning the invalid index `c` names on its table (as `regclass` text, quoted
 /// and qualified as needed), if there is one.
 pub(super) fn invalid_index_sql(c: &Concurrent, index: &str) -> String {
-    let lit = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let lit = |s: &str| migra_core::dialect::quote_with(s, '\'');
     format!(
         "SELECT x.indexrelid::regclass::text FROM pg_index x \
          JOIN pg_class c ON c.oid = x.indexrelid \

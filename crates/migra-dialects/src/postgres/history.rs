@@ -79,9 +79,9 @@ impl Tables {
             digest: crate::digest::sql(migra_core::DialectId::Postgres, &h),
             digest_hashing: crate::digest::pg_hashing_sql(&h),
             term_missing: format!(
-                "SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('{}') \
+                "SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass({}) \
                  AND attname = '{}' AND NOT attisdropped)",
-                h.replace('\'', "''"),
+                migra_core::dialect::quote_with(&h, '\''),
                 crate::digest::PG_TERM_COLUMN
             ),
             add_term: format!(
